@@ -1,0 +1,169 @@
+"""The ``briefing-builder`` command: the desktop app, and ``check`` / ``list`` for curators."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .core.cache import open_library
+from .core.filtering import Filter
+from .core.model import KINDS, Finding, Library
+from .core.paths import bundled_library
+
+
+def _library_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # On subcommands the default is SUPPRESS, so `--library` works before or after the command.
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        type=Path,
+        default=None if top else argparse.SUPPRESS,
+        help="library folder (default: the bundled library)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-builder",
+        description="Build referenced briefings from a curated library of evidence findings. "
+        "With no command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _library_arg(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate a library and report every problem")
+    _library_arg(check)
+    check.add_argument("--no-cache", action="store_true", help="read every file afresh")
+
+    lst = sub.add_parser("list", help="print the findings that match a filter")
+    _library_arg(lst)
+    lst.add_argument("--theme", action="append", default=[], metavar="ID", help="theme id (repeatable; any of)")
+    lst.add_argument("--all-themes", action="store_true", help="require all the given themes, not any")
+    lst.add_argument("--source", action="append", default=[], metavar="ID", help="source id (repeatable)")
+    lst.add_argument("--kind", action="append", default=[], choices=KINDS, help="kind of finding (repeatable)")
+    lst.add_argument("--place", action="append", default=[], metavar="P", help="place (repeatable)")
+    lst.add_argument("--search", default="", metavar="TEXT", help='free text; "quoted phrase" allowed')
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+
+    gui = sub.add_parser("gui", help="start the desktop app (the default)")
+    _library_arg(gui)
+    return parser
+
+
+def _resolve_library(args: argparse.Namespace) -> Path:
+    return args.library if args.library is not None else bundled_library()
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    root = _resolve_library(args)
+    opened = open_library(root, use_cache=not args.no_cache)
+    lib = opened.library
+    for problem in lib.problems:
+        print(problem, file=out)
+    with_text = sum(1 for f in lib.findings if (s := lib.source(f.source)) and s.text_path)
+    print(
+        f"{lib.title or root}: {len(lib.sources)} sources, {len(lib.findings)} findings, "
+        f"{len(lib.themes)} themes; {lib.verified_count} of {with_text} quotes verified word for word",
+        file=out,
+    )
+    if lib.problems:
+        n = len(lib.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found.", file=out)
+        return 1
+    print("No problems found.", file=out)
+    return 0
+
+
+def finding_to_json(f: Finding, lib: Library) -> dict[str, object]:
+    src = lib.source(f.source)
+    return {
+        "id": f.id,
+        "source": f.source,
+        "source_title": src.title if src else None,
+        "kind": f.kind,
+        "text": f.text,
+        "speaker": f.speaker,
+        "themes": list(f.themes),
+        "places": list(f.places),
+        "locator": {"label": f.locator.label, "value": f.locator.value, "title": f.locator.title},
+    }
+
+
+def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    root = _resolve_library(args)
+    opened = open_library(root)
+    lib = opened.library
+    if not lib.findings and lib.problems:
+        for problem in lib.problems:
+            print(problem, file=err)
+        return 1
+    unknown = [
+        f"theme '{t}'" for t in args.theme if lib.theme(t) is None
+    ] + [f"source '{s}'" for s in args.source if lib.source(s) is None]
+    if unknown:
+        print(f"briefing-builder: not in this library: {', '.join(unknown)}", file=err)
+        return 2
+    flt = Filter(
+        themes=frozenset(args.theme),
+        theme_mode="all" if args.all_themes else "any",
+        sources=frozenset(args.source),
+        kinds=frozenset(args.kind),
+        places=frozenset(args.place),
+        text=args.search,
+    )
+    result = opened.index.query(flt, facets=False)
+    findings = [lib.findings[i] for i in result.indices.tolist()]
+    if args.json:
+        json.dump([finding_to_json(f, lib) for f in findings], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for f in findings:
+        src = lib.source(f.source)
+        label = src.short if src else f.source
+        print(f"{f.id}  [{f.kind}]  {label}, {f.locator}", file=out)
+        if f.speaker:
+            print(f"    Speaker: {f.speaker}", file=out)
+        print(f"    {f.text}", file=out)
+        print(f"    Themes: {', '.join(f.themes)}", file=out)
+        print(file=out)
+    print(f"{len(findings)} of {len(lib.findings)} findings — {flt.describe(lib)}", file=out)
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from .gui.app import run
+    except ImportError as exc:  # Qt's system libraries are missing on this machine
+        print(
+            f"briefing-builder: the desktop app cannot start: {exc}\n"
+            "On Debian or Ubuntu install: libegl1 libgl1 libxkbcommon0 libfontconfig1 "
+            "libglib2.0-0 libdbus-1-3 fonts-dejavu-core",
+            file=sys.stderr,
+        )
+        return 1
+    return run(library=args.library)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _cmd_check(args, sys.stdout)
+        if args.command == "list":
+            return _cmd_list(args, sys.stdout, sys.stderr)
+        return _cmd_gui(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,462 @@
+"""Load and validate an evidence library folder (see ``docs/evidence-format.md``).
+
+Every problem is collected with its file, line and a plain sentence; loading never stops at the
+first. Good findings load even when others are bad: a finding with any problem is left out of the
+library and its problems are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .csl import (
+    CSL_DATE_VARIABLES,
+    CSL_NAME_VARIABLES,
+    CSL_TEXT_VARIABLES,
+    CSL_TYPES,
+    NAME_KEYS,
+)
+from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
+from .textmatch import FoldedText
+from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LIBRARY_KEYS = frozenset({"title", "description", "themes"})
+THEME_KEYS = frozenset({"id", "label", "description"})
+SOURCE_EXTRA_KEYS = frozenset({"id", "type", "text", "short", "custom"})
+FINDING_KEYS = frozenset(
+    {"id", "source", "kind", "text", "speaker", "locator", "themes", "places", "note"}
+)
+FINDING_REQUIRED = ("id", "source", "kind", "text", "locator", "themes")
+LOCATOR_KEYS = frozenset({"label", "value", "title"})
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class _Report:
+    """Collects problems for one file, naming it as the user will recognise it."""
+
+    name: str
+    problems: list[Problem]
+    count: int = field(default=0)
+
+    def error(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+        self.count += 1
+
+
+def _display(root: Path, rel: str) -> str:
+    return str(root / rel)
+
+
+def _known_keys(report: _Report, data: LineDict, allowed: frozenset[str], what: str) -> None:
+    for key in data:
+        if key not in allowed:
+            hint = _did_you_mean(str(key), allowed)
+            report.error(data.line_of(key), f"unknown key '{key}' in {what}{hint}")
+    for key, line in data.duplicates:
+        report.error(line, f"key '{key}' appears twice in {what}; the second one wins in YAML")
+
+
+def _did_you_mean(key: str, allowed: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _text(report: _Report, data: LineDict, key: str, what: str, *, required: bool) -> str | None:
+    if key not in data or data[key] is None:
+        if required:
+            report.error(data.line, f"{what} has no '{key}'")
+        return None
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        report.error(data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}")
+        return None
+    value = str(value).strip()
+    if required and not value:
+        report.error(data.line_of(key), f"'{key}' of {what} is empty")
+        return None
+    return value
+
+
+def _string_list(report: _Report, data: LineDict, key: str, what: str) -> list[tuple[str, int]]:
+    """A list of text items with their lines; a single text is accepted as a one-item list."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [(value.strip(), data.line_of(key))]
+    if not isinstance(value, list):
+        report.error(
+            data.line_of(key), f"'{key}' of {what} should be a list, not {type_name(value)}"
+        )
+        return []
+    items: list[tuple[str, int]] = []
+    for i, item in enumerate(value):
+        line = value.line_of(i) if isinstance(value, LineList) else data.line_of(key)
+        if isinstance(item, bool) or not isinstance(item, (str, int)):
+            report.error(line, f"each item of '{key}' in {what} should be text, not {type_name(item)}")
+            return []
+        items.append((str(item).strip(), line))
+    return items
+
+
+def _load_file(root: Path, rel: str, problems: list[Problem]) -> Any:
+    report = _Report(_display(root, rel), problems)
+    try:
+        return load_yaml_file(root / rel)
+    except YamlProblem as exc:
+        report.error(exc.line, exc.message)
+        return None
+
+
+# --- library.yaml -------------------------------------------------------------------------
+
+
+def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
+    """Fill title, description and themes; return each theme's line for later checks."""
+    report = _Report(_display(root, "library.yaml"), lib.problems)
+    data = _load_file(root, "library.yaml", lib.problems)
+    theme_lines: dict[str, int] = {}
+    if data is None:
+        return theme_lines
+    if not isinstance(data, LineDict):
+        report.error(1, f"library.yaml should be a mapping with title and themes, not {type_name(data)}")
+        return theme_lines
+    _known_keys(report, data, LIBRARY_KEYS, "library.yaml")
+    lib.title = _text(report, data, "title", "the library", required=True) or root.name
+    lib.description = _text(report, data, "description", "the library", required=False) or ""
+    themes = data.get("themes")
+    if not isinstance(themes, LineList) or not themes:
+        report.error(data.line_of("themes"), "library.yaml needs a list of themes under 'themes:'")
+        return theme_lines
+    for i, item in enumerate(themes):
+        line = themes.line_of(i)
+        if not isinstance(item, LineDict):
+            report.error(line, f"each theme should be a mapping with id and label, not {type_name(item)}")
+            continue
+        _known_keys(report, item, THEME_KEYS, "a theme")
+        tid = _text(report, item, "id", "a theme", required=True)
+        label = _text(report, item, "label", f"theme '{tid}'", required=True)
+        if tid is None:
+            continue
+        if not ID_PATTERN.match(tid):
+            report.error(item.line_of("id"), f"theme id '{tid}' may use only a-z, 0-9 and '-'")
+            continue
+        if tid in theme_lines:
+            report.error(item.line_of("id"), f"theme id '{tid}' is already used on line {theme_lines[tid]}")
+            continue
+        theme_lines[tid] = item.line_of("id")
+        description = _text(report, item, "description", f"theme '{tid}'", required=False)
+        lib.themes.append(Theme(tid, label or tid, description or ""))
+    return theme_lines
+
+
+# --- sources.yaml -------------------------------------------------------------------------
+
+
+def _check_names(report: _Report, ref: LineDict, key: str, sid: str) -> None:
+    names = ref[key]
+    what = f"'{key}' of source '{sid}'"
+    if not isinstance(names, LineList):
+        report.error(ref.line_of(key), f"{what} should be a list of names, not {type_name(names)}")
+        return
+    for i, name in enumerate(names):
+        line = names.line_of(i)
+        if not isinstance(name, LineDict):
+            report.error(line, f"each name in {what} should be a mapping (family/given or literal)")
+            continue
+        _known_keys(report, name, NAME_KEYS, f"a name in {what}")
+        if not any(isinstance(name.get(k), str) and name.get(k) for k in ("family", "literal")):
+            report.error(line, f"each name in {what} needs 'family' (a person) or 'literal' (an organisation)")
+
+
+def _check_date(report: _Report, ref: LineDict, key: str, sid: str) -> None:
+    date = ref[key]
+    what = f"'{key}' of source '{sid}'"
+    if not isinstance(date, LineDict):
+        report.error(ref.line_of(key), f"{what} should be a mapping such as {{date-parts: [[2015, 5]]}}")
+        return
+    _known_keys(report, date, frozenset({"date-parts", "literal", "season", "circa", "raw"}), what)
+    parts = date.get("date-parts")
+    if parts is None:
+        return
+    ok = (
+        isinstance(parts, list)
+        and 1 <= len(parts) <= 2
+        and all(
+            isinstance(p, list)
+            and 1 <= len(p) <= 3
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in p)
+            for p in parts
+        )
+    )
+    if not ok:
+        report.error(date.line_of("date-parts"), f"'date-parts' of source '{sid}' should look like [[2015, 5, 6]]")
+        return
+    year, *rest = parts[0]
+    if not 1000 <= year <= 9999 or (rest and not 1 <= rest[0] <= 12) or (len(rest) > 1 and not 1 <= rest[1] <= 31):
+        report.error(date.line_of("date-parts"), f"'date-parts' of source '{sid}' is not a real date")
+
+
+def _source_text_path(report: _Report, root: Path, ref: LineDict, sid: str) -> Path | None:
+    rel = _text(report, ref, "text", f"source '{sid}'", required=False)
+    if rel is None:
+        return None
+    line = ref.line_of("text")
+    candidate = Path(rel)
+    if candidate.is_absolute():
+        report.error(line, f"'text' of source '{sid}' must be a path relative to the library folder")
+        return None
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        report.error(line, f"'text' of source '{sid}' points outside the library folder ({rel})")
+        return None
+    if not resolved.is_file():
+        report.error(line, f"text file of source '{sid}' not found: {rel}")
+        return None
+    return resolved
+
+
+def _default_short(csl: dict[str, Any], sid: str) -> str:
+    authors = csl.get("author") or []
+    name = ""
+    if authors and isinstance(authors[0], dict):
+        name = str(authors[0].get("family") or authors[0].get("literal") or "")
+    year = ""
+    parts = (csl.get("issued") or {}).get("date-parts") if isinstance(csl.get("issued"), dict) else None
+    if parts and parts[0]:
+        year = str(parts[0][0])
+    return " ".join(x for x in (name, year or "n.d.") if x) if name else sid
+
+
+def _plain(value: Any) -> Any:
+    """Line-keeping containers to plain dicts and lists (for a source's CSL data)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _load_sources(root: Path, lib: Library) -> dict[str, int]:
+    rel = "sources.yaml"
+    report = _Report(_display(root, rel), lib.problems)
+    data = _load_file(root, rel, lib.problems)
+    lines: dict[str, int] = {}
+    if data is None:
+        return lines
+    if not isinstance(data, LineDict) or not isinstance(data.get("references"), LineList):
+        report.error(getattr(data, "line", 1) or 1, "sources.yaml should hold a list of sources under 'references:'")
+        return lines
+    _known_keys(report, data, frozenset({"references"}), "sources.yaml")
+    allowed = SOURCE_EXTRA_KEYS | CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES
+    refs: LineList = data["references"]
+    for i, ref in enumerate(refs):
+        if not isinstance(ref, LineDict):
+            report.error(refs.line_of(i), f"each source should be a mapping, not {type_name(ref)}")
+            continue
+        sid = _text(report, ref, "id", "a source", required=True)
+        if sid is None:
+            continue
+        if not ID_PATTERN.match(sid):
+            report.error(ref.line_of("id"), f"source id '{sid}' may use only a-z, 0-9 and '-'")
+            continue
+        if sid in lines:
+            report.error(ref.line_of("id"), f"source id '{sid}' is already used on line {lines[sid]}")
+            continue
+        _known_keys(report, ref, allowed, f"source '{sid}'")
+        stype = _text(report, ref, "type", f"source '{sid}'", required=True)
+        if stype is not None and stype not in CSL_TYPES:
+            report.error(ref.line_of("type"), f"'{stype}' is not a CSL type (e.g. report, book, speech, article-journal)")
+        _text(report, ref, "title", f"source '{sid}'", required=True)
+        for key in ref:
+            if key in CSL_NAME_VARIABLES:
+                _check_names(report, ref, key, sid)
+            elif key in CSL_DATE_VARIABLES:
+                _check_date(report, ref, key, sid)
+            elif key in CSL_TEXT_VARIABLES and isinstance(ref[key], (list, dict)):
+                report.error(ref.line_of(key), f"'{key}' of source '{sid}' should be text, not {type_name(ref[key])}")
+        text_path = _source_text_path(report, root, ref, sid)
+        short = _text(report, ref, "short", f"source '{sid}'", required=False)
+        lines[sid] = ref.line_of("id")
+        csl = {k: _plain(v) for k, v in ref.items() if k not in ("text", "short")}
+        lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path))
+    return lines
+
+
+# --- findings/*.yaml ----------------------------------------------------------------------
+
+
+@dataclass
+class _FindingContext:
+    root: Path
+    sources: dict[str, Source]
+    theme_ids: frozenset[str]
+    seen: dict[str, str]  # finding id -> "file:line" where first defined
+    folded: dict[str, FoldedText | None]
+    used_themes: set[str]
+
+
+def _folded_source(ctx: _FindingContext, source: Source) -> FoldedText | None:
+    if source.id not in ctx.folded:
+        folded = None
+        if source.text_path is not None:
+            try:
+                if source.text_path.stat().st_size <= MAX_TEXT_BYTES:
+                    folded = FoldedText.of(source.text_path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                folded = None
+        ctx.folded[source.id] = folded
+    return ctx.folded[source.id]
+
+
+def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Finding | None:
+    before = report.count
+    fid = item.get("id")
+    what = f"finding '{fid}'" if isinstance(fid, str) else "a finding"
+    _known_keys(report, item, FINDING_KEYS, what)
+    for key in FINDING_REQUIRED:
+        if key not in item or item[key] is None:
+            report.error(item.line, f"{what} has no '{key}'")
+    fid = _text(report, item, "id", what, required=False)
+    if fid is not None:
+        if not ID_PATTERN.match(fid):
+            report.error(item.line_of("id"), f"finding id '{fid}' may use only a-z, 0-9 and '-'")
+        elif fid in ctx.seen:
+            report.error(item.line_of("id"), f"finding id '{fid}' is already used at {ctx.seen[fid]}")
+        else:
+            ctx.seen[fid] = f"{report.name}:{item.line_of('id')}"
+    sid = _text(report, item, "source", what, required=False)
+    source = ctx.sources.get(sid) if sid else None
+    if sid and source is None:
+        report.error(item.line_of("source"), f"source '{sid}' of {what} is not in sources.yaml")
+    kind = _text(report, item, "kind", what, required=False)
+    if kind is not None and kind not in KINDS:
+        report.error(item.line_of("kind"), f"kind '{kind}' of {what} should be one of: {', '.join(KINDS)}")
+    text = _text(report, item, "text", what, required=False)
+    if "text" in item and item["text"] is not None and text == "":
+        report.error(item.line_of("text"), f"the text of {what} is empty")
+    speaker = _text(report, item, "speaker", what, required=False)
+    note = _text(report, item, "note", what, required=False)
+    locator = _parse_locator(report, item, what)
+    themes = []
+    for theme, line in _string_list(report, item, "themes", what):
+        if theme not in ctx.theme_ids:
+            report.error(line, f"theme '{theme}' of {what} is not in library.yaml")
+        elif theme in themes:
+            report.error(line, f"theme '{theme}' is listed twice in {what}")
+        else:
+            themes.append(theme)
+    if "themes" in item and item["themes"] is not None and not themes and report.count == before:
+        report.error(item.line_of("themes"), f"{what} needs at least one theme")
+    places = tuple(p for p, _ in _string_list(report, item, "places", what) if p)
+    verified = False
+    if source is not None and text:
+        folded = _folded_source(ctx, source)
+        if folded is not None:
+            verified = folded.contains_quote(text)
+            if not verified:
+                report.error(
+                    item.line_of("text"),
+                    f"the text of {what} is not word for word in {source.text_path.name if source.text_path else sid}"
+                    " (only white space may differ; mark left-out words with …)",
+                )
+    if report.count > before or fid is None or sid is None or kind is None or not text or locator is None:
+        return None
+    ctx.used_themes.update(themes)
+    return Finding(
+        id=fid,
+        source=sid,
+        kind=kind,
+        text=text,
+        locator=locator,
+        themes=tuple(themes),
+        places=places,
+        speaker=speaker or None,
+        note=note or None,
+        file=report.name,
+        line=item.line,
+        verified=verified,
+    )
+
+
+def _parse_locator(report: _Report, item: LineDict, what: str) -> Locator | None:
+    loc = item.get("locator")
+    if loc is None:
+        return None
+    if not isinstance(loc, LineDict):
+        report.error(item.line_of("locator"), f"'locator' of {what} should be a mapping such as {{label: section, value: \"4\"}}")
+        return None
+    _known_keys(report, loc, LOCATOR_KEYS, f"the locator of {what}")
+    label = _text(report, loc, "label", f"the locator of {what}", required=True)
+    value = _text(report, loc, "value", f"the locator of {what}", required=True)
+    title = _text(report, loc, "title", f"the locator of {what}", required=False)
+    if label is not None and label not in LOCATOR_LABELS:
+        report.error(loc.line_of("label"), f"locator label '{label}' should be one of: {', '.join(LOCATOR_LABELS)}")
+        return None
+    if label is None or value is None:
+        return None
+    return Locator(label, value, title or None)
+
+
+def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> None:
+    folder = root / "findings"
+    if not folder.is_dir():
+        lib.problems.append(Problem(str(folder), None, "folder of findings not found"))
+        return
+    files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    files += sorted(p for p in folder.glob("*.yml") if p.is_file())
+    if not files:
+        lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
+        return
+    ctx = _FindingContext(
+        root=root,
+        sources={s.id: s for s in lib.sources},
+        theme_ids=frozenset(t.id for t in lib.themes),
+        seen={},
+        folded={},
+        used_themes=set(),
+    )
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        report = _Report(_display(root, rel), lib.problems)
+        data = _load_file(root, rel, lib.problems)
+        if data is None:
+            continue
+        if not isinstance(data, LineList):
+            report.error(getattr(data, "line", 1) or 1, f"a findings file should be a list of findings, not {type_name(data)}")
+            continue
+        for i, item in enumerate(data):
+            if not isinstance(item, LineDict):
+                report.error(data.line_of(i), f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}")
+                continue
+            finding = _parse_finding(report, ctx, item)
+            if finding is not None:
+                lib.findings.append(finding)
+    if lib.themes and lib.findings:
+        for tid, line in theme_lines.items():
+            if tid not in ctx.used_themes:
+                lib.problems.append(Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings"))
+
+
+def load_library(root: Path | str) -> Library:
+    """Load a library folder. Never raises for bad content: see ``Library.problems``."""
+    root = Path(root)
+    lib = Library(root=root)
+    if not root.exists():
+        lib.problems.append(Problem(str(root), None, "library folder not found"))
+        return lib
+    if not root.is_dir():
+        lib.problems.append(Problem(str(root), None, "is a file, not a library folder"))
+        return lib
+    theme_lines = _load_library_meta(root, lib)
+    _load_sources(root, lib)
+    _load_findings(root, lib, theme_lines)
+    lib.reindex()
+    return lib

@@ -1,0 +1,147 @@
+"""Plain data types of an evidence library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KINDS: tuple[str, ...] = ("quote", "key-finding", "example", "recommendation")
+KIND_LABELS: dict[str, str] = {
+    "quote": "Quote",
+    "key-finding": "Key finding",
+    "example": "Example",
+    "recommendation": "Recommendation",
+}
+LOCATOR_LABELS: tuple[str, ...] = ("section", "page", "slide", "paragraph")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a library file, in words a curator understands."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where in its source a finding stands: ``section 3.3.4 (Culture change)``."""
+
+    label: str
+    value: str
+    title: str | None = None
+
+    def __str__(self) -> str:
+        if self.title:
+            return f"{self.label} {self.value} ({self.title})"
+        if self.value and not any(ch.isdigit() for ch in self.value[:3]):
+            return f"{self.label} ‘{self.value}’"
+        return f"{self.label} {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source document: its CSL YAML reference plus the two extension keys."""
+
+    id: str
+    csl: dict[str, Any]
+    short: str
+    text_path: Path | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.csl.get("title", ""))
+
+    @property
+    def year(self) -> int | None:
+        parts = (self.csl.get("issued") or {}).get("date-parts") or [[]]
+        first = parts[0] if parts else []
+        return int(first[0]) if first else None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    id: str
+    source: str
+    kind: str
+    text: str
+    locator: Locator
+    themes: tuple[str, ...]
+    places: tuple[str, ...] = ()
+    speaker: str | None = None
+    note: str | None = None
+    file: str = ""
+    line: int = 0
+    verified: bool = False
+
+
+@dataclass(slots=True)
+class Library:
+    """A loaded library: the good parts of it, plus every problem found."""
+
+    root: Path
+    title: str = ""
+    description: str = ""
+    themes: list[Theme] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    _by_id: dict[str, Finding] = field(default_factory=dict, repr=False)
+    _sources_by_id: dict[str, Source] = field(default_factory=dict, repr=False)
+    _themes_by_id: dict[str, Theme] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        self._by_id = {f.id: f for f in self.findings}
+        self._sources_by_id = {s.id: s for s in self.sources}
+        self._themes_by_id = {t.id: t for t in self.themes}
+
+    def finding(self, finding_id: str) -> Finding | None:
+        return self._by_id.get(finding_id)
+
+    def source(self, source_id: str) -> Source | None:
+        return self._sources_by_id.get(source_id)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return self._themes_by_id.get(theme_id)
+
+    @property
+    def places(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            for p in f.places:
+                seen.setdefault(p, None)
+        return sorted(seen, key=str.casefold)
+
+    @property
+    def verified_count(self) -> int:
+        return sum(1 for f in self.findings if f.verified)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def source_text(self, source_id: str) -> str | None:
+        """The plain text of a source, for "show in source"; None when it has none."""
+        src = self.source(source_id)
+        if src is None or src.text_path is None:
+            return None
+        try:
+            return src.text_path.read_text(encoding="utf-8")
+        except OSError:
+            return None

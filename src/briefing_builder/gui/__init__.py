@@ -1,0 +1,1 @@
+"""The Qt layer: thin models and views over :mod:`briefing_builder.core`."""
