@@ -43,12 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="print the findings that match a filter")
     _library_arg(lst)
-    lst.add_argument("--theme", action="append", default=[], metavar="ID", help="theme id (repeatable; any of)")
-    lst.add_argument("--all-themes", action="store_true", help="require all the given themes, not any")
-    lst.add_argument("--source", action="append", default=[], metavar="ID", help="source id (repeatable)")
-    lst.add_argument("--kind", action="append", default=[], choices=KINDS, help="kind of finding (repeatable)")
+    lst.add_argument(
+        "--theme", action="append", default=[], metavar="ID", help="theme id (repeatable; any of)"
+    )
+    lst.add_argument(
+        "--all-themes", action="store_true", help="require all the given themes, not any"
+    )
+    lst.add_argument(
+        "--source", action="append", default=[], metavar="ID", help="source id (repeatable)"
+    )
+    lst.add_argument(
+        "--kind", action="append", default=[], choices=KINDS, help="kind of finding (repeatable)"
+    )
     lst.add_argument("--place", action="append", default=[], metavar="P", help="place (repeatable)")
-    lst.add_argument("--search", default="", metavar="TEXT", help='free text; "quoted phrase" allowed')
+    lst.add_argument(
+        "--search", default="", metavar="TEXT", help='free text; "quoted phrase" allowed'
+    )
     lst.add_argument("--json", action="store_true", help="print a JSON array")
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
@@ -103,9 +113,9 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in lib.problems:
             print(problem, file=err)
         return 1
-    unknown = [
-        f"theme '{t}'" for t in args.theme if lib.theme(t) is None
-    ] + [f"source '{s}'" for s in args.source if lib.source(s) is None]
+    unknown = [f"theme '{t}'" for t in args.theme if lib.theme(t) is None] + [
+        f"source '{s}'" for s in args.source if lib.source(s) is None
+    ]
     if unknown:
         print(f"briefing-builder: not in this library: {', '.join(unknown)}", file=err)
         return 2

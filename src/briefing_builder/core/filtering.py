@@ -87,14 +87,17 @@ class Filter:
             return "All findings"
         parts: list[str] = []
         if self.themes:
-            labels = _labels(self.themes, lambda t: (th.label if (th := library.theme(t)) else t))
+            labels = _labels(self.themes, lambda t: th.label if (th := library.theme(t)) else t)
             joiner = " or " if self.theme_mode == "any" else " and "
             parts.append("on " + joiner.join(labels))
         if self.sources:
-            labels = _labels(self.sources, lambda s: (src.short if (src := library.source(s)) else s))
+            labels = _labels(self.sources, lambda s: src.short if (src := library.source(s)) else s)
             parts.append("from " + " or ".join(labels))
         if self.kinds:
-            parts.append("of kind " + " or ".join(_labels(self.kinds, lambda k: KIND_LABELS.get(k, k).lower())))
+            parts.append(
+                "of kind "
+                + " or ".join(_labels(self.kinds, lambda k: KIND_LABELS.get(k, k).lower()))
+            )
         if self.places:
             parts.append("about " + " or ".join(sorted(self.places, key=str.casefold)))
         if self.text.strip():
@@ -230,7 +233,10 @@ class FilterIndex:
             needle = " " + " ".join(phrase)
             for i in np.flatnonzero(mask):
                 hay = " " + self._doc_words[i]
-                if needle not in hay and needle not in " " + self._source_words[self.source_code[i]]:
+                if (
+                    needle not in hay
+                    and needle not in " " + self._source_words[self.source_code[i]]
+                ):
                     mask[i] = False
         return mask
 
@@ -251,7 +257,8 @@ class FilterIndex:
             masks["themes"] = mask
         if flt.sources:
             masks["sources"] = np.isin(
-                self.source_code, [self.sources.codes[s] for s in flt.sources if s in self.sources.codes]
+                self.source_code,
+                [self.sources.codes[s] for s in flt.sources if s in self.sources.codes],
             )
         if flt.kinds:
             masks["kinds"] = np.isin(
@@ -289,13 +296,21 @@ class FilterIndex:
         if not facets:
             return result
         theme_base = full if flt.theme_mode == "all" else combine("themes")
-        result.facets["themes"] = self._multi_counts(theme_base, self.theme_doc, self.theme_val, self.themes)
-        result.facets["places"] = self._multi_counts(combine("places"), self.place_doc, self.place_val, self.places)
-        result.facets["sources"] = self._single_counts(combine("sources"), self.source_code, self.sources)
+        result.facets["themes"] = self._multi_counts(
+            theme_base, self.theme_doc, self.theme_val, self.themes
+        )
+        result.facets["places"] = self._multi_counts(
+            combine("places"), self.place_doc, self.place_val, self.places
+        )
+        result.facets["sources"] = self._single_counts(
+            combine("sources"), self.source_code, self.sources
+        )
         result.facets["kinds"] = self._single_counts(combine("kinds"), self.kind_code, self.kinds)
         return result
 
-    def _single_counts(self, mask: np.ndarray, codes: np.ndarray, values: _Values) -> dict[str, int]:
+    def _single_counts(
+        self, mask: np.ndarray, codes: np.ndarray, values: _Values
+    ) -> dict[str, int]:
         counts = np.bincount(codes[mask], minlength=len(values.names))
         return dict(zip(values.names, counts.tolist(), strict=True))
 

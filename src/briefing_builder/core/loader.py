@@ -100,7 +100,9 @@ def _string_list(report: _Report, data: LineDict, key: str, what: str) -> list[t
     for i, item in enumerate(value):
         line = value.line_of(i) if isinstance(value, LineList) else data.line_of(key)
         if isinstance(item, bool) or not isinstance(item, (str, int)):
-            report.error(line, f"each item of '{key}' in {what} should be text, not {type_name(item)}")
+            report.error(
+                line, f"each item of '{key}' in {what} should be text, not {type_name(item)}"
+            )
             return []
         items.append((str(item).strip(), line))
     return items
@@ -126,7 +128,9 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     if data is None:
         return theme_lines
     if not isinstance(data, LineDict):
-        report.error(1, f"library.yaml should be a mapping with title and themes, not {type_name(data)}")
+        report.error(
+            1, f"library.yaml should be a mapping with title and themes, not {type_name(data)}"
+        )
         return theme_lines
     _known_keys(report, data, LIBRARY_KEYS, "library.yaml")
     lib.title = _text(report, data, "title", "the library", required=True) or root.name
@@ -138,7 +142,9 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     for i, item in enumerate(themes):
         line = themes.line_of(i)
         if not isinstance(item, LineDict):
-            report.error(line, f"each theme should be a mapping with id and label, not {type_name(item)}")
+            report.error(
+                line, f"each theme should be a mapping with id and label, not {type_name(item)}"
+            )
             continue
         _known_keys(report, item, THEME_KEYS, "a theme")
         tid = _text(report, item, "id", "a theme", required=True)
@@ -149,7 +155,9 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
             report.error(item.line_of("id"), f"theme id '{tid}' may use only a-z, 0-9 and '-'")
             continue
         if tid in theme_lines:
-            report.error(item.line_of("id"), f"theme id '{tid}' is already used on line {theme_lines[tid]}")
+            report.error(
+                item.line_of("id"), f"theme id '{tid}' is already used on line {theme_lines[tid]}"
+            )
             continue
         theme_lines[tid] = item.line_of("id")
         description = _text(report, item, "description", f"theme '{tid}'", required=False)
@@ -160,32 +168,50 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
 # --- sources.yaml -------------------------------------------------------------------------
 
 
-def _check_names(report: _Report, ref: LineDict, key: str, sid: str) -> None:
+def _check_names(report: _Report, ref: LineDict, key: str, sid: str) -> bool:
     names = ref[key]
     what = f"'{key}' of source '{sid}'"
     if not isinstance(names, LineList):
         report.error(ref.line_of(key), f"{what} should be a list of names, not {type_name(names)}")
-        return
+        return False
+    ok = True
     for i, name in enumerate(names):
         line = names.line_of(i)
-        if not isinstance(name, LineDict):
-            report.error(line, f"each name in {what} should be a mapping (family/given or literal)")
+        if not isinstance(name, LineDict) or not all(isinstance(v, str) for v in name.values()):
+            report.error(
+                line, f"each name in {what} should be a mapping (family/given or literal) of text"
+            )
+            ok = False
             continue
+        before = report.count
         _known_keys(report, name, NAME_KEYS, f"a name in {what}")
-        if not any(isinstance(name.get(k), str) and name.get(k) for k in ("family", "literal")):
-            report.error(line, f"each name in {what} needs 'family' (a person) or 'literal' (an organisation)")
+        if not (name.get("family") or name.get("literal")):
+            report.error(
+                line,
+                f"each name in {what} needs 'family' (a person) or 'literal' (an organisation)",
+            )
+        ok = ok and report.count == before
+    return ok
 
 
-def _check_date(report: _Report, ref: LineDict, key: str, sid: str) -> None:
+def _check_date(report: _Report, ref: LineDict, key: str, sid: str) -> bool:
     date = ref[key]
     what = f"'{key}' of source '{sid}'"
     if not isinstance(date, LineDict):
-        report.error(ref.line_of(key), f"{what} should be a mapping such as {{date-parts: [[2015, 5]]}}")
-        return
+        report.error(
+            ref.line_of(key), f"{what} should be a mapping such as {{date-parts: [[2015, 5]]}}"
+        )
+        return False
+    before = report.count
     _known_keys(report, date, frozenset({"date-parts", "literal", "season", "circa", "raw"}), what)
+    for sub in ("literal", "season", "circa", "raw"):
+        if sub in date and isinstance(date[sub], (list, dict)):
+            report.error(
+                date.line_of(sub), f"'{sub}' in {what} should be text, not {type_name(date[sub])}"
+            )
     parts = date.get("date-parts")
     if parts is None:
-        return
+        return report.count == before
     ok = (
         isinstance(parts, list)
         and 1 <= len(parts) <= 2
@@ -197,11 +223,22 @@ def _check_date(report: _Report, ref: LineDict, key: str, sid: str) -> None:
         )
     )
     if not ok:
-        report.error(date.line_of("date-parts"), f"'date-parts' of source '{sid}' should look like [[2015, 5, 6]]")
-        return
+        report.error(
+            date.line_of("date-parts"),
+            f"'date-parts' of source '{sid}' should look like [[2015, 5, 6]]",
+        )
+        return False
     year, *rest = parts[0]
-    if not 1000 <= year <= 9999 or (rest and not 1 <= rest[0] <= 12) or (len(rest) > 1 and not 1 <= rest[1] <= 31):
-        report.error(date.line_of("date-parts"), f"'date-parts' of source '{sid}' is not a real date")
+    if (
+        not 1000 <= year <= 9999
+        or (rest and not 1 <= rest[0] <= 12)
+        or (len(rest) > 1 and not 1 <= rest[1] <= 31)
+    ):
+        report.error(
+            date.line_of("date-parts"), f"'date-parts' of source '{sid}' is not a real date"
+        )
+        return False
+    return report.count == before
 
 
 def _source_text_path(report: _Report, root: Path, ref: LineDict, sid: str) -> Path | None:
@@ -211,7 +248,9 @@ def _source_text_path(report: _Report, root: Path, ref: LineDict, sid: str) -> P
     line = ref.line_of("text")
     candidate = Path(rel)
     if candidate.is_absolute():
-        report.error(line, f"'text' of source '{sid}' must be a path relative to the library folder")
+        report.error(
+            line, f"'text' of source '{sid}' must be a path relative to the library folder"
+        )
         return None
     resolved = (root / candidate).resolve()
     if not resolved.is_relative_to(root.resolve()):
@@ -229,7 +268,9 @@ def _default_short(csl: dict[str, Any], sid: str) -> str:
     if authors and isinstance(authors[0], dict):
         name = str(authors[0].get("family") or authors[0].get("literal") or "")
     year = ""
-    parts = (csl.get("issued") or {}).get("date-parts") if isinstance(csl.get("issued"), dict) else None
+    parts = (
+        (csl.get("issued") or {}).get("date-parts") if isinstance(csl.get("issued"), dict) else None
+    )
     if parts and parts[0]:
         year = str(parts[0][0])
     return " ".join(x for x in (name, year or "n.d.") if x) if name else sid
@@ -252,7 +293,10 @@ def _load_sources(root: Path, lib: Library) -> dict[str, int]:
     if data is None:
         return lines
     if not isinstance(data, LineDict) or not isinstance(data.get("references"), LineList):
-        report.error(getattr(data, "line", 1) or 1, "sources.yaml should hold a list of sources under 'references:'")
+        report.error(
+            getattr(data, "line", 1) or 1,
+            "sources.yaml should hold a list of sources under 'references:'",
+        )
         return lines
     _known_keys(report, data, frozenset({"references"}), "sources.yaml")
     allowed = SOURCE_EXTRA_KEYS | CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES
@@ -268,24 +312,40 @@ def _load_sources(root: Path, lib: Library) -> dict[str, int]:
             report.error(ref.line_of("id"), f"source id '{sid}' may use only a-z, 0-9 and '-'")
             continue
         if sid in lines:
-            report.error(ref.line_of("id"), f"source id '{sid}' is already used on line {lines[sid]}")
+            report.error(
+                ref.line_of("id"), f"source id '{sid}' is already used on line {lines[sid]}"
+            )
             continue
         _known_keys(report, ref, allowed, f"source '{sid}'")
         stype = _text(report, ref, "type", f"source '{sid}'", required=True)
         if stype is not None and stype not in CSL_TYPES:
-            report.error(ref.line_of("type"), f"'{stype}' is not a CSL type (e.g. report, book, speech, article-journal)")
+            report.error(
+                ref.line_of("type"),
+                f"'{stype}' is not a CSL type (e.g. report, book, speech, article-journal)",
+            )
         _text(report, ref, "title", f"source '{sid}'", required=True)
+        valid: list[str] = []
         for key in ref:
             if key in CSL_NAME_VARIABLES:
-                _check_names(report, ref, key, sid)
+                ok = _check_names(report, ref, key, sid)
             elif key in CSL_DATE_VARIABLES:
-                _check_date(report, ref, key, sid)
-            elif key in CSL_TEXT_VARIABLES and isinstance(ref[key], (list, dict)):
-                report.error(ref.line_of(key), f"'{key}' of source '{sid}' should be text, not {type_name(ref[key])}")
+                ok = _check_date(report, ref, key, sid)
+            elif key in CSL_TEXT_VARIABLES or key in ("id", "type"):
+                ok = not isinstance(ref[key], (list, dict))
+                if not ok:
+                    report.error(
+                        ref.line_of(key),
+                        f"'{key}' of source '{sid}' should be text, not {type_name(ref[key])}",
+                    )
+            else:
+                ok = False  # unknown keys are reported above; "text"/"short" are read below
+            if ok:
+                valid.append(key)
         text_path = _source_text_path(report, root, ref, sid)
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
         lines[sid] = ref.line_of("id")
-        csl = {k: _plain(v) for k, v in ref.items() if k not in ("text", "short")}
+        # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
+        csl = {k: _plain(ref[k]) for k in valid}
         lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path))
     return lines
 
@@ -329,7 +389,9 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
         if not ID_PATTERN.match(fid):
             report.error(item.line_of("id"), f"finding id '{fid}' may use only a-z, 0-9 and '-'")
         elif fid in ctx.seen:
-            report.error(item.line_of("id"), f"finding id '{fid}' is already used at {ctx.seen[fid]}")
+            report.error(
+                item.line_of("id"), f"finding id '{fid}' is already used at {ctx.seen[fid]}"
+            )
         else:
             ctx.seen[fid] = f"{report.name}:{item.line_of('id')}"
     sid = _text(report, item, "source", what, required=False)
@@ -338,7 +400,9 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
         report.error(item.line_of("source"), f"source '{sid}' of {what} is not in sources.yaml")
     kind = _text(report, item, "kind", what, required=False)
     if kind is not None and kind not in KINDS:
-        report.error(item.line_of("kind"), f"kind '{kind}' of {what} should be one of: {', '.join(KINDS)}")
+        report.error(
+            item.line_of("kind"), f"kind '{kind}' of {what} should be one of: {', '.join(KINDS)}"
+        )
     text = _text(report, item, "text", what, required=False)
     if "text" in item and item["text"] is not None and text == "":
         report.error(item.line_of("text"), f"the text of {what} is empty")
@@ -367,7 +431,14 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
                     f"the text of {what} is not word for word in {source.text_path.name if source.text_path else sid}"
                     " (only white space may differ; mark left-out words with …)",
                 )
-    if report.count > before or fid is None or sid is None or kind is None or not text or locator is None:
+    if (
+        report.count > before
+        or fid is None
+        or sid is None
+        or kind is None
+        or not text
+        or locator is None
+    ):
         return None
     ctx.used_themes.update(themes)
     return Finding(
@@ -391,14 +462,20 @@ def _parse_locator(report: _Report, item: LineDict, what: str) -> Locator | None
     if loc is None:
         return None
     if not isinstance(loc, LineDict):
-        report.error(item.line_of("locator"), f"'locator' of {what} should be a mapping such as {{label: section, value: \"4\"}}")
+        report.error(
+            item.line_of("locator"),
+            f"'locator' of {what} should be a mapping such as {{label: section, value: \"4\"}}",
+        )
         return None
     _known_keys(report, loc, LOCATOR_KEYS, f"the locator of {what}")
     label = _text(report, loc, "label", f"the locator of {what}", required=True)
     value = _text(report, loc, "value", f"the locator of {what}", required=True)
     title = _text(report, loc, "title", f"the locator of {what}", required=False)
     if label is not None and label not in LOCATOR_LABELS:
-        report.error(loc.line_of("label"), f"locator label '{label}' should be one of: {', '.join(LOCATOR_LABELS)}")
+        report.error(
+            loc.line_of("label"),
+            f"locator label '{label}' should be one of: {', '.join(LOCATOR_LABELS)}",
+        )
         return None
     if label is None or value is None:
         return None
@@ -430,11 +507,17 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
         if data is None:
             continue
         if not isinstance(data, LineList):
-            report.error(getattr(data, "line", 1) or 1, f"a findings file should be a list of findings, not {type_name(data)}")
+            report.error(
+                getattr(data, "line", 1) or 1,
+                f"a findings file should be a list of findings, not {type_name(data)}",
+            )
             continue
         for i, item in enumerate(data):
             if not isinstance(item, LineDict):
-                report.error(data.line_of(i), f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}")
+                report.error(
+                    data.line_of(i),
+                    f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}",
+                )
                 continue
             finding = _parse_finding(report, ctx, item)
             if finding is not None:
@@ -442,7 +525,9 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
     if lib.themes and lib.findings:
         for tid, line in theme_lines.items():
             if tid not in ctx.used_themes:
-                lib.problems.append(Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings"))
+                lib.problems.append(
+                    Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
+                )
 
 
 def load_library(root: Path | str) -> Library:

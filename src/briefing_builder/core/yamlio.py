@@ -23,7 +23,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 class LineDict(dict):  # type: ignore[type-arg]
     """A mapping that remembers the line it started on and the line of each key."""
 
-    __slots__ = ("line", "key_lines", "duplicates")
+    __slots__ = ("duplicates", "key_lines", "line")
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,7 +38,7 @@ class LineDict(dict):  # type: ignore[type-arg]
 class LineList(list):  # type: ignore[type-arg]
     """A sequence that remembers the line it started on and the line of each item."""
 
-    __slots__ = ("line", "item_lines")
+    __slots__ = ("item_lines", "line")
 
     def __init__(self) -> None:
         super().__init__()

@@ -35,7 +35,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Briefing Builder — {self.library.title}")
         self.model = FindingsModel(opened.library, opened.index, self)
 
-        self.search = QLineEdit(placeholderText="Search findings (words, or a \"quoted phrase\")")
+        self.search = QLineEdit(placeholderText='Search findings (words, or a "quoted phrase")')
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search findings")
         self.summary = QLabel()
@@ -101,7 +101,9 @@ class MainWindow(QMainWindow):
             rows.append(("Places", ", ".join(finding.places)))
         from html import escape
 
-        table = "".join(f"<tr><th align=left>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+        table = "".join(
+            f"<tr><th align=left>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows
+        )
         self.detail.setHtml(
             f"<blockquote style='font-size:large'>{escape(finding.text)}</blockquote>"
             f"<table cellspacing=4>{table}</table><p style='color:gray'>{escape(finding.id)}</p>"

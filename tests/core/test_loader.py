@@ -1,0 +1,336 @@
+"""Loading and validating libraries: the bundled one, and every kind of curator mistake."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from briefing_builder.core.loader import load_library
+from briefing_builder.core.model import Library
+from tests.conftest import BUNDLED, FINDINGS_YAML, SOURCES_YAML, write_library
+
+
+def problems_of(lib: Library) -> list[tuple[str, int | None, str]]:
+    return [(Path(p.file).name, p.line, p.message) for p in lib.problems]
+
+
+def single_problem(lib: Library) -> tuple[str, int | None, str]:
+    found = problems_of(lib)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- the bundled library -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Library:
+    return load_library(BUNDLED)
+
+
+def test_bundled_library_is_clean_and_fully_verified(bundled: Library) -> None:
+    assert bundled.problems == []
+    assert len(bundled.findings) >= 150
+    assert bundled.verified_count == len(bundled.findings)
+
+
+def test_bundled_library_has_all_five_sources_with_findings(bundled: Library) -> None:
+    ids = {s.id for s in bundled.sources}
+    assert ids == {"scotgov-y4", "scotgov-y3", "n8prp", "copacc-2015", "npia-2009"}
+    per_source = Counter(f.source for f in bundled.findings)
+    assert all(per_source[s] >= 10 for s in ids), per_source
+    # The slides give fewer findings than any report.
+    assert per_source["npia-2009"] == min(per_source.values())
+    for src in bundled.sources:
+        assert src.text_path is not None and src.text_path.is_file()
+
+
+def test_bundled_sources_carry_what_is_known_and_no_invented_years(bundled: Library) -> None:
+    years = {s.id: s.year for s in bundled.sources}
+    assert years == {
+        "scotgov-y4": None,
+        "scotgov-y3": 2018,
+        "n8prp": None,
+        "copacc-2015": 2015,
+        "npia-2009": 2009,
+    }
+    npia = bundled.source("npia-2009")
+    assert npia is not None and npia.csl["event"] == "FOSS 2009 Conference"
+    copacc = bundled.source("copacc-2015")
+    assert copacc is not None and copacc.csl["collection-title"] == "CoPaCC Thematic"
+    assert copacc.csl["author"] == [{"family": "Tizard", "given": "John"}]
+    n8 = bundled.source("n8prp")
+    assert n8 is not None and [a["family"] for a in n8.csl["author"]] == [
+        "Loftus",
+        "Skinns",
+        "Munk",
+        "Rice",
+    ]
+
+
+def test_bundled_themes_are_well_spread(bundled: Library) -> None:
+    assert 10 <= len(bundled.themes) <= 14
+    assert all(t.description for t in bundled.themes)
+    counts = Counter(t for f in bundled.findings for t in f.themes)
+    assert all(counts[t.id] >= 8 for t in bundled.themes), counts
+    assert all(1 <= len(f.themes) <= 3 for f in bundled.findings)
+
+
+def test_bundled_findings_are_located_and_attributed(bundled: Library) -> None:
+    for f in bundled.findings:
+        assert f.locator.value, f.id
+        if f.source == "npia-2009":
+            assert f.locator.label == "slide"
+        elif f.locator.value[0].isdigit():
+            assert f.locator.title, f"{f.id}: a numbered section needs its heading"
+    speakers = {f.speaker for f in bundled.findings if f.speaker}
+    for expected in (
+        "Interviewee: Manchester",
+        "B02 Police",
+        "Police Federation of England & Wales",
+        "Barnardo's",
+        "Head of Community Safety, London Borough of Ealing",
+    ):
+        assert expected in speakers
+    places = {p for f in bundled.findings for p in f.places}
+    assert {
+        "Scotland",
+        "England and Wales",
+        "Manchester",
+        "New Zealand",
+        "the Netherlands",
+        "Norway",
+    } <= places
+    kinds = Counter(f.kind for f in bundled.findings)
+    assert set(kinds) == {"quote", "key-finding", "example", "recommendation"}
+
+
+def test_bundled_keeps_special_characters(bundled: Library) -> None:
+    texts = " ".join(f.text for f in bundled.findings)
+    for ch in "≠⇒’–":
+        assert ch in texts
+
+
+# --- good small library ------------------------------------------------------------------
+
+
+def test_small_library_loads(small_library: Path) -> None:
+    lib = load_library(small_library)
+    assert lib.problems == []
+    assert [f.id for f in lib.findings] == [
+        "alpha-001",
+        "alpha-002",
+        "alpha-003",
+        "beta-001",
+        "beta-002",
+    ]
+    f = lib.finding("alpha-002")
+    assert f is not None
+    assert f.speaker == "B02 Police"
+    assert f.locator.label == "page" and f.locator.value == "4"
+    assert f.themes == ("trust", "data")
+    assert f.verified
+    assert lib.source("beta") is not None and lib.source("beta").short == "Home Office n.d."  # type: ignore[union-attr]
+    assert lib.places == ["England and Wales", "New Zealand", "Scotland"]
+
+
+def test_omission_marks_are_allowed(small_library: Path) -> None:
+    lib = load_library(small_library)
+    finding = lib.finding("beta-001")
+    assert finding is not None and finding.verified
+
+
+# --- bad libraries: each asserts the message and the line --------------------------------
+
+
+def test_misquote_names_file_and_line(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace(
+        "text: The police and health services share data every day.",
+        "text: The police and health services share data every week.",
+    )
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    name, line, message = single_problem(lib)
+    assert (name, line) == ("alpha.yaml", 19)
+    assert "not word for word in alpha.txt" in message
+    # The good findings still load; the bad one is left out.
+    assert [f.id for f in lib.findings] == ["alpha-001", "alpha-002", "beta-001", "beta-002"]
+
+
+def test_unknown_key_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("  themes: [trust]\n", "  theme: [trust]\n")
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    found = problems_of(lib)
+    assert (
+        "alpha.yaml",
+        6,
+        "unknown key 'theme' in finding 'alpha-001' (did you mean 'themes'?)",
+    ) in found
+    assert ("alpha.yaml", 1, "finding 'alpha-001' has no 'themes'") in found
+
+
+def test_unknown_theme_and_source(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("themes: [trust]", "themes: [trust, nope]").replace(
+        "- id: alpha-003\n  source: alpha", "- id: alpha-003\n  source: gamma"
+    )
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    found = problems_of(lib)
+    assert ("alpha.yaml", 6, "theme 'nope' of finding 'alpha-001' is not in library.yaml") in found
+    assert (
+        "alpha.yaml",
+        17,
+        "source 'gamma' of finding 'alpha-003' is not in sources.yaml",
+    ) in found
+    assert len(found) == 2
+
+
+def test_duplicate_ids_and_bad_kind(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("id: alpha-002", "id: alpha-001").replace(
+        "kind: example", "kind: anecdote"
+    )
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    found = problems_of(lib)
+    assert found[0][:2] == ("alpha.yaml", 8)
+    assert found[0][2].startswith("finding id 'alpha-001' is already used at ")
+    assert found[0][2].endswith("alpha.yaml:1")
+    assert found[1] == (
+        "alpha.yaml",
+        18,
+        "kind 'anecdote' of finding 'alpha-003' should be one of: quote, key-finding, example, recommendation",
+    )
+
+
+def test_wrong_types_are_described_not_dumped(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace(
+        "text: Working with Māori communities builds trust between partners.",
+        "text: [Working, with]",
+    ).replace("places: [Scotland]\n", "places: {a: b}\n")
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    found = problems_of(lib)
+    assert ("alpha.yaml", 4, "'text' of finding 'alpha-001' should be text, not a list") in found
+    assert (
+        "alpha.yaml",
+        15,
+        "'places' of finding 'alpha-002' should be a list, not a mapping (key: value pairs)",
+    ) in found
+
+
+def test_malformed_yaml_reports_line(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("  kind: quote\n", "  kind: quote\n  text: a: b: c\n", 1)
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    found = [p for p in problems_of(lib) if p[0] == "alpha.yaml"]
+    assert len(found) == 1
+    assert found[0][1] == 11
+    assert found[0][2].startswith("this is not valid YAML")
+    # The other file still loads.
+    assert {f.id for f in lib.findings} == {"beta-001", "beta-002"}
+
+
+def test_duplicate_key_is_reported(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("  kind: quote\n", "  kind: quote\n  kind: example\n", 1)
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": bad}))
+    assert (
+        "alpha.yaml",
+        11,
+        "key 'kind' appears twice in finding 'alpha-002'; the second one wins in YAML",
+    ) in problems_of(lib)
+
+
+def test_theme_without_findings(tmp_path: Path) -> None:
+    lib_yaml = (
+        "title: T\nthemes:\n  - id: trust\n    label: Trust\n  - id: data\n    label: Data\n"
+        "  - id: money\n    label: Money\n  - id: lonely\n    label: Lonely\n"
+    )
+    lib = load_library(write_library(tmp_path, {"library.yaml": lib_yaml}))
+    assert single_problem(lib) == ("library.yaml", 9, "theme 'lonely' has no findings")
+
+
+def test_text_path_outside_the_library(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text(
+        "Working with Māori communities builds trust between partners."
+    )
+    sources = SOURCES_YAML.replace("text: texts/alpha.txt", "text: ../secret.txt")
+    lib = load_library(write_library(tmp_path / "lib", {"sources.yaml": sources}))
+    name, line, message = problems_of(lib)[0]
+    assert (name, line) == ("sources.yaml", 8)
+    assert message == "'text' of source 'alpha' points outside the library folder (../secret.txt)"
+
+
+def test_missing_text_file(tmp_path: Path) -> None:
+    lib = load_library(write_library(tmp_path, {"texts/beta.txt": None}))
+    assert single_problem(lib) == (
+        "sources.yaml",
+        13,
+        "text file of source 'beta' not found: texts/beta.txt",
+    )
+    # Findings of that source load, unverified: the problem is the source's, reported once.
+    beta = lib.finding("beta-002")
+    assert beta is not None and not beta.verified
+
+
+def test_bad_source_fields(tmp_path: Path) -> None:
+    sources = SOURCES_YAML.replace(
+        "type: report\n    title: Budgets", "type: white-paper\n    title: Budgets"
+    ).replace("issued: {date-parts: [[2020]]}", "issued: {date-parts: [[20, 13]]}")
+    lib = load_library(write_library(tmp_path, {"sources.yaml": sources}))
+    found = problems_of(lib)
+    assert ("sources.yaml", 6, "'date-parts' of source 'alpha' is not a real date") in found
+    assert (
+        "sources.yaml",
+        10,
+        "'white-paper' is not a CSL type (e.g. report, book, speech, article-journal)",
+    ) in found
+
+
+def test_missing_files_and_empty_folder(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    found = [(p[0], p[2]) for p in problems_of(load_library(empty))]
+    assert found == [
+        ("library.yaml", "file not found"),
+        ("sources.yaml", "file not found"),
+        ("findings", "folder of findings not found"),
+    ]
+    missing = load_library(tmp_path / "nowhere")
+    assert problems_of(missing) == [("nowhere", None, "library folder not found")]
+
+
+def test_alias_bomb_is_harmless(tmp_path: Path) -> None:
+    bomb = "\n".join(
+        ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+        + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    )
+    bomb_findings = (
+        "- &x [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "\n".join(
+            f"- &x{i} [{', '.join(['*x' if i == 0 else f'*x{i - 1}'] * 9)}]" for i in range(12)
+        )
+        + "\n"
+    )
+    lib = load_library(
+        write_library(tmp_path, {"library.yaml": bomb + "\n", "findings/bomb.yaml": bomb_findings})
+    )
+    found = problems_of(lib)
+    assert ("library.yaml", 1, "unknown key 'a0' in library.yaml") in found
+    assert (
+        "bomb.yaml",
+        1,
+        "each finding should be a mapping (id, source, kind, text, ...), not a list",
+    ) in found
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    root = write_library(tmp_path)
+    (root / "findings" / "alpha.yaml").write_bytes(b"- id: x\n  text: caf\xe9\n")
+    found = [p for p in problems_of(load_library(root)) if p[0] == "alpha.yaml"]
+    assert found == [("alpha.yaml", 2, "is not UTF-8 text; save it as UTF-8")]
+
+
+def test_findings_file_that_is_not_a_list(tmp_path: Path) -> None:
+    lib = load_library(write_library(tmp_path, {"findings/alpha.yaml": "id: alpha-001\n"}))
+    assert (
+        "alpha.yaml",
+        1,
+        "a findings file should be a list of findings, not a mapping (key: value pairs)",
+    ) in problems_of(lib)

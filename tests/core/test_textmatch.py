@@ -1,0 +1,34 @@
+from briefing_builder.core.textmatch import FoldedText, fold_whitespace, locate_quote, quote_parts
+
+SOURCE = (
+    "The police\u00a0and  partners\nmet weekly. Budgets – as ever – were tight; “trust” mattered."
+)
+
+
+def test_fold_whitespace_includes_no_break_spaces_and_newlines() -> None:
+    assert fold_whitespace(" a\u00a0 b\n\tc ") == "a b c"
+
+
+def test_quote_parts_split_on_both_omission_marks() -> None:
+    assert quote_parts("one … two [...] three") == ["one", "two", "three"]
+
+
+def test_word_for_word_only_white_space_may_differ() -> None:
+    folded = FoldedText.of(SOURCE)
+    assert folded.contains_quote("The police and partners met weekly.")
+    assert folded.contains_quote("Budgets – as ever – were tight; “trust” mattered.")
+    assert not folded.contains_quote("Budgets - as ever - were tight")  # hyphen is not an en dash
+    assert not folded.contains_quote("the police and partners")  # case matters
+    assert not folded.contains_quote("")
+
+
+def test_omissions_must_keep_order() -> None:
+    folded = FoldedText.of(SOURCE)
+    assert folded.contains_quote("The police … met weekly. … “trust” mattered.")
+    assert not folded.contains_quote("met weekly. … The police")
+
+
+def test_locate_quote_maps_back_to_the_original_text() -> None:
+    start, end = locate_quote(SOURCE, "partners met weekly") or (0, 0)
+    assert SOURCE[start:end] == "partners\nmet weekly"
+    assert locate_quote(SOURCE, "not there") is None

@@ -1,0 +1,164 @@
+"""The command line end to end, in a subprocess as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FINDINGS_YAML, SOURCES_YAML, write_library
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    return subprocess.run(
+        [sys.executable, "-m", "briefing_builder", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_check_bundled_library_is_clean() -> None:
+    proc = run("check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-1] == "No problems found."
+    assert lines[-2].startswith("Police partnership working: 5 sources, ")
+    found = int(lines[-2].split(", ")[1].split()[0])
+    assert found >= 150
+    assert f"{found} of {found} quotes verified word for word" in lines[-2]
+
+
+def test_check_reports_file_line_message_and_exit_1(tmp_path: Path) -> None:
+    bad = FINDINGS_YAML.replace("kind: example", "kind: anecdote").replace(
+        "themes: [trust]", "themes: [nope]"
+    )
+    root = write_library(tmp_path / "lib", {"findings/alpha.yaml": bad})
+    proc = run("check", "--library", root, cwd=tmp_path)
+    assert proc.returncode == 1
+    no_traceback(proc)
+    path = root / "findings" / "alpha.yaml"
+    assert f"{path}:6: theme 'nope' of finding 'alpha-001' is not in library.yaml" in proc.stdout
+    assert f"{path}:18: kind 'anecdote' of finding 'alpha-003' should be one of" in proc.stdout
+    assert "2 problems found." in proc.stdout
+    assert "3 findings" in proc.stdout  # the good ones still load
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"findings/alpha.yaml": "- id: [unclosed\n"}, "alpha.yaml:2: this is not valid YAML"),
+        (
+            {"findings/alpha.yaml": "- 42\n- just text\n"},
+            "alpha.yaml:2: each finding should be a mapping",
+        ),
+        ({"sources.yaml": None}, "sources.yaml: file not found"),
+        (
+            {"sources.yaml": SOURCES_YAML.replace("texts/alpha.txt", "../../etc/passwd")},
+            "sources.yaml:8: 'text' of source 'alpha' points outside the library folder",
+        ),
+        (
+            {
+                "sources.yaml": "references:\n  - &a [x, x, x, x, x, x, x, x]\n"
+                + "".join(
+                    f"  - &a{i} [{', '.join([f'*a{i - 1}' if i else '*a'] * 8)}]\n"
+                    for i in range(14)
+                )
+                + "  - id: alpha\n    type: report\n    title: T\n    note: *a13\n    author: *a13\n",
+            },
+            "sources.yaml:2: each source should be a mapping, not a list",
+        ),
+    ],
+    ids=["malformed-yaml", "wrong-types", "missing-file", "path-outside", "alias-bomb"],
+)
+def test_check_never_shows_a_traceback(
+    tmp_path: Path, files: dict[str, str | None], expected: str
+) -> None:
+    root = write_library(tmp_path / "lib", files)
+    proc = run("check", "--library", root)
+    assert proc.returncode == 1
+    no_traceback(proc)
+    assert expected in proc.stdout
+
+
+def test_check_empty_and_missing_folders(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    proc = run("check", "--library", tmp_path / "empty")
+    assert proc.returncode == 1
+    no_traceback(proc)
+    assert f"{tmp_path / 'empty' / 'library.yaml'}: file not found" in proc.stdout
+    proc = run("--library", tmp_path / "nowhere", "check")
+    assert proc.returncode == 1
+    assert f"{tmp_path / 'nowhere'}: library folder not found" in proc.stdout
+
+
+def test_list_json(small_library: Path) -> None:
+    proc = run("list", "--library", small_library, "--theme", "data", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [d["id"] for d in data] == ["alpha-002", "alpha-003", "beta-002"]
+    first = data[0]
+    assert first["source"] == "alpha"
+    assert first["kind"] == "quote"
+    assert first["text"] == "Shared office ≠ shared culture!"
+    assert first["themes"] == ["trust", "data"]
+    assert first["locator"] == {"label": "page", "value": "4", "title": None}
+
+
+def test_list_filters_combine(small_library: Path) -> None:
+    proc = run(
+        "list",
+        "--library",
+        small_library,
+        "--source",
+        "alpha",
+        "--kind",
+        "example",
+        "--place",
+        "Scotland",
+        "--search",
+        "health",
+        "--json",
+    )
+    assert [d["id"] for d in json.loads(proc.stdout)] == ["alpha-003"]
+    proc = run(
+        "list",
+        "--library",
+        small_library,
+        "--theme",
+        "data",
+        "--theme",
+        "money",
+        "--all-themes",
+        "--json",
+    )
+    assert [d["id"] for d in json.loads(proc.stdout)] == ["beta-002"]
+
+
+def test_list_text_output_and_unknown_theme(small_library: Path) -> None:
+    proc = run("list", "--library", small_library, "--search", "maori")
+    assert proc.returncode == 0
+    assert "alpha-001  [key-finding]  Smith 2020, section 1 (Introduction)" in proc.stdout
+    assert proc.stdout.strip().endswith("1 of 5 findings — Findings matching “maori”")
+    proc = run("list", "--library", small_library, "--theme", "nope")
+    assert proc.returncode == 2
+    assert "not in this library: theme 'nope'" in proc.stderr
+    no_traceback(proc)
+
+
+def test_list_bundled_library_by_theme_and_search() -> None:
+    proc = run("list", "--theme", "co-location", "--search", '"shared culture"', "--json")
+    data = json.loads(proc.stdout)
+    assert [d["id"] for d in data] == ["npia-2009-010"]
+    assert "≠" in data[0]["text"]
