@@ -1,0 +1,450 @@
+"""Reading and writing briefing files (``*.briefing.yaml``); see ``docs/briefing-format.md``.
+
+The app writes format version 1, which is the minimal hand-written form plus node ids, snapshots
+of each quote and its source, so a briefing still opens and exports when its library changes or is
+missing. Saves are atomic (temp file, then replace), keep one backup, and refuse to overwrite a
+file that changed on disk since it was opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .briefing import (
+    Briefing,
+    EvidenceItem,
+    FindingSnapshot,
+    Item,
+    NoteItem,
+    Section,
+)
+from .model import KINDS, LOCATOR_LABELS, Library, Locator, Problem
+from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
+
+FORMAT_VERSION = 1
+SUFFIX = ".briefing.yaml"
+TOP_KEYS = frozenset(
+    ["briefing", "title", "subtitle", "author", "organisation", "date", "version", "marking", "library", "style", "summary", "sections", "sources"]
+)
+TEXT_KEYS = (
+    "title",
+    "subtitle",
+    "author",
+    "organisation",
+    "version",
+    "marking",
+    "summary",
+    "style",
+)
+SECTION_KEYS = frozenset({"id", "heading", "text", "items", "sections"})
+ITEM_KEYS = frozenset({"id", "finding", "comment", "note", "snapshot"})
+SNAPSHOT_KEYS = frozenset({"text", "source", "kind", "locator", "speaker", "themes"})
+
+
+class BriefingError(Exception):
+    """A briefing file that cannot be read: every problem, each with file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class FileChangedOnDisk(Exception):
+    """The file was changed by someone else since it was opened; saving would overwrite that."""
+
+
+class ItemState(Enum):
+    OK = "ok"
+    CHANGED = "changed"  # the library's text differs from the snapshot
+    MISSING = "missing"  # not in the library any more, but the snapshot keeps it
+    UNKNOWN = "unknown"  # not in the library and no snapshot: cannot be exported
+
+
+@dataclass
+class _Reader:
+    name: str
+    problems: list[Problem]
+
+    def error(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+
+    def keys(self, data: LineDict, allowed: frozenset[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(data.line_of(key), f"unknown key '{key}' in {what}")
+        for key, line in data.duplicates:
+            self.error(line, f"key '{key}' appears twice in {what}")
+
+    def text(self, data: LineDict, key: str, what: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            return value.isoformat()[:10]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(
+                data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}"
+            )
+            return ""
+        return str(value).strip()
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def read_briefing(path: Path | str) -> Briefing:
+    """Read a briefing file; raises :class:`BriefingError` listing every problem."""
+    path = Path(path)
+    reader = _Reader(str(path), [])
+    try:
+        data = load_yaml_file(path)
+    except YamlProblem as exc:
+        raise BriefingError([Problem(str(path), exc.line, exc.message)]) from None
+    briefing = parse_briefing(data, reader)
+    if reader.problems:
+        raise BriefingError(reader.problems)
+    return briefing
+
+
+def parse_briefing(data: Any, reader: _Reader) -> Briefing:
+    if not isinstance(data, LineDict):
+        reader.error(
+            1,
+            f"a briefing file should be a mapping starting with 'briefing: 1', not {type_name(data)}",
+        )
+        return Briefing()
+    reader.keys(data, TOP_KEYS, "the briefing")
+    version = data.get("briefing")
+    if version is None:
+        reader.error(data.line, "this is not a briefing file: it has no 'briefing: 1' line")
+    elif not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        reader.error(
+            data.line_of("briefing"),
+            "'briefing' should be the format version, a whole number such as 1",
+        )
+    elif version > FORMAT_VERSION:
+        reader.error(
+            data.line_of("briefing"),
+            f"this briefing was saved by a newer Briefing Builder (format {version}); "
+            f"this version reads format {FORMAT_VERSION}",
+        )
+    b = Briefing()
+    for key in TEXT_KEYS:
+        setattr(b, key, reader.text(data, key, "the briefing"))
+    b.title = b.title or "Untitled briefing"
+    b.style = b.style or None
+    b.date = reader.text(data, "date", "the briefing")
+    if b.date:
+        try:
+            _dt.date.fromisoformat(b.date)
+        except ValueError:
+            reader.error(data.line_of("date"), f"date '{b.date}' should be written as YYYY-MM-DD")
+    b.library = reader.text(data, "library", "the briefing") or None
+    b.sections = _sections(reader, data, "sections", "the briefing", depth=1)
+    sources = data.get("sources")
+    if sources is not None:
+        if isinstance(sources, LineDict) and all(isinstance(v, dict) for v in sources.values()):
+            b.source_snapshots = {str(k): _plain(v) for k, v in sources.items()}
+        else:
+            reader.error(
+                data.line_of("sources"), "'sources' should map source ids to their CSL data"
+            )
+    return b
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    if depth > 8:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, depth + 1) for v in value[:200]]
+    return value
+
+
+def _sections(reader: _Reader, data: LineDict, key: str, what: str, depth: int) -> list[Section]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, LineList):
+        reader.error(data.line_of(key), f"'{key}' of {what} should be a list of sections")
+        return []
+    if depth > 6:
+        reader.error(data.line_of(key), "sections are nested more than six levels deep")
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, LineDict):
+            reader.error(
+                raw.line_of(i),
+                f"each section should be a mapping with a heading, not {type_name(item)}",
+            )
+            continue
+        reader.keys(item, SECTION_KEYS, "a section")
+        heading = reader.text(item, "heading", "a section")
+        if not heading:
+            reader.error(item.line, "a section needs a 'heading'")
+        section = Section(
+            heading=heading, text=reader.text(item, "text", f"section '{heading}'"), line=item.line
+        )
+        if item.get("id"):
+            section.node_id = reader.text(item, "id", f"section '{heading}'")
+        section.items = _items(reader, item, heading)
+        section.sections = _sections(reader, item, "sections", f"section '{heading}'", depth + 1)
+        out.append(section)
+    return out
+
+
+def _items(reader: _Reader, section: LineDict, heading: str) -> list[Item]:
+    raw = section.get("items")
+    if raw is None:
+        return []
+    if not isinstance(raw, LineList):
+        reader.error(section.line_of("items"), f"'items' of section '{heading}' should be a list")
+        return []
+    out: list[Item] = []
+    for i, item in enumerate(raw):
+        line = raw.line_of(i)
+        if not isinstance(item, LineDict):
+            reader.error(line, "each item should be a mapping with 'finding:' or 'note:'")
+            continue
+        reader.keys(item, ITEM_KEYS, "an item")
+        has_finding, has_note = "finding" in item, "note" in item
+        if has_finding == has_note:
+            reader.error(
+                line,
+                "each item needs exactly one of 'finding:' (an evidence id) or 'note:' (your own text)",
+            )
+            continue
+        node_id = reader.text(item, "id", "an item")
+        if has_note:
+            note = NoteItem(text=reader.text(item, "note", "a note"), line=line)
+            if node_id:
+                note.node_id = node_id
+            out.append(note)
+            continue
+        fid = reader.text(item, "finding", "an item")
+        if not fid:
+            reader.error(line, "'finding' needs the id of a finding")
+            continue
+        evidence = EvidenceItem(
+            finding_id=fid,
+            comment=reader.text(item, "comment", f"finding '{fid}'"),
+            snapshot=_snapshot(reader, item, fid),
+            line=item.line_of("finding"),
+        )
+        if node_id:
+            evidence.node_id = node_id
+        out.append(evidence)
+    return out
+
+
+def _snapshot(reader: _Reader, item: LineDict, fid: str) -> FindingSnapshot | None:
+    snap = item.get("snapshot")
+    if snap is None:
+        return None
+    what = f"the snapshot of '{fid}'"
+    if not isinstance(snap, LineDict):
+        reader.error(item.line_of("snapshot"), f"{what} should be a mapping")
+        return None
+    reader.keys(snap, SNAPSHOT_KEYS, what)
+    loc = snap.get("locator")
+    locator = Locator("section", "")
+    if isinstance(loc, LineDict):
+        label = reader.text(loc, "label", what) or "section"
+        locator = Locator(
+            label if label in LOCATOR_LABELS else "section",
+            reader.text(loc, "value", what),
+            reader.text(loc, "title", what) or None,
+        )
+    kind = reader.text(snap, "kind", what)
+    themes = snap.get("themes")
+    return FindingSnapshot(
+        text=reader.text(snap, "text", what),
+        source=reader.text(snap, "source", what),
+        kind=kind if kind in KINDS else "quote",
+        locator=locator,
+        speaker=reader.text(snap, "speaker", what) or None,
+        themes=tuple(str(t) for t in themes) if isinstance(themes, list) else (),
+    )
+
+
+# --- checking against a library ------------------------------------------------------------
+
+
+def item_states(briefing: Briefing, library: Library | None) -> dict[str, ItemState]:
+    """How each evidence item stands against the library, by node id."""
+    states: dict[str, ItemState] = {}
+    for item in briefing.evidence_items():
+        finding = library.finding(item.finding_id) if library is not None else None
+        if finding is None:
+            states[item.node_id] = ItemState.MISSING if item.snapshot else ItemState.UNKNOWN
+        elif item.snapshot is not None and item.snapshot.text != finding.text:
+            states[item.node_id] = ItemState.CHANGED
+        else:
+            states[item.node_id] = ItemState.OK
+    return states
+
+
+def unknown_finding_problems(
+    briefing: Briefing, library: Library | None, file: str
+) -> list[Problem]:
+    """Findings that neither the library nor the file's snapshots can supply: nothing can be exported."""
+    states = item_states(briefing, library)
+    return [
+        Problem(file, item.line or None, f"finding '{item.finding_id}' is not in the library")
+        for item in briefing.evidence_items()
+        if states[item.node_id] is ItemState.UNKNOWN
+    ]
+
+
+def library_path(briefing: Briefing, briefing_file: Path | None) -> Path | None:
+    """The briefing's library folder, resolved relative to the briefing file."""
+    if not briefing.library:
+        return None
+    lib = Path(briefing.library).expanduser()
+    if not lib.is_absolute() and briefing_file is not None:
+        lib = briefing_file.parent / lib
+    return lib
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def briefing_to_data(briefing: Briefing) -> dict[str, Any]:
+    data: dict[str, Any] = {"briefing": FORMAT_VERSION, "title": briefing.title}
+    for key in (
+        "subtitle",
+        "author",
+        "organisation",
+        "date",
+        "version",
+        "marking",
+        "library",
+        "style",
+    ):
+        value = getattr(briefing, key)
+        if value:
+            data[key] = value
+    if briefing.summary:
+        data["summary"] = briefing.summary
+    data["sections"] = [_section_data(s) for s in briefing.sections]
+    if briefing.source_snapshots:
+        data["sources"] = briefing.source_snapshots
+    return data
+
+
+def _section_data(section: Section) -> dict[str, Any]:
+    out: dict[str, Any] = {"heading": section.heading, "id": section.node_id}
+    if section.text:
+        out["text"] = section.text
+    if section.items:
+        out["items"] = [_item_data(i) for i in section.items]
+    if section.sections:
+        out["sections"] = [_section_data(s) for s in section.sections]
+    return out
+
+
+def _item_data(item: Item) -> dict[str, Any]:
+    if isinstance(item, NoteItem):
+        return {"note": item.text, "id": item.node_id}
+    out: dict[str, Any] = {"finding": item.finding_id, "id": item.node_id}
+    if item.comment:
+        out["comment"] = item.comment
+    snap = item.snapshot
+    if snap is not None:
+        loc: dict[str, str] = {"label": snap.locator.label, "value": snap.locator.value}
+        if snap.locator.title:
+            loc["title"] = snap.locator.title
+        out["snapshot"] = {
+            "source": snap.source,
+            "kind": snap.kind,
+            "text": snap.text,
+            **({"speaker": snap.speaker} if snap.speaker else {}),
+            "locator": loc,
+            "themes": list(snap.themes),
+        }
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dumps_briefing(briefing: Briefing) -> str:
+    body = yaml.dump(
+        briefing_to_data(briefing),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return "# Briefing Builder briefing (format 1): see docs/briefing-format.md\n" + body
+
+
+def atomic_write(path: Path, data: bytes, *, backup: bool = False) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if backup and path.exists():
+            # Copy (not move) the old version aside, so the file itself is never absent.
+            bak = path.with_name(path.name + ".bak")
+            fd2, tmp_bak = tempfile.mkstemp(prefix=f".{bak.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd2)
+            try:
+                shutil.copy2(path, tmp_bak)
+                os.replace(tmp_bak, bak)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_bak)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def save_briefing(
+    briefing: Briefing, path: Path | str, *, expected_hash: str | None = None, force: bool = False
+) -> str:
+    """Save atomically, keeping the previous version as ``<file>.bak``; return the new file's hash.
+
+    ``expected_hash`` is the hash of the file as it was opened (None for a new file): if the file on
+    disk differs, :class:`FileChangedOnDisk` is raised unless ``force`` is set.
+    """
+    path = Path(path)
+    current = file_hash(path)
+    if not force and current is not None and current != expected_hash:
+        raise FileChangedOnDisk(str(path))
+    data = dumps_briefing(briefing).encode("utf-8")
+    atomic_write(path, data, backup=current is not None)
+    return hashlib.sha256(data).hexdigest()

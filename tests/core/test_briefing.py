@@ -1,0 +1,202 @@
+"""The briefing tree, its file format, and safe saving."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing_builder.core import briefing_io
+from briefing_builder.core.briefing import Briefing, EvidenceItem, NoteItem, OutlineError, Section
+from briefing_builder.core.briefing_io import (
+    BriefingError,
+    FileChangedOnDisk,
+    ItemState,
+    item_states,
+    library_path,
+    read_briefing,
+    save_briefing,
+    unknown_finding_problems,
+)
+from briefing_builder.core.loader import load_library
+from tests.conftest import BUNDLED, REPO
+
+MINIMAL = REPO / "tests" / "data" / "minimal.briefing.yaml"
+
+
+def test_minimal_hand_written_form_opens() -> None:
+    b = read_briefing(MINIMAL)
+    assert b.title == "Partnership working between the police and other agencies"
+    assert b.subtitle == "Evidence summary for the Community Safety Committee"
+    assert (b.author, b.organisation, b.date, b.version, b.marking, b.style) == (
+        "Policy Unit",
+        "Example Police",
+        "2026-11-23",
+        "0.3 draft",
+        "OFFICIAL",
+        "harvard",
+    )
+    assert b.summary == "Three things matter most ..."
+    (top,) = b.sections
+    assert top.heading == "What helps partnerships work"
+    assert top.text.startswith("Optional paragraph")
+    first, second = top.items
+    assert isinstance(first, EvidenceItem) and first.finding_id == "copacc-2015-017"
+    assert first.comment.startswith("Optional lead-in") and first.line == 17
+    assert (
+        isinstance(second, NoteItem)
+        and second.text == "A paragraph of the officer's own commentary."
+    )
+    assert top.sections[0].heading == "Co-location"
+    assert b.finding_ids() == ["copacc-2015-017", "scotgov-y4-012"]
+    assert library_path(b, MINIMAL) == MINIMAL.parent / "../../evidence"
+    lib = load_library(BUNDLED)
+    assert unknown_finding_problems(b, lib, str(MINIMAL)) == []
+
+
+def test_unknown_keys_and_ids_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "b.briefing.yaml"
+    path.write_text(
+        "briefing: 1\ntitle: T\nsections:\n  - heading: A\n    itemz: []\n    items:\n"
+        "      - finding: nope-001\n      - note: x\n        finding: y\n"
+    )
+    with pytest.raises(BriefingError) as err:
+        read_briefing(path)
+    found = [(p.line, p.message) for p in err.value.problems]
+    assert found == [
+        (5, "unknown key 'itemz' in a section"),
+        (
+            8,
+            "each item needs exactly one of 'finding:' (an evidence id) or 'note:' (your own text)",
+        ),
+    ]
+    path.write_text(
+        "briefing: 1\ntitle: T\nsections:\n  - heading: A\n    items:\n      - finding: nope-001\n"
+    )
+    b = read_briefing(path)
+    problems = unknown_finding_problems(b, load_library(BUNDLED), str(path))
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "finding 'nope-001' is not in the library")
+    ]
+
+
+def test_not_a_briefing_and_newer_format(tmp_path: Path) -> None:
+    path = tmp_path / "x.briefing.yaml"
+    path.write_text("- just a list\n")
+    with pytest.raises(BriefingError, match="should be a mapping"):
+        read_briefing(path)
+    path.write_text("briefing: 7\ntitle: T\n")
+    with pytest.raises(BriefingError, match="newer Briefing Builder"):
+        read_briefing(path)
+    path.write_text("title: [unclosed\n")
+    with pytest.raises(BriefingError, match="not valid YAML"):
+        read_briefing(path)
+
+
+def test_round_trip_keeps_everything_and_snapshots(tmp_path: Path) -> None:
+    lib = load_library(BUNDLED)
+    b = read_briefing(MINIMAL)
+    b.refresh_snapshots(lib)
+    path = tmp_path / "round.briefing.yaml"
+    save_briefing(b, path)
+    again = read_briefing(path)
+    assert briefing_io.briefing_to_data(again) == briefing_io.briefing_to_data(b)
+    item = next(again.evidence_items())
+    assert item.snapshot is not None and item.snapshot.text == lib.finding("copacc-2015-017").text  # type: ignore[union-attr]
+    assert set(again.source_snapshots) == {"copacc-2015", "scotgov-y4"}
+    # Without its library the briefing still opens, with every finding flagged, none dropped.
+    states = item_states(again, None)
+    assert set(states.values()) == {ItemState.MISSING}
+    assert len(states) == 2
+
+
+def test_changed_library_text_is_flagged(tmp_path: Path) -> None:
+    lib = load_library(BUNDLED)
+    b = read_briefing(MINIMAL)
+    b.refresh_snapshots(lib)
+    item = next(b.evidence_items())
+    assert item.snapshot is not None
+    item.snapshot.text = "An older wording."
+    assert item_states(b, lib)[item.node_id] is ItemState.CHANGED
+
+
+def _outline() -> tuple[Briefing, Section, Section, Section]:
+    a, b, c = Section("A"), Section("B"), Section("C")
+    brief = Briefing(sections=[a, b, c])
+    return brief, a, b, c
+
+
+def test_section_cannot_move_into_itself() -> None:
+    brief, a, b, _c = _outline()
+    brief.move_section(b, a, 0)
+    assert [s.heading for s in brief.sections] == ["A", "C"] and a.sections == [b]
+    with pytest.raises(OutlineError):
+        brief.move_section(a, b, 0)
+    with pytest.raises(OutlineError):
+        brief.move_section(a, a, 0)
+    assert brief.numbering()[b.node_id] == "1.1"
+
+
+def test_moves_indent_and_outdent() -> None:
+    brief, a, b, c = _outline()
+    brief.move_section(a, None, 3)
+    assert [s.heading for s in brief.sections] == ["B", "C", "A"]
+    brief.indent_section(c)
+    assert b.sections == [c]
+    brief.outdent_section(c)
+    assert [s.heading for s in brief.sections] == ["B", "C", "A"]
+    with pytest.raises(OutlineError):
+        brief.indent_section(b)
+    with pytest.raises(OutlineError):
+        brief.outdent_section(b)
+
+
+def test_items_insert_move_remove_and_duplicates() -> None:
+    brief, a, b, _c = _outline()
+    e1, e2, n = EvidenceItem("x-1"), EvidenceItem("x-2"), NoteItem("mine")
+    brief.insert_items(a, 0, [e1, e2, n])
+    brief.move_item(e1, a, 3)
+    assert a.items == [e2, n, e1]
+    brief.move_item(n, b, 0)
+    assert b.items == [n] and a.items == [e2, e1]
+    brief.insert_items(b, 99, [EvidenceItem("x-1")])
+    assert brief.duplicate_finding_ids() == {"x-1"}
+    assert brief.remove_item(e2) == (a, 0)
+
+
+def test_save_is_atomic_and_keeps_a_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "b.briefing.yaml"
+    brief = Briefing(title="First")
+    h1 = save_briefing(brief, path)
+    brief.title = "Second"
+    h2 = save_briefing(brief, path, expected_hash=h1)
+    assert read_briefing(path).title == "Second"
+    assert read_briefing(path.with_name(path.name + ".bak")).title == "First"
+
+    brief.title = "Third"
+    real_replace = os.replace
+
+    def failing_replace(src: str, dst: str) -> None:
+        if str(dst) == str(path):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(briefing_io.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        save_briefing(brief, path, expected_hash=h2)
+    monkeypatch.undo()
+    assert read_briefing(path).title == "Second"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.briefing.yaml", "b.briefing.yaml.bak"]
+
+
+def test_refuses_to_overwrite_a_file_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "b.briefing.yaml"
+    h = save_briefing(Briefing(title="Mine"), path)
+    path.write_text(path.read_text().replace("Mine", "Theirs"))
+    with pytest.raises(FileChangedOnDisk):
+        save_briefing(Briefing(title="Mine again"), path, expected_hash=h)
+    save_briefing(Briefing(title="Mine again"), path, expected_hash=h, force=True)
+    assert read_briefing(path).title == "Mine again"
+    with pytest.raises(FileChangedOnDisk):  # a new file must not overwrite an existing one
+        save_briefing(Briefing(), path)
