@@ -119,6 +119,8 @@ def _isolated_dirs(
     """Never touch the user's real cache or settings from a test."""
     base = tmp_path_factory.mktemp("appdirs")
     monkeypatch.setenv("BRIEFING_BUILDER_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("BRIEFING_BUILDER_CONFIG_DIR", str(base / "settings"))
+    monkeypatch.setenv("BRIEFING_BUILDER_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
 

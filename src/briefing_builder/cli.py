@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
+    gui.add_argument("briefing", nargs="?", type=Path, help="a briefing file to open")
     return parser
 
 
@@ -157,7 +158,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    return run(library=args.library)
+    return run(library=args.library, briefing=getattr(args, "briefing", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

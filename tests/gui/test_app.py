@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from briefing_builder.core.cache import open_library
 from briefing_builder.core.filtering import Filter
 from briefing_builder.core.paths import bundled_library
-from briefing_builder.gui.app import MainWindow
+from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.findings_model import FindingIdRole, FindingsModel
 
 
@@ -20,14 +20,14 @@ def test_main_window_searches_the_bundled_library(qtbot: QtBot, tmp_path: Path) 
     window.show()
     total = window.model.rowCount()
     assert total >= 150
-    qtbot.keyClicks(window.search, '"shared culture"')
+    qtbot.keyClicks(window.filters.search, '"shared culture"')
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
     assert window.model.index(0).data(FindingIdRole) == "npia-2009-010"
-    assert "≠" in window.detail.toPlainText()
-    assert "Blockages" in window.detail.toPlainText()
+    assert "≠" in window.detail.browser.toPlainText()
+    assert "Blockages" in window.detail.browser.toPlainText()
     window.grab().save(str(tmp_path / "window.png"))
     assert (tmp_path / "window.png").stat().st_size > 0
-    window.search.clear()
+    window.filters.search.clear()
     qtbot.waitUntil(lambda: window.model.rowCount() == total, timeout=3000)
 
 

@@ -35,7 +35,21 @@ from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 FORMAT_VERSION = 1
 SUFFIX = ".briefing.yaml"
 TOP_KEYS = frozenset(
-    ["briefing", "title", "subtitle", "author", "organisation", "date", "version", "marking", "library", "style", "summary", "sections", "sources"]
+    [
+        "briefing",
+        "title",
+        "subtitle",
+        "author",
+        "organisation",
+        "date",
+        "version",
+        "marking",
+        "library",
+        "style",
+        "summary",
+        "sections",
+        "sources",
+    ]
 )
 TEXT_KEYS = (
     "title",

@@ -81,3 +81,19 @@ def locate_quote(source_text: str, quote: str) -> tuple[int, int] | None:
         return None
     start, end = span
     return folded.offsets[start], folded.offsets[end - 1] + 1
+
+
+def locate_quote_parts(source_text: str, quote: str) -> list[tuple[int, int]]:
+    """Spans of each part of a quote (between omission marks) in the original source text."""
+    folded = FoldedText.of(source_text, with_offsets=True)
+    if folded.offsets is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part in quote_parts(quote):
+        i = folded.folded.find(part, pos)
+        if i < 0:
+            return []
+        pos = i + len(part)
+        spans.append((folded.offsets[i], folded.offsets[pos - 1] + 1))
+    return spans

@@ -5,56 +5,143 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from ..core.filtering import Filter, FilterIndex, QueryResult
-from ..core.model import Finding, Library
+from ..core.model import KIND_LABELS, Finding, Library
+from .mime import MIME_TYPE, DragPayload
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
 FindingIdRole = Qt.ItemDataRole.UserRole + 2
+InBriefingRole = Qt.ItemDataRole.UserRole + 3
+SourceLabelRole = Qt.ItemDataRole.UserRole + 4
+ThemesRole = Qt.ItemDataRole.UserRole + 5
 
 _Index = QModelIndex | QPersistentModelIndex
 
+SORT_MODES: dict[str, str] = {
+    "source": "By source, in document order",
+    "date-desc": "By date, newest first",
+    "date-asc": "By date, oldest first",
+}
+
 
 class FindingsModel(QAbstractListModel):
-    """Rows are the findings of the last query, in library order."""
+    """Rows are the findings of the last query, in the chosen order."""
 
     def __init__(self, library: Library, index: FilterIndex, parent: Any = None) -> None:
         super().__init__(parent)
+        self._filter = Filter()
+        self._sort = "source"
+        self._in_briefing: dict[str, int] = {}
+        self.last_result: QueryResult | None = None
+        self._set(library, index)
+        self._rows = self._sorted(np.arange(len(library.findings)))
+
+    def _set(self, library: Library, index: FilterIndex) -> None:
         self._library = library
         self._index = index
-        self._rows = np.arange(len(library.findings))
-        self._filter = Filter()
-        self.last_result: QueryResult | None = None
+        n = len(library.findings)
+        # Sort keys, computed once per library: source order in sources.yaml, then position.
+        self._source_rank = index.source_code.astype(np.int64)
+        years = []
+        for src_id in index.sources.names:
+            src = library.source(src_id)
+            years.append(src.year if src is not None and src.year is not None else 0)
+        self._year = (
+            np.asarray(years, dtype=np.int64)[index.source_code] if n else np.zeros(0, np.int64)
+        )
+        self._position = np.arange(n, dtype=np.int64)
 
     @property
     def library(self) -> Library:
         return self._library
 
-    def set_library(self, library: Library, index: FilterIndex) -> None:
+    @property
+    def current_filter(self) -> Filter:
+        return self._filter
+
+    @property
+    def sort_mode(self) -> str:
+        return self._sort
+
+    def _sorted(self, rows: np.ndarray) -> np.ndarray:
+        if rows.size == 0:
+            return rows
+        src, pos = self._source_rank[rows], self._position[rows]
+        if self._sort == "date-desc":
+            # Newest first; undated sources ("n.d.") last.
+            year = self._year[rows]
+            key = np.where(year == 0, np.iinfo(np.int64).max, -year)
+            order = np.lexsort((pos, src, key))
+        elif self._sort == "date-asc":
+            year = self._year[rows]
+            key = np.where(year == 0, np.iinfo(np.int64).max, year)
+            order = np.lexsort((pos, src, key))
+        else:
+            order = np.lexsort((pos, src))
+        return rows[order]
+
+    def set_library(self, library: Library, index: FilterIndex) -> QueryResult:
         self.beginResetModel()
-        self._library = library
-        self._index = index
-        self._rows = np.arange(len(library.findings))
+        self._set(library, index)
+        self._rows = np.zeros(0, dtype=np.int64)
         self.endResetModel()
-        self.apply_filter(self._filter)
+        return self.apply_filter(self._filter.cleared())
 
     def apply_filter(self, flt: Filter) -> QueryResult:
         result = self._index.query(flt)
         self.beginResetModel()
         self._filter = flt
-        self._rows = result.indices
+        self._rows = self._sorted(result.indices)
         self.last_result = result
         self.endResetModel()
         return result
+
+    def set_sort(self, mode: str) -> None:
+        if mode not in SORT_MODES or mode == self._sort:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self._rows
+        self._sort = mode
+        self._rows = self._sorted(self._rows)
+        new_row = {int(pos): row for row, pos in enumerate(self._rows)}
+        for idx in self.persistentIndexList():
+            moved = (
+                new_row.get(int(old_rows[idx.row()]), -1) if 0 <= idx.row() < len(old_rows) else -1
+            )
+            self.changePersistentIndex(idx, self.index(moved) if moved >= 0 else QModelIndex())
+        self.layoutChanged.emit()
+
+    def set_in_briefing(self, counts: dict[str, int]) -> None:
+        if counts == self._in_briefing:
+            return
+        self._in_briefing = dict(counts)
+        if self._rows.size:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [InBriefingRole])
 
     def finding_at(self, row: int) -> Finding | None:
         if 0 <= row < len(self._rows):
             return self._library.findings[int(self._rows[row])]
         return None
 
+    def row_of(self, finding_id: str) -> int:
+        finding = self._library.finding(finding_id)
+        if finding is None:
+            return -1
+        pos = self._library.findings.index(finding)
+        hits = np.flatnonzero(self._rows == pos)
+        return int(hits[0]) if hits.size else -1
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -63,14 +150,34 @@ class FindingsModel(QAbstractListModel):
         if finding is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            return finding.text
+        if role == SourceLabelRole:
             src = self._library.source(finding.source)
-            label = src.short if src else finding.source
-            text = finding.text if len(finding.text) <= 220 else finding.text[:217] + "…"
-            return f"{text}\n{label}, {finding.locator}"
+            return f"{src.short if src else finding.source}, {finding.locator}"
+        if role == ThemesRole:
+            return ", ".join(t.label for tid in finding.themes if (t := self._library.theme(tid)))
+        if role == InBriefingRole:
+            return self._in_briefing.get(finding.id, 0)
         if role == Qt.ItemDataRole.ToolTipRole:
             return finding.text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            used = " In the briefing." if self._in_briefing.get(finding.id) else ""
+            return f"{KIND_LABELS.get(finding.kind, finding.kind)}: {finding.text} — {self.data(index, SourceLabelRole)}.{used}"
         if role == FindingRole:
             return finding
         if role == FindingIdRole:
             return finding.id
         return None
+
+    # --- drag --------------------------------------------------------------------------------
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        ids = [f.id for r in rows if (f := self.finding_at(r)) is not None]
+        return DragPayload(findings=ids).to_mime()

@@ -1,0 +1,314 @@
+"""The briefing side of the window: its details (title, marking, ...) and its outline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
+from .document import BriefingDocument
+from .outline_model import NodeIdRole, OutlineModel
+
+
+class OutlineView(QTreeView):
+    """The outline tree: drop findings in, drag to rearrange, F2 to edit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setAlternatingRowColors(False)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setAccessibleName("Briefing outline")
+        self._expanded: set[str] = set()
+        self._collapsed: set[str] = set()
+
+    def setModel(self, model: OutlineModel) -> None:  # type: ignore[override]
+        super().setModel(model)
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+        model.doc.sectionsReplaced.connect(self._select_ids)
+        self.expandAll()
+
+    def outline(self) -> OutlineModel:
+        return self.model()  # type: ignore[return-value]
+
+    def _remember(self) -> None:
+        model = self.outline()
+        self._collapsed = set()
+
+        def visit(parent: QModelIndex) -> None:
+            for row in range(model.rowCount(parent)):
+                idx = model.index(row, 0, parent)
+                if model.hasChildren(idx):
+                    if not self.isExpanded(idx):
+                        self._collapsed.add(idx.data(NodeIdRole))
+                    visit(idx)
+
+        visit(QModelIndex())
+
+    def _restore(self) -> None:
+        model = self.outline()
+        self.expandAll()
+        for nid in self._collapsed:
+            idx = model.index_of_id(nid)
+            if idx.isValid():
+                self.collapse(idx)
+
+    def _select_ids(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        # After the reset has finished (the signal may arrive before the view has re-read rows).
+        QTimer.singleShot(0, lambda: self.select_ids(ids))
+
+    def select_ids(self, ids: list[str]) -> None:
+        model = self.outline()
+        sel = self.selectionModel()
+        sel.clearSelection()
+        first = None
+        for nid in ids:
+            idx = model.index_of_id(nid)
+            if idx.isValid():
+                self.scrollTo(idx)
+                sel.select(idx, sel.SelectionFlag.Select)
+                first = first or idx
+        if first is not None:
+            sel.setCurrentIndex(first, sel.SelectionFlag.NoUpdate)
+
+    # Drops from the findings list are copies; moves inside the outline are moves.
+    def _fix_action(self, event: QDragMoveEvent | QDropEvent) -> None:
+        if event.source() is not self:
+            event.setDropAction(Qt.DropAction.CopyAction)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        super().dragEnterEvent(event)
+        self._fix_action(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)
+        self._fix_action(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._fix_action(event)
+        super().dropEvent(event)
+
+
+class DetailsForm(QWidget):
+    """Title, subtitle, author, organisation, date, version, marking and summary."""
+
+    def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        labels = {
+            "title": "&Title",
+            "subtitle": "S&ubtitle",
+            "author": "&Author",
+            "organisation": "&Organisation",
+            "version": "&Version",
+        }
+        for key, label in labels.items():
+            edit = QLineEdit()
+            edit.setAccessibleName(label.replace("&", ""))
+            edit.textEdited.connect(lambda text, k=key: self.doc.set_metadata(k, text))
+            form.addRow(label, edit)
+            self.fields[key] = edit
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("d MMMM yyyy")
+        self.date.setAccessibleName("Date")
+        self.date.setSpecialValueText("Today (when exported)")
+        self.date.setMinimumDate(QDate(1990, 1, 1))
+        self.date.dateChanged.connect(self._date_changed)
+        form.insertRow(4, "&Date", self.date)
+        self.marking = QComboBox()
+        self.marking.setEditable(True)
+        self.marking.addItems([m or "(none)" for m in MARKINGS])
+        self.marking.setAccessibleName("Protective marking")
+        self.marking.setToolTip("Printed at the top and bottom of every page")
+        self.marking.currentTextChanged.connect(
+            lambda t: self.doc.set_metadata("marking", "" if t == "(none)" else t.strip())
+        )
+        form.addRow("&Marking", self.marking)
+        self.summary = QPlainTextEdit()
+        self.summary.setAccessibleName("Summary")
+        self.summary.setPlaceholderText("Your summary, printed before the first section.")
+        self.summary.textChanged.connect(self._summary_changed)
+        summary_label = QLabel("&Summary")
+        summary_label.setBuddy(self.summary)
+        form.addRow(summary_label, self.summary)
+        self._loading = False
+        doc.metadataChanged.connect(self.load_field)
+        for key in (
+            "title",
+            "subtitle",
+            "author",
+            "organisation",
+            "version",
+            "date",
+            "marking",
+            "summary",
+        ):
+            self.load_field(key)
+
+    def _date_changed(self, date: QDate) -> None:
+        if self._loading:
+            return
+        value = "" if date == self.date.minimumDate() else date.toString("yyyy-MM-dd")
+        self.doc.set_metadata("date", value)
+
+    def _summary_changed(self) -> None:
+        if not self._loading:
+            self.doc.set_metadata("summary", self.summary.toPlainText())
+
+    def load_field(self, key: str) -> None:
+        b = self.doc.briefing
+        self._loading = True
+        try:
+            if key in self.fields:
+                if self.fields[key].text() != getattr(b, key):
+                    self.fields[key].setText(getattr(b, key))
+            elif key == "date":
+                d = QDate.fromString(b.date, "yyyy-MM-dd") if b.date else self.date.minimumDate()
+                self.date.setDate(d if d.isValid() else self.date.minimumDate())
+            elif key == "marking":
+                text = b.marking or "(none)"
+                if self.marking.currentText() != text:
+                    self.marking.setCurrentText(text)
+            elif key == "summary" and self.summary.toPlainText() != b.summary:
+                self.summary.setPlainText(b.summary)
+        finally:
+            self._loading = False
+
+
+class NodeEditor(QWidget):
+    """Edits the longer text of the current outline node: a section's paragraph, a note, a lead-in."""
+
+    def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.node_id: str | None = None
+        self.field = ""
+        self.label = QLabel()
+        self.edit = QPlainTextEdit()
+        self.edit.setAccessibleName("Commentary")
+        self.edit.setTabChangesFocus(True)
+        self.label.setBuddy(self.edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.edit)
+        self._loading = False
+        self.edit.textChanged.connect(self._changed)
+        doc.nodeTextChanged.connect(
+            lambda nid, f: nid == self.node_id and f == self.field and self._load()
+        )
+        self.set_node(None)
+
+    def set_node(self, node: Section | EvidenceItem | NoteItem | None) -> None:
+        if isinstance(node, Section):
+            self.node_id, self.field = node.node_id, "text"
+            self.label.setText("Your &paragraph under this heading:")
+            self.edit.setPlaceholderText(
+                "Optional: introduce the evidence in this section in your own words."
+            )
+        elif isinstance(node, NoteItem):
+            self.node_id, self.field = node.node_id, "text"
+            self.label.setText("Your &note:")
+            self.edit.setPlaceholderText("Your own commentary.")
+        elif isinstance(node, EvidenceItem):
+            self.node_id, self.field = node.node_id, "comment"
+            self.label.setText("&Lead-in before the quote:")
+            self.edit.setPlaceholderText(
+                "Optional: a sentence printed before the quote, e.g. “Partners in Manchester stressed…”"
+            )
+        else:
+            self.node_id, self.field = None, ""
+            self.label.setText(
+                "Select a section, note or finding in the outline to write about it."
+            )
+            self.edit.setPlaceholderText("")
+        self.edit.setEnabled(self.node_id is not None)
+        self._load()
+
+    def _load(self) -> None:
+        node = self.doc.briefing.find_node(self.node_id) if self.node_id else None
+        text = getattr(node, self.field, "") if node is not None else ""
+        if self.edit.toPlainText() != text:
+            self._loading = True
+            self.edit.setPlainText(text)
+            self._loading = False
+
+    def _changed(self) -> None:
+        if self._loading or self.node_id is None:
+            return
+        labels = {"comment": "Edit lead-in comment"}
+        node = self.doc.briefing.find_node(self.node_id)
+        label = labels.get(
+            self.field, "Edit note" if isinstance(node, NoteItem) else "Edit section text"
+        )
+        self.doc.set_node_text(self.node_id, self.field, self.edit.toPlainText(), label)
+
+
+class BriefingPanel(QTabWidget):
+    """Tabs: the outline (with the node editor below it) and the briefing's details."""
+
+    currentNodeChanged = Signal(object)
+
+    def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.model = OutlineModel(doc, self)
+        self.view = OutlineView()
+        self.view.setModel(self.model)
+        self.editor = NodeEditor(doc)
+        self.details = DetailsForm(doc)
+        self.hint = QLabel("Drag findings here, or select them and press Ctrl+Return.")
+        self.hint.setWordWrap(True)
+        outline_tab = QWidget()
+        lay = QVBoxLayout(outline_tab)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.hint)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.editor)
+        split.setSizes([460, 140])
+        lay.addWidget(split, 1)
+        self.addTab(outline_tab, "&Outline")
+        self.addTab(self.details, "Briefing &details")
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.model.modelReset.connect(
+            lambda: self._current_changed(self.view.currentIndex(), QModelIndex())
+        )
+
+    def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        node = self.model.node(current)
+        self.editor.set_node(node)
+        self.currentNodeChanged.emit(node)
