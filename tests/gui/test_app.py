@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from briefing_builder.core.cache import open_library
 from briefing_builder.core.filtering import Filter
 from briefing_builder.core.paths import bundled_library
-from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.findings_model import FindingIdRole, FindingsModel
+from briefing_builder.gui.main_window import MainWindow
 
 
 def test_main_window_searches_the_bundled_library(qtbot: QtBot, tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ class DetailPane(QWidget):
         self.show_button.setAccessibleName("Show in source")
         self.add_button = QPushButton("Add to briefing")
         self.add_button.setToolTip("Add the selected findings to the current section (Ctrl+Return)")
+        self.add_button.setAccessibleName("Add to briefing")
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_button)
         buttons.addStretch(1)

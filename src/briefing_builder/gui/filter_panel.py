@@ -108,7 +108,11 @@ class FacetModel(QAbstractListModel):
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
-        self.toggled.emit(self._values[index.row()][0])
+        # The requested state, not a blind toggle: ticking a ticked value leaves it ticked.
+        wanted = getattr(value, "value", value) == Qt.CheckState.Checked.value
+        vid = self._values[index.row()][0]
+        if wanted != (vid in self._checked):
+            self.toggled.emit(vid)
         return True
 
 
@@ -193,9 +197,14 @@ class FilterPanel(QWidget):
             view.setUniformItemSizes(True)
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setAccessibleName(f"{title} filter")
+            # Enter toggles, like Space (the delegate's own key handling).
             view.activated.connect(
                 lambda idx, m=model: m.setData(
-                    idx, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+                    idx,
+                    Qt.CheckState.Unchecked
+                    if idx.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+                    else Qt.CheckState.Checked,
+                    Qt.ItemDataRole.CheckStateRole,
                 )
             )
             box = QWidget()

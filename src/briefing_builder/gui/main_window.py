@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
@@ -49,6 +50,18 @@ from .outline_panel import BriefingPanel
 
 FILE_FILTER = f"Briefings (*{SUFFIX} *.yaml *.yml);;All files (*)"
 AUTOSAVE_DELAY_MS = 2000
+
+
+def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str | None:
+    """The briefing's ``library``, rewritten for a file saved at ``new`` instead of ``old``."""
+    if not briefing.library or old is None or Path(briefing.library).expanduser().is_absolute():
+        return briefing.library
+    folder = library_path(briefing, old)
+    assert folder is not None
+    try:
+        return Path(os.path.relpath(folder.resolve(), new.parent.resolve())).as_posix()
+    except ValueError:  # on another drive (Windows): only an absolute path reaches it
+        return str(folder.resolve())
 
 
 def app_icon() -> QIcon:
@@ -564,8 +577,14 @@ class MainWindow(QMainWindow):
         target = Path(path)
         if not target.name.endswith((".yaml", ".yml")):
             target = target.with_name(target.name + SUFFIX)
+        # A library named relative to the old file must be named relative to the new one.
+        old_library = self.doc.briefing.library
+        self.doc.briefing.library = _library_relative_to(self.doc.briefing, self.doc.path, target)
         # The dialog has asked about replacing an existing file.
-        return self._save_to(target, file_hash(target))
+        if self._save_to(target, file_hash(target)):
+            return True
+        self.doc.briefing.library = old_library
+        return False
 
     def _save_to(self, path: Path, expected: str | None) -> bool:
         self.doc.briefing.refresh_snapshots(self.opened.library)

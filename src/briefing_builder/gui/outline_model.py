@@ -255,6 +255,8 @@ class OutlineModel(QAbstractItemModel):
             return False
         text = str(value)
         if isinstance(node, Section):
+            if not text.strip():
+                return False  # a section without a heading could not be read back from its file
             self.doc.set_node_text(node.node_id, "heading", text.strip(), "Rename section")
         elif isinstance(node, NoteItem):
             self.doc.set_node_text(node.node_id, "text", text, "Edit note")

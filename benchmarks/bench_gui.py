@@ -1,0 +1,341 @@
+"""The desktop benchmark: how fast the window follows a filter, stays responsive while typing, starts.
+
+Uses the generated library of ``bench_library.py`` (100,000 findings by default; reused from
+``benchmarks/out/``, generated if missing) and the bundled library for start-up. Run by hand:
+
+    .venv/bin/python benchmarks/bench_gui.py
+    .venv/bin/python benchmarks/bench_gui.py --findings 20000 --startup-runs 3
+
+Without a display it uses Qt's offscreen platform, which paints into memory like a real window
+(set QT_QPA_PLATFORM to choose another). Settings, recovery and the start-up runs' library caches
+live in temporary folders; the large library's cache is kept in ``benchmarks/out/cache`` so only
+the first run pays for reading 100,000 findings. See ``benchmarks/README.md`` for what each row
+means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the officer's own settings or autosaves.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+os.environ["BRIEFING_BUILDER_CONFIG_DIR"] = str(_SCRATCH / "config")
+os.environ["BRIEFING_BUILDER_DATA_DIR"] = str(_SCRATCH / "data")
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_library  # noqa: E402
+from bench_library import Row, fmt, print_table, query_mix  # noqa: E402
+from PySide6 import __version__ as pyside_version  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from briefing_builder.core.cache import OpenedLibrary, open_library  # noqa: E402
+from briefing_builder.core.filtering import Filter  # noqa: E402
+from briefing_builder.gui.main_window import MainWindow  # noqa: E402
+
+FILTER_TARGET_S = 0.050
+STALL_TARGET_S = 0.100
+STARTUP_TARGET_S = 1.5
+TYPED = "partnership working"
+
+
+# --- filter to view -----------------------------------------------------------------------------
+
+
+def filter_to_view(app: QApplication, window: MainWindow, flt: Filter, whole: bool) -> float:
+    """From a new filter to the list having processed the reset and painted its first rows."""
+    t0 = time.perf_counter()
+    if whole:  # what the window does on filterChanged: list, facet counts, summary, detail
+        window.apply_filter(flt)
+    else:
+        window.model.apply_filter(flt)
+    app.processEvents()
+    window.list.viewport().grab()
+    return time.perf_counter() - t0
+
+
+def run_filters(
+    app: QApplication,
+    window: MainWindow,
+    filters: list[tuple[str, Filter]],
+    rounds: int,
+    whole: bool,
+) -> tuple[list[float], list[float]]:
+    """(every sample, samples of the show-everything filter)."""
+    for _, flt in filters[:20]:  # warm up
+        filter_to_view(app, window, flt, whole)
+    every, everything = [], []
+    for _ in range(rounds):
+        for _, flt in filters:
+            dt = filter_to_view(app, window, flt, whole)
+            every.append(dt)
+            if flt.is_empty:
+                everything.append(dt)
+    window.apply_filter(Filter())
+    app.processEvents()
+    return every, everything
+
+
+# --- typing -------------------------------------------------------------------------------------
+
+
+def type_and_watch(app: QApplication, window: MainWindow, per_key_ms: int) -> tuple[float, int]:
+    """Type TYPED into the search box, one key every ``per_key_ms``, through the real debounce.
+
+    A 2 ms heartbeat timer measures the event loop: the longest gap between its ticks (less the
+    interval) is the longest time the window could not react to a key, a click or a repaint.
+    Keys are scheduled at fixed times from the start, so a stall delays them as it would a typist's.
+    Returns (longest stall in seconds, how many filters ran).
+    """
+    search = window.filters.search
+    window.filters.clear()
+    app.processEvents()
+    search.setFocus()
+    runs = [0]
+    count = lambda _f: runs.__setitem__(0, runs[0] + 1)  # noqa: E731
+    window.filters.filterChanged.connect(count)
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(2)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    for i, ch in enumerate(TYPED):
+        QTimer.singleShot(
+            (i + 1) * per_key_ms,
+            lambda ch=ch: QTest.keyClick(search, ch),  # type: ignore[misc]
+        )
+    heartbeat.start()
+    clock = QElapsedTimer()
+    clock.start()
+    # Until the last key and the filter after it have been handled, and a little more.
+    end_ms = (len(TYPED) + 1) * per_key_ms + 400
+    while clock.elapsed() < end_ms or search.text() != TYPED:
+        app.processEvents()
+        time.sleep(0.0005)
+    heartbeat.stop()
+    window.filters.filterChanged.disconnect(count)
+    assert window.filters.current.text == TYPED, window.filters.current.text
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    return max(0.0, max(gaps) - 0.002), runs[0]
+
+
+# --- start-up -----------------------------------------------------------------------------------
+
+STARTUP_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+
+    def shown():
+        from briefing_builder.gui.main_window import MainWindow
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        app.processEvents()
+        assert windows and windows[0].isVisible() and windows[0].model.rowCount() > 0
+        print("SHOWN", repr(time.time()), windows[0].model.rowCount(), flush=True)
+        os._exit(0)
+
+    QTimer.singleShot(0, shown)  # runs once app.exec() has started, the window shown
+    from briefing_builder.gui.app import run
+    from pathlib import Path
+    run(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    """
+)
+
+
+def start_once(library: Path | None, cache: Path, scratch: Path) -> float:
+    script = scratch / "startup.py"
+    script.write_text(STARTUP_SCRIPT, encoding="utf-8")
+    env = dict(
+        os.environ,
+        BRIEFING_BUILDER_CACHE_DIR=str(cache),
+        BRIEFING_BUILDER_CONFIG_DIR=str(scratch / "startup-config"),
+        BRIEFING_BUILDER_DATA_DIR=str(scratch / "startup-data"),
+    )
+    args = [sys.executable, str(script), *([str(library)] if library else [])]
+    t0 = time.time()
+    out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("SHOWN")), None)
+    if line is None:
+        raise RuntimeError(f"the app did not start:\n{out.stdout}\n{out.stderr}")
+    return float(line.split()[1]) - t0
+
+
+def startup_rows(runs: int, big: Path | None) -> list[Row]:
+    rows = []
+    scratch = _SCRATCH / "startup"
+    scratch.mkdir(exist_ok=True)
+    target = f"median < {fmt(STARTUP_TARGET_S)}"
+    warm_cache = scratch / "warm-cache"
+    start_once(None, warm_cache, scratch)  # fills the cache (and warms the OS file cache)
+    warm = [start_once(None, warm_cache, scratch) for _ in range(runs)]
+    rows.append(
+        Row(
+            "start → window shown, bundled library, warm library cache",
+            warm,
+            target=target,
+            passed=statistics.median(warm) < STARTUP_TARGET_S,
+        )
+    )
+    cold = []
+    for i in range(runs):
+        cold.append(start_once(None, scratch / f"cold-cache-{i}", scratch))
+    rows.append(
+        Row(
+            "start → window shown, bundled library, cold library cache",
+            cold,
+            target=target,
+            passed=statistics.median(cold) < STARTUP_TARGET_S,
+        )
+    )
+    if big is not None:
+        big_cache = HERE / "out" / "cache"
+        start_once(big, big_cache, scratch)
+        samples = [start_once(big, big_cache, scratch) for _ in range(runs)]
+        rows.append(Row("start → window shown, 100,000-finding library, warm cache", samples))
+    return rows
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def profile(label: str, fn, top: int = 25) -> None:  # type: ignore[no-untyped-def]
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    print(f"\n--- cProfile: {label} (sorted by own time) ---")
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    for line in lines[start:]:
+        if line.strip():
+            print(line.replace(str(Path.cwd()) + os.sep, ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--findings", type=int, default=100_000, metavar="N")
+    parser.add_argument("--sources", type=int, default=300, metavar="N")
+    parser.add_argument("--themes", type=int, default=40, metavar="N")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--rounds", type=int, default=1, metavar="K", help="passes over the filter mix"
+    )
+    parser.add_argument("--typing-runs", type=int, default=3, metavar="K")
+    parser.add_argument("--startup-runs", type=int, default=5, metavar="K")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
+    parser.add_argument("--profile", action="store_true", help="cProfile a pass of the filter mix")
+    args = parser.parse_args(argv)
+    lib_args = argparse.Namespace(**vars(args), tmp=False, out=None, regenerate=False)
+    started = time.perf_counter()
+    try:
+        return _run(args, lib_args, started)
+    finally:
+        shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, lib_args: argparse.Namespace, started: float) -> int:
+    root, how = bench_library.library_folder(lib_args)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bench_library.print_header(root, how)
+    t0 = time.perf_counter()
+    opened: OpenedLibrary = open_library(root, cache_dir=HERE / "out" / "cache")
+    loaded = time.perf_counter() - t0
+    print(
+        f"PySide6 {pyside_version}, Qt platform '{app.platformName()}'; library opened in "
+        f"{fmt(loaded)} ({'cache hit' if opened.from_cache else 'cache miss'})"
+    )
+    rows: list[Row] = []
+
+    t0 = time.perf_counter()
+    window = MainWindow(opened)
+    window.show()
+    app.processEvents()
+    QTest.qWaitForWindowExposed(window)
+    rows.append(
+        Row(
+            "main window built and shown (100,000 findings, library in memory)",
+            [time.perf_counter() - t0],
+        )
+    )
+
+    filters = query_mix(opened.library, args.seed).filters
+    target = f"median < {fmt(FILTER_TARGET_S)}"
+    every, everything = run_filters(app, window, filters, args.rounds, whole=False)
+    rows.append(
+        Row(
+            f"filter → list painted: FindingsModel.apply_filter ({len(filters)} filters)",
+            every,
+            target=target,
+            passed=statistics.median(every) < FILTER_TARGET_S,
+        )
+    )
+    rows.append(Row("  of which: show all 100,000 (no filter)", everything))
+    every, everything = run_filters(app, window, filters, args.rounds, whole=True)
+    rows.append(
+        Row(
+            "filter → window updated: MainWindow.apply_filter (+ facets, detail)",
+            every,
+            target=target,
+            passed=statistics.median(every) < FILTER_TARGET_S,
+        )
+    )
+    rows.append(Row("  of which: show all 100,000 (no filter)", everything))
+
+    for per_key in (150, 60):
+        stalls, runs = [], []
+        for _ in range(args.typing_runs):
+            stall, n = type_and_watch(app, window, per_key)
+            stalls.append(stall)
+            runs.append(n)
+        rows.append(
+            Row(
+                f"typing “{TYPED}”, a key per {per_key} ms: longest stall",
+                stalls,
+                target=f"< {fmt(STALL_TARGET_S)}",
+                passed=max(stalls) < STALL_TARGET_S,
+                note=f"{statistics.median(runs):.0f} filters run",
+            )
+        )
+
+    if not args.no_startup:
+        rows.extend(startup_rows(args.startup_runs, root))
+
+    print(
+        f"Findings: {len(opened.library.findings):,}; window {window.width()}×{window.height()}; "
+        f"filter mix as in bench_library.py"
+    )
+    print()
+    print_table(rows)
+    print(f"\nWhole run: {time.perf_counter() - started:.0f} s")
+    if args.profile:
+        profile("filter mix → list painted", lambda: run_filters(app, window, filters, 1, False))
+    window.doc.undo_stack.setClean()
+    window.close()
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

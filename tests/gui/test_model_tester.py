@@ -1,0 +1,120 @@
+"""QAbstractItemModelTester (Fatal: any broken model rule aborts the run) on each model, attached
+before the models change so every reset, layout change and data change is checked as it happens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from briefing_builder.core.cache import OpenedLibrary, open_library
+from briefing_builder.core.filtering import Filter
+from briefing_builder.gui.filter_panel import CountRole, FacetModel
+from briefing_builder.gui.findings_model import FindingsModel, InBriefingRole
+from briefing_builder.gui.main_window import MainWindow
+
+from ..conftest import write_library
+from .helpers import outline_rows, settle, tree
+
+Fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
+
+
+def test_findings_model(qtbot: QtBot, bundled: OpenedLibrary, tmp_path: Path) -> None:
+    model = FindingsModel(bundled.library, bundled.index)
+    tester = QAbstractItemModelTester(model, Fatal)
+    assert model.rowCount() == 240
+    for flt in (
+        Filter(themes=frozenset({"leadership"})),
+        Filter(text="police"),
+        Filter(text="zzzz"),
+        Filter(kinds=frozenset({"quote"}), places=frozenset({"Scotland"})),
+        Filter(),
+    ):
+        model.apply_filter(flt)
+    for mode in ("date-desc", "date-asc", "source"):
+        model.set_sort(mode)
+    model.set_in_briefing({"npia-2009-002": 2})
+    assert model.index(model.row_of("npia-2009-002")).data(InBriefingRole) == 2
+    small = open_library(write_library(tmp_path / "lib"))
+    model.set_library(small.library, small.index)
+    assert model.rowCount() == 5
+    model.apply_filter(Filter(text="zzzz"))
+    assert model.rowCount() == 0
+    model.set_sort("date-desc")  # an empty list sorts too
+    del tester
+
+
+def test_findings_model_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    tester = QAbstractItemModelTester(window.model, Fatal)
+    window.list.setCurrentIndex(window.model.index(10))
+    window.sort.setCurrentIndex(1)
+    qtbot.keyClicks(window.filters.search, "police")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 240, timeout=3000)
+    window.add_selected_findings()
+    window.filters.clear()
+    assert window.model.rowCount() == 240
+    del tester
+
+
+def test_outline_model_through_edits_moves_and_undo(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.briefing_panel.model
+    tester = QAbstractItemModelTester(model, Fatal)
+    doc, stack = window.doc, window.doc.undo_stack
+    intro = doc.briefing.sections[0]
+    model.add_findings(["npia-2009-002", "npia-2009-004"], intro, 0)
+    model.add_note(doc.briefing.sections[0], 1, "a note")
+    model.add_section(None, 1, "Second")
+    model.add_section(doc.briefing.sections[1], 0, "Sub")
+    model.add_findings(["copacc-2015-004"], doc.briefing.sections[1].sections[0], 0)
+    settle(qtbot)
+    b = doc.briefing
+    model.move_items([b.sections[0].items[0]], b.sections[1].sections[0], 1)
+    model.move_sections([doc.briefing.sections[1].sections[0]], None, 0)
+    model.indent(doc.briefing.sections[1])
+    model.move_by(doc.briefing.sections[0], 1)
+    model.setData(model.index(0, 0), "Renamed")
+    model.delete_nodes([next(doc.briefing.evidence_items())])
+    final = outline_rows(model)
+    final_tree = tree(model)
+    n = stack.count()
+    for _ in range(n):
+        stack.undo()
+    assert tree(model) == [["Introduction", [], []]]
+    for _ in range(n):
+        stack.redo()
+    assert outline_rows(model) == final and tree(model) == final_tree
+    # Library changes reset the model too.
+    window.switch_library(window.opened.library.root)
+    assert outline_rows(model) == final
+    # A whole new briefing.
+    window.doc.undo_stack.setClean()
+    window.new_briefing()
+    assert tree(model) == [["Introduction", [], []]]
+    # Rows of a non-section have no children; column 1 does not exist.
+    model.add_findings(["npia-2009-002"], doc.briefing.sections[0], 0)
+    item = model.index(0, 0, model.index(0, 0))
+    assert model.rowCount(item) == 0 and not model.index(0, 0, item).isValid()
+    assert not model.index(0, 1).isValid() and model.parent(QModelIndex()) == QModelIndex()
+    del tester
+
+
+def test_facet_model(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    testers = [QAbstractItemModelTester(m, Fatal) for m in window.filters.models.values()]
+    f = window.filters
+    f.set_filter(f.current.with_values("sources", {"npia-2009"}))
+    f.set_filter(f.current.with_values("themes", {"leadership", "culture-trust"}))
+    f.theme_mode.setCurrentIndex(1)
+    f.clear()
+    window.switch_library(write_library(tmp_path / "lib"))
+    assert f.models["themes"].rowCount() == 3
+    standalone = FacetModel("kinds")
+    t2 = QAbstractItemModelTester(standalone, Fatal)
+    standalone.set_values([("a", "A", ""), ("b", "B", "tip")])
+    standalone.update({"a": 3}, frozenset({"b"}))
+    assert standalone.index(0).data(CountRole) == 3
+    assert standalone.index(1).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    standalone.set_values([])
+    standalone.update({}, frozenset())
+    del testers, t2
