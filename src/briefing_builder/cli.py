@@ -61,6 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst.add_argument("--json", action="store_true", help="print a JSON array")
 
+    exp = sub.add_parser(
+        "export", help="export a briefing as a referenced Word document (.docx) or PDF"
+    )
+    exp.add_argument("briefing", metavar="BRIEFING", type=Path, help="a .briefing.yaml file")
+    exp.add_argument(
+        "-o", "--output", metavar="OUT", type=Path, required=True, help="OUT.docx or OUT.pdf"
+    )
+    exp.add_argument(
+        "--style",
+        metavar="ID",
+        default=None,
+        help="citation style: harvard or numbered-notes (default: the briefing's, else harvard)",
+    )
+    _library_arg(exp)
+    exp.add_argument("--no-contents", action="store_true", help="leave out the contents list")
+    exp.add_argument(
+        "--evidence-table", action="store_true", help="add an annex listing every finding cited"
+    )
+
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
     gui.add_argument("briefing", nargs="?", type=Path, help="a briefing file to open")
@@ -147,6 +166,51 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Export a briefing file; every failure is one plain message and exit code 1."""
+    from .core.briefing_io import BriefingError, library_path, read_briefing
+    from .export import ExportError, ExportOptions, export_to_file
+
+    def fail(message: str, details: Sequence[object] = ()) -> int:
+        print(f"briefing-builder: export failed: {message}", file=err)
+        for line in details:
+            print(f"  {line}", file=err)
+        return 1
+
+    path: Path = args.briefing
+    if not path.is_file():
+        return fail(f"there is no briefing file {path}")
+    try:
+        briefing = read_briefing(path)
+    except BriefingError as exc:
+        return fail(f"{path} cannot be read; nothing was written", exc.problems)
+    except OSError as exc:
+        return fail(f"{path} cannot be read: {exc.strerror or exc}")
+    root = args.library or library_path(briefing, path) or bundled_library()
+    if not root.is_dir():
+        return fail(f"the library folder {root} does not exist")
+    library = open_library(root).library
+    options = ExportOptions(
+        style=args.style,
+        include_contents=not args.no_contents,
+        include_evidence_table=args.evidence_table,
+    )
+    try:
+        result = export_to_file(briefing, library, args.output, options, briefing_file=path)
+    except ExportError as exc:
+        details: list[object] = list(exc.problems)
+        if exc.problems and library.problems:
+            details.append(
+                f"(the library at {root} has {len(library.problems)} problems: "
+                f"run 'briefing-builder check --library {root}')"
+            )
+        return fail(exc.message, details)
+    except Exception as exc:  # never a traceback for the user; say what happened
+        return fail(f"{type(exc).__name__}: {exc}")
+    print(f"Wrote {result.path}: {result.summary()}.", file=out)
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     try:
         from .gui.app import run
@@ -169,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args, sys.stdout)
         if args.command == "list":
             return _cmd_list(args, sys.stdout, sys.stderr)
+        if args.command == "export":
+            return _cmd_export(args, sys.stdout, sys.stderr)
         return _cmd_gui(args)
     except KeyboardInterrupt:
         return 130

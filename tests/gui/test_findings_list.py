@@ -146,7 +146,8 @@ def test_detail_pane_shows_the_whole_finding(window: MainWindow) -> None:
         "South Wales",
         "Where",
         "section 1 (Introduction)",
-        "Cited as: CoPaCC 2015, section 1 (Introduction)",
+        # The citation exactly as the default style (Harvard) prints it.
+        "Cited as: (Tizard, 2015, section 1)",
         "copacc-2015-004",
     ):
         assert expected in text, expected
@@ -225,3 +226,20 @@ def test_selection_model_is_extended(window: MainWindow) -> None:
     for r in (1, 7, 9):
         sel.select(window.model.index(r), flags)
     assert [f.id for f in window.selected_findings()] == [list_ids(window)[r] for r in (1, 7, 9)]
+
+
+def test_detail_citation_follows_the_briefing_style(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from briefing_builder.core.cache import open_library
+    from briefing_builder.core.paths import bundled_library
+    from briefing_builder.gui.main_window import MainWindow
+
+    window = MainWindow(open_library(bundled_library()))
+    qtbot.addWidget(window)
+    row = window.model.row_of("npia-2009-010")
+    window.list.setCurrentIndex(window.model.index(row))
+    assert "Cited as: (Mortimore, 2009, slide ‘Blockages’)" in window.detail.browser.toPlainText()
+    window.doc.set_metadata("style", "numbered-notes")
+    window.detail.show_finding(window.detail.finding)
+    text = window.detail.browser.toPlainText()
+    assert "Cited as: Note 1: Steve Mortimore" in text
+    window.doc.undo_stack.setClean()  # closing the test window need not ask

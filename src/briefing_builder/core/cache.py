@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from .filtering import FilterIndex
-from .loader import load_library
+from .loader import gc_paused, load_library
 from .model import Library
 
 CACHE_FORMAT = 1
@@ -74,7 +74,7 @@ def _entry_path(cache_dir: Path, root: Path) -> Path:
 
 def _read_entry(path: Path, key: tuple[object, ...]) -> OpenedLibrary | None:
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, gc_paused():
             stored_key = pickle.load(fh)
             if stored_key != key:
                 return None
@@ -125,6 +125,7 @@ def open_library(
     if cached is not None:
         return cached
     library = load_library(root)
-    opened = OpenedLibrary(library, FilterIndex(library))
+    with gc_paused():
+        opened = OpenedLibrary(library, FilterIndex(library))
     _write_entry(entry, key, opened)
     return opened

@@ -7,7 +7,10 @@ library and its problems are reported.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,19 @@ from .csl import (
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .textmatch import FoldedText
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIBRARY_KEYS = frozenset({"title", "description", "themes"})
@@ -532,7 +548,13 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
 
 def load_library(root: Path | str) -> Library:
     """Load a library folder. Never raises for bad content: see ``Library.problems``."""
-    root = Path(root)
+    # Loading creates millions of objects that all live on: the cyclic garbage collector would
+    # walk them over and over (about 40% of the load time at 100,000 findings) for nothing.
+    with gc_paused():
+        return _load_library(Path(root))
+
+
+def _load_library(root: Path) -> Library:
     lib = Library(root=root)
     if not root.exists():
         lib.problems.append(Problem(str(root), None, "library folder not found"))

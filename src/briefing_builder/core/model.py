@@ -44,6 +44,11 @@ class Locator:
     value: str
     title: str | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, str | None]]:
+        # Positional reconstruction: unpickling 100,000 slots dataclasses through the generated
+        # __setstate__ costs seconds (the library cache); this is a plain constructor call.
+        return (Locator, (self.label, self.value, self.title))
+
     def __str__(self) -> str:
         if self.title:
             return f"{self.label} {self.value} ({self.title})"
@@ -86,6 +91,26 @@ class Finding:
     file: str = ""
     line: int = 0
     verified: bool = False
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # See Locator.__reduce__: keeps a cached library of 100,000 findings quick to open.
+        return (
+            Finding,
+            (
+                self.id,
+                self.source,
+                self.kind,
+                self.text,
+                self.locator,
+                self.themes,
+                self.places,
+                self.speaker,
+                self.note,
+                self.file,
+                self.line,
+                self.verified,
+            ),
+        )
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from .detail_pane import DetailPane, SourceViewer
 from .document import BriefingDocument
+from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
@@ -102,6 +104,9 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.detail = DetailPane()
         self.detail.library = opened.library
+        self.detail.citation = lambda f, lib: citation_text(
+            f, lib, self.doc.briefing.style or self.settings.default_style
+        )
         self.briefing_panel = BriefingPanel(self.doc)
         self.outline = self.briefing_panel.view
 
@@ -170,6 +175,12 @@ class MainWindow(QMainWindow):
         self.act_open = a("&Open briefing…", self.open_briefing_dialog, S.Open)
         self.act_save = a("&Save", self.save, S.Save)
         self.act_save_as = a("Save &As…", self.save_as, S.SaveAs)
+        self.act_export = a(
+            "&Export…",
+            self.export_dialog,
+            "Ctrl+E",
+            "Export the briefing as a referenced Word document or PDF",
+        )
         self.act_open_library = a(
             "Open &library…",
             self.open_library_dialog,
@@ -233,6 +244,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addAction(self.act_open_library)
         file_menu.addSeparator()
@@ -679,6 +692,21 @@ class MainWindow(QMainWindow):
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
         self._save_settings()
         event.accept()
+
+    def export_dialog(self) -> ExportDialog:
+        """Open the export dialog (non-modal, so the officer can keep reading)."""
+        self.doc.briefing.refresh_snapshots(self.opened.library)
+        dialog = ExportDialog(
+            copy.deepcopy(self.doc.briefing),
+            self.opened.library,
+            self.doc.path,
+            self.settings.default_style,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self._export_dialog = dialog
+        return dialog
 
     def about(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,240 @@
+"""Exporting a briefing as a referenced Word document or PDF. Qt-free.
+
+The whole API, for the export dialog and the command line::
+
+    from briefing_builder.export import ExportOptions, export_briefing
+
+    for progress in export_briefing(briefing, library, "out.pdf", ExportOptions(style="harvard")):
+        bar.setValue(round(progress.fraction * 100))   # or ignore it
+
+``export_briefing`` is a generator: it checks everything first (unknown findings, style, target
+file), builds the document model once (:func:`build_document`), then lets the chosen writer render
+it into a temporary file beside the target, which replaces the target only when complete. Any
+failure raises :class:`ExportError` (with ``problems`` naming file and line where there are any)
+and leaves no file behind; so does closing the generator early (a Cancel button).
+
+:func:`capabilities` tells a dialog what each format can do; :func:`styles` lists the citation
+styles, whose ids are what a briefing file's ``style:`` key holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..core.briefing import Briefing
+from ..core.model import Library
+from .base import Progress, WriterCapabilities
+from .citations import DEFAULT_STYLE, STYLES, StyleInfo, UnknownStyle, styles
+from .document import Document, ExportError, build_document, resolve_style
+
+__all__ = [
+    "DEFAULT_STYLE",
+    "FORMATS",
+    "Document",
+    "ExportError",
+    "ExportOptions",
+    "ExportResult",
+    "Progress",
+    "StyleInfo",
+    "WriterCapabilities",
+    "build_document",
+    "capabilities",
+    "export_briefing",
+    "export_to_file",
+    "format_for",
+    "styles",
+]
+
+FORMATS = ("docx", "pdf")
+Writer = Callable[[Document, IO[bytes]], Iterator[Progress]]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    format: str | None = None  # "docx" or "pdf"; None: from the output file's suffix
+    style: str | None = None  # a style id; None: the briefing's own style, else default_style
+    default_style: str = DEFAULT_STYLE  # the app's setting, for briefings that name no style
+    include_contents: bool = True
+    include_evidence_table: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    format: str
+    document: Document
+
+    def summary(self) -> str:
+        quotes = self.document.quotes()
+        sources = {q.source_id for q in quotes}
+        style = self.document.meta.style.label
+        return (
+            f"{len(quotes)} finding{'s' if len(quotes) != 1 else ''} from "
+            f"{len(sources)} source{'s' if len(sources) != 1 else ''}, {style}"
+        )
+
+
+def capabilities() -> dict[str, WriterCapabilities]:
+    """What each format can do, by format id (imports the writers' libraries on first use)."""
+    from . import docx_writer, pdf_writer
+
+    return {"docx": docx_writer.CAPABILITIES, "pdf": pdf_writer.CAPABILITIES}
+
+
+def _writer(fmt: str) -> Writer:
+    if fmt == "docx":
+        from .docx_writer import write_docx
+
+        return write_docx
+    if fmt == "pdf":
+        from .pdf_writer import write_pdf
+
+        return write_pdf
+    raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
+
+
+def format_for(path: Path | str) -> str:
+    """The format for an output file name: ``.docx`` or ``.pdf``."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ExportError(
+            f"cannot tell the format of '{Path(path).name}': name it .docx (Word) or .pdf"
+        )
+    return suffix
+
+
+def _lock_file(path: Path) -> tuple[Path, str] | None:
+    """A lock file that Word or LibreOffice keeps beside a document it has open."""
+    candidates = [
+        (path.with_name(f".~lock.{path.name}#"), "LibreOffice"),
+        (path.with_name("~$" + path.name), "Word"),
+        (path.with_name("~$" + path.name[2:]), "Word"),
+    ]
+    for lock, app in candidates:
+        if lock != path and lock.exists():
+            return lock, app
+    return None
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before any work, a target that cannot or should not be written."""
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name ending .docx or .pdf")
+    if not path.parent.is_dir():
+        raise ExportError(f"the folder {path.parent} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ExportError(f"{path} is read-only; choose another name or make it writable")
+    lock = _lock_file(path)
+    if lock is not None:
+        raise ExportError(
+            f"{path.name} is open in {lock[1]} (lock file {lock[0].name}); close it there and "
+            "export again, or delete the lock file if nobody has it open"
+        )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
+@contextlib.contextmanager
+def _atomic_output(path: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside ``path`` that replaces it only when written completely."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
+    stage = "write"
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = (path.stat().st_mode & 0o777) if path.exists() else _MODE
+        os.chmod(tmp, mode)
+        stage = "replace"
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            if stage == "replace" and exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+                raise ExportError(
+                    f"{path} could not be replaced: it is locked or open in another program"
+                ) from None
+            raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
+        raise
+
+
+def export_briefing(
+    briefing: Briefing,
+    library: Library | None,
+    out_path: Path | str,
+    options: ExportOptions | None = None,
+    *,
+    briefing_file: Path | str | None = None,
+) -> Generator[Progress, None, Document]:
+    """Export ``briefing`` to ``out_path``, yielding progress; raises :class:`ExportError`.
+
+    ``library`` may be None (the briefing's snapshots are then used); ``briefing_file`` names the
+    briefing in error messages about its lines. The generator's return value is the document
+    model that was written.
+    """
+    options = options or ExportOptions()
+    path = Path(out_path)
+    fmt = options.format or format_for(path)
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
+    if options.style is not None and options.style not in STYLES:
+        raise ExportError(str(UnknownStyle(options.style)))
+    try:
+        style = resolve_style(briefing, options.style, options.default_style)
+    except UnknownStyle as exc:
+        raise ExportError(f"{exc} in {briefing_file or 'the briefing'}") from None
+    check_target(path)
+    writer = _writer(fmt)
+    yield Progress(0, 100, "Building the document")
+    document = build_document(
+        briefing,
+        library,
+        style=style,
+        include_contents=options.include_contents,
+        include_evidence_table=options.include_evidence_table,
+        briefing_file=str(briefing_file or ""),
+    )
+    with _atomic_output(path) as fh:
+        for p in writer(document, fh):
+            yield Progress(5 + round(90 * p.fraction), 100, p.message)
+    yield Progress(100, 100, f"Saved {path.name}")
+    return document
+
+
+def export_to_file(
+    briefing: Briefing,
+    library: Library | None,
+    out_path: Path | str,
+    options: ExportOptions | None = None,
+    *,
+    briefing_file: Path | str | None = None,
+) -> ExportResult:
+    """Run :func:`export_briefing` to the end; for scripts and the command line."""
+    options = options or ExportOptions()
+    path = Path(out_path)
+    fmt = options.format or format_for(path)
+    progress = export_briefing(briefing, library, path, options, briefing_file=briefing_file)
+    while True:
+        try:
+            next(progress)
+        except StopIteration as done:
+            return ExportResult(path, fmt, done.value)

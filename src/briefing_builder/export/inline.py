@@ -1,0 +1,122 @@
+"""Inline text for the export: runs of text with bold, italic and links, made safe for any writer.
+
+Every piece of text that reaches a writer passes through :func:`clean` first, so hostile input
+(control characters that XML forbids, stray carriage returns, tabs) can never break a .docx or a
+PDF. Officer's text and quotes may carry ``**bold**`` markers (some source texts print them); they
+become bold runs, never literal asterisks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# XML 1.0 forbids C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF; C1
+# controls are legal but print as boxes, so they go too.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
+
+
+def clean(text: str) -> str:
+    """Text that every XML writer and every PDF font accepts; line breaks become ``\\n``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
+    text = _FORBIDDEN.sub("", text)
+    return text.replace("\t", " ")
+
+
+def one_line(text: str) -> str:
+    """Text for a single line (a heading, a title): runs of white space become one space."""
+    return " ".join(clean(text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text. ``link`` is an external URL, or ``#anchor`` for a place in the document."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    link: str | None = None
+    superscript: bool = False
+
+
+Spans = tuple[Span, ...]
+
+
+def plain(spans: Iterable[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def with_bold(text: str, *, italic: bool = False) -> Spans:
+    """Split ``**bold**`` markers out of ``text`` (already cleaned); unmatched ``**`` stay as typed."""
+    out: list[Span] = []
+    pos = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            out.append(Span(text[pos : m.start()], italic=italic))
+        out.append(Span(m.group(1), bold=True, italic=italic))
+        pos = m.end()
+    if pos < len(text):
+        out.append(Span(text[pos:], italic=italic))
+    return tuple(s for s in out if s.text)
+
+
+_OPEN_DOUBLE = re.compile(r'(^|[\s(\[{\u2014\u2013/-])"')
+_OPEN_SINGLE = re.compile(r"(^|[\s(\[{\u2014\u2013/-])'")
+
+
+def typographic(text: str) -> str:
+    """The officer's typed straight quotes as curly ones, as a word processor would set them:
+    "partnership" → “partnership”, Board's → Board’s. Quotes from sources are never changed."""
+    if '"' not in text and "'" not in text:
+        return text
+    text = _OPEN_DOUBLE.sub("\\1\u201c", text).replace('"', "\u201d")
+    return _OPEN_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
+
+
+def paragraph_spans(text: str, *, smart: bool = False) -> Spans:
+    """One paragraph of running text: line breaks are soft (a space), as in Markdown. ``smart``
+    sets the officer's own straight quotes as curly ones."""
+    text = " ".join(clean(text).split())
+    return with_bold(typographic(text) if smart else text)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """A paragraph of the officer's text, or one item of a list."""
+
+    spans: Spans
+    list_kind: str | None = None  # None, "bullet" or "number"
+
+
+_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
+
+
+def officer_text(text: str) -> list[TextPiece]:
+    """The officer's own words: paragraphs split on blank lines; ``- item`` and ``1. item`` lines
+    become list items (a line that is not an item continues the item above)."""
+    pieces: list[TextPiece] = []
+    for block in re.split(r"\n\s*\n", _SPACES.sub("\n", clean(text).strip())):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if not (_BULLET.match(lines[0]) or _NUMBERED.match(lines[0])):
+            pieces.append(TextPiece(paragraph_spans(" ".join(lines), smart=True)))
+            continue
+        current: list[str] = []
+        kind = ""
+        for ln in lines:
+            m_b, m_n = _BULLET.match(ln), _NUMBERED.match(ln)
+            if m_b or m_n:
+                if current:
+                    pieces.append(TextPiece(paragraph_spans(" ".join(current), smart=True), kind))
+                kind = "bullet" if m_b else "number"
+                current = [(m_b or m_n).group(1)]  # type: ignore[union-attr]
+            else:
+                current.append(ln)
+        if current:
+            pieces.append(TextPiece(paragraph_spans(" ".join(current), smart=True), kind))
+    return pieces

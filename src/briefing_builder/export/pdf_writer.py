@@ -1,0 +1,827 @@
+"""The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. The only
+module that imports reportlab.
+
+* Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
+  every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks
+  prints as U+FFFD rather than an empty box, and invisible format characters are dropped.
+* Notes styles get true footnotes at the foot of the page where they are cited: the frame keeps
+  room at its bottom for the notes of every paragraph placed on the page (:class:`_NotesFrame`),
+  and the notes are drawn there when the page ends. A paragraph whose notes would not fit moves on,
+  or splits, with its notes going with its last part (which holds the note mark).
+* Contents with page numbers, "Page X of Y", PDF bookmarks, clickable URLs and citation-to-
+  reference links. The document is laid out once: the numbers only known at the end (each
+  section's page in the contents, the page count) are PDF form XObjects, referenced where they
+  print and defined just before the file is saved. The contents' height never depends on them.
+* Speed: each paragraph's lines are broken once per width (keep-with-next groups measure them
+  too), and reportlab's frame copies skip the notes; a 500-finding briefing takes about a second.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus.flowables import HRFlowable
+
+from ..core.paths import resources_dir
+from .base import Progress, WriterCapabilities
+from .document import (
+    Contents,
+    Document,
+    EvidenceTable,
+    ExportError,
+    Heading,
+    Meta,
+    Note,
+    Paragraph,
+    Quote,
+    ReferenceList,
+    TitleBlock,
+)
+from .inline import Span, Spans
+
+CAPABILITIES = WriterCapabilities(
+    format="pdf",
+    label="PDF",
+    suffix=".pdf",
+    mime_type="application/pdf",
+    editable=False,
+    footnotes="page-footnotes",
+    contents="page-numbers",
+    page_x_of_y=True,
+    bookmarks=True,
+    embedded_fonts=True,
+    evidence_table=True,
+    note="Ready for a committee pack: embedded fonts, contents with page numbers, bookmarks.",
+)
+
+FONT = "BriefingSans"
+FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT + "-Bold": "DejaVuSans-Bold.ttf",
+    FONT + "-Italic": "DejaVuSans-Oblique.ttf",
+    FONT + "-BoldItalic": "DejaVuSans-BoldOblique.ttf",
+}
+NAVY = colors.HexColor("#1F3A5F")
+LINK = "#1F4E79"
+GREY = colors.HexColor("#595959")
+BAR = colors.HexColor("#8FA9C8")
+RULE = colors.HexColor("#B8C7DA")
+
+PAGE_W, PAGE_H = A4
+LEFT = RIGHT = 25 * mm
+TOP, BOTTOM = 30 * mm, 25 * mm
+FRAME_W = PAGE_W - LEFT - RIGHT
+FRAME_H = PAGE_H - TOP - BOTTOM
+
+_glyphs: frozenset[int] = frozenset()
+
+
+def register_fonts() -> None:
+    """Register the shipped font family once (regular, bold, italic, bold italic)."""
+    global _glyphs
+    if _glyphs:
+        return
+    folder = resources_dir() / "fonts"
+    try:
+        for name, file in FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    except Exception as exc:  # a missing or damaged font file: say which
+        raise ExportError(f"the PDF font in {folder} cannot be used: {exc}") from None
+    pdfmetrics.registerFontFamily(
+        FONT,
+        normal=FONT,
+        bold=FONT + "-Bold",
+        italic=FONT + "-Italic",
+        boldItalic=FONT + "-BoldItalic",
+    )
+    face = pdfmetrics.getFont(FONT).face
+    _glyphs = frozenset(face.charToGlyph)
+
+
+_seen_chars: set[str] = set()
+_char_map: dict[int, str] = {}  # characters the font cannot show → what prints instead
+
+
+def _printable(text: str) -> str:
+    """Drop invisible format characters the font cannot show; replace other missing glyphs."""
+    if text.isascii():
+        return text
+    new = set(text) - _seen_chars
+    if new:
+        for ch in new:
+            if ord(ch) in _glyphs or ch == "\n":
+                continue
+            category = unicodedata.category(ch)
+            if category in ("Zl", "Zp"):
+                _char_map[ord(ch)] = " "
+            elif category in ("Cf", "Mn"):
+                _char_map[ord(ch)] = ""
+            else:
+                _char_map[ord(ch)] = "\ufffd"
+        _seen_chars.update(new)
+    return text.translate(_char_map) if _char_map else text
+
+
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def markup(spans: Spans, *, link_colour: bool = True) -> str:
+    """Reportlab paragraph markup for spans: every ``<`` and ``&`` of the text escaped."""
+    out = []
+    for s in spans:
+        text = escape(_printable(s.text))
+        if s.superscript:
+            text = f"<super>{text}</super>"
+        if s.italic:
+            text = f"<i>{text}</i>"
+        if s.bold:
+            text = f"<b>{text}</b>"
+        if s.link:
+            colour = f' color="{LINK}"' if link_colour and not s.link.startswith("#") else ""
+            text = f'<a href="{_attr(s.link)}"{colour}>{text}</a>'
+        out.append(text)
+    return "".join(out)
+
+
+# --- styles -----------------------------------------------------------------------------------
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "Body",
+        fontName=FONT,
+        fontSize=10,
+        leading=14.5,
+        spaceAfter=6,
+        bulletFontName=FONT,
+        bulletFontSize=10,
+        textColor=colors.HexColor("#1A1A1A"),
+        splitLongWords=1,
+        allowWidows=0,
+    )
+    s = {"body": base}
+    s["lead-in"] = ParagraphStyle("LeadIn", parent=base, spaceAfter=4, keepWithNext=1)
+    s["bullet"] = ParagraphStyle("Bullet", parent=base, leftIndent=16, bulletIndent=4, spaceAfter=3)
+    s["number"] = ParagraphStyle("Number", parent=base, leftIndent=18, bulletIndent=0, spaceAfter=3)
+    s["organisation"] = ParagraphStyle(
+        "Organisation", parent=base, fontName=FONT + "-Bold", fontSize=9, textColor=GREY
+    )
+    s["title"] = ParagraphStyle(
+        "Title",
+        parent=base,
+        fontName=FONT + "-Bold",
+        fontSize=22,
+        leading=27,
+        textColor=NAVY,
+        spaceBefore=2,
+        spaceAfter=6,
+    )
+    s["subtitle"] = ParagraphStyle(
+        "Subtitle", parent=base, fontSize=13, leading=17, textColor=colors.HexColor("#404040")
+    )
+    s["byline"] = ParagraphStyle("Byline", parent=base, fontSize=9, textColor=GREY, spaceAfter=4)
+    for level, (size, before, after) in {
+        1: (14, 16, 6),
+        2: (11.5, 12, 4),
+        3: (10.5, 10, 3),
+    }.items():
+        s[f"h{level}"] = ParagraphStyle(
+            f"Heading{level}",
+            parent=base,
+            fontName=FONT + "-Bold",
+            fontSize=size,
+            leading=size * 1.3,
+            textColor=NAVY,
+            spaceBefore=before,
+            spaceAfter=after,
+            keepWithNext=1,
+            leftIndent=0,
+        )
+        s[f"h{level}n"] = ParagraphStyle(
+            f"Heading{level}Numbered",
+            parent=s[f"h{level}"],
+            leftIndent={1: 24, 2: 30, 3: 38}[level],
+            bulletIndent=0,
+            bulletFontName=FONT + "-Bold",
+            bulletFontSize=size,
+        )
+    s["quote"] = ParagraphStyle(
+        "Quote",
+        parent=base,
+        fontSize=9.5,
+        leading=13.5,
+        leftIndent=16,
+        rightIndent=8,
+        spaceBefore=3,
+        spaceAfter=2,
+        textColor=colors.HexColor("#262626"),
+    )
+    s["quote"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["attribution"] = ParagraphStyle(
+        "Attribution",
+        parent=s["quote"],
+        fontSize=8.5,
+        leading=12,
+        spaceBefore=0,
+        spaceAfter=11,
+        textColor=GREY,
+    )
+    s["attribution"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["quote-last"] = ParagraphStyle("QuoteLast", parent=s["quote"], spaceAfter=11)
+    s["quote-last"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["reference"] = ParagraphStyle(
+        "Reference",
+        parent=base,
+        fontSize=9.5,
+        leading=13,
+        leftIndent=18,
+        firstLineIndent=-18,
+        spaceAfter=6,
+    )
+    s["contents"] = ParagraphStyle("Contents1", parent=base, spaceAfter=0, endDots=" . ")
+    s["contents2"] = ParagraphStyle(
+        "Contents2", parent=s["contents"], leftIndent=14, fontSize=9.5, leading=13.5
+    )
+    s["page"] = ParagraphStyle(
+        "ContentsPage", parent=s["contents"], alignment=TA_RIGHT, endDots=None
+    )
+    s["page2"] = ParagraphStyle(
+        "ContentsPage2", parent=s["contents2"], alignment=TA_RIGHT, endDots=None, leftIndent=0
+    )
+    s["note"] = ParagraphStyle(
+        "Note",
+        parent=base,
+        fontSize=7.5,
+        leading=9.5,
+        leftIndent=12,
+        bulletIndent=0,
+        bulletFontSize=7.5,
+        spaceAfter=1.5,
+    )
+    s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=8, leading=10, spaceAfter=0)
+    s["cell-head"] = ParagraphStyle("CellHead", parent=s["cell"], fontName=FONT + "-Bold")
+    return s
+
+
+# --- flowables --------------------------------------------------------------------------------
+
+
+class _Para(RLParagraph):
+    """A paragraph that may carry a bar at its left (quotes) and footnotes (note styles)."""
+
+    bb_notes: tuple[Note, ...] = ()
+    bb_mark: Note | None = None  # the note mark printed after the last word
+    bb_heading: Heading | None = None
+    _bb_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # A paragraph's lines depend on the width only; keep-with-next groups and the frame both
+        # wrap each paragraph, so breaking the lines once per width halves the layout work.
+        if self._bb_width == availWidth and hasattr(self, "blPara"):
+            return self.width, self.height
+        w, h = super().wrap(availWidth, availHeight)
+        self._bb_width = availWidth
+        return w, h
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) > 1:
+            for p in parts:
+                p.bb_notes = ()
+                p.bb_mark = None
+                p.bb_heading = None
+            parts[-1].bb_notes = self.bb_notes
+            parts[-1].bb_mark = self.bb_mark
+            parts[0].bb_heading = self.bb_heading
+        return parts
+
+    def _draw_mark(self, note: Note) -> None:
+        """The superscript note number after the last word. Drawn here rather than written into
+        the text: a mark in the text makes every quote a multi-style paragraph, whose line
+        breaking costs reportlab three times as much."""
+        style = self.style
+        lines = self.blPara.lines
+        last = lines[-1]
+        extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
+        indent = style.leftIndent + (style.firstLineIndent if len(lines) == 1 else 0)
+        x = indent + (self.width - indent - style.rightIndent) - extra + 0.6
+        y = self.height - style.fontSize - (len(lines) - 1) * style.leading + style.fontSize * 0.38
+        size = style.fontSize * 0.68
+        text = str(note.number)
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(FONT, size)
+        canv.setFillColor(style.textColor)
+        canv.drawString(x, y, text)
+        canv.restoreState()
+
+    def draw(self) -> None:
+        bar = getattr(self.style, "bb_bar", None)
+        if bar is not None:
+            canv = self.canv
+            canv.saveState()
+            canv.setStrokeColor(bar)
+            canv.setLineWidth(2.2)
+            x = self.style.leftIndent - 9
+            below = self.style.spaceAfter if self.style.spaceAfter < 6 else 0
+            canv.line(x, -below, x, self.height)
+            canv.restoreState()
+        super().draw()
+        if self.bb_mark is not None and getattr(self, "blPara", None) is not None:
+            self._draw_mark(self.bb_mark)
+
+
+@dataclass
+class _Layout:
+    """What the layout learns: the page each section starts on, and how many pages there are."""
+
+    heading_pages: dict[str, int] = field(default_factory=dict)
+    page_count: int = 0
+
+
+class _NotesFrame(Frame):
+    """A frame that keeps room at its foot for the footnotes of what it holds."""
+
+    def __init__(self, *args: Any, note_style: ParagraphStyle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.note_style = note_style
+        self.page_notes: list[tuple[RLParagraph, float]] = []
+        self.note_cache: dict[int, tuple[RLParagraph, float]] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _NotesFrame:
+        # Reportlab copies the frame to measure keep-with-next groups; the notes themselves need
+        # no copying (a deep copy of every note paragraph used to cost a third of the layout).
+        clone = copy.copy(self)
+        clone.page_notes = list(self.page_notes)
+        return clone
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._y1p = self._y1 + self._bottomPadding
+        self.page_notes = []
+
+    def _note_paras(self, notes: tuple[Note, ...]) -> tuple[list[tuple[RLParagraph, float]], float]:
+        paras = []
+        height = 0.0 if self.page_notes else 10.0  # the separator rule above the first note
+        for note in notes:
+            cached = self.note_cache.get(note.number)
+            if cached is None:
+                # No link from the mark to its note: the note is at the foot of the same page.
+                p = _Para(
+                    markup(note.spans),
+                    self.note_style,
+                    bulletText=str(note.number),
+                )
+                _, h = p.wrap(self._aW, PAGE_H)
+                cached = self.note_cache[note.number] = (p, h)
+            p, h = cached
+            paras.append((p, h))
+            height += h + self.note_style.spaceAfter
+        return paras, height
+
+    def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
+        notes = getattr(flowable, "bb_notes", ())
+        if not notes:
+            return super().add(flowable, canv, trySplit)
+        paras, height = self._note_paras(notes)
+        saved = self._y1p
+        self._y1p = saved + height
+        try:
+            added = super().add(flowable, canv, trySplit)
+        except Exception:
+            self._y1p = saved
+            raise
+        if added:
+            self.page_notes.extend(paras)
+        else:
+            self._y1p = saved
+        return added
+
+    def split(self, flowable: Any, canv: Any) -> list[Any]:
+        notes = getattr(flowable, "bb_notes", ())
+        if not notes:
+            return super().split(flowable, canv)
+        _, height = self._note_paras(notes)
+        saved = self._y1p
+        self._y1p = saved + height  # the part that keeps the note mark must leave room for it
+        try:
+            parts = super().split(flowable, canv)
+        finally:
+            self._y1p = saved
+        if len(parts) == 1 and parts[0] is flowable:
+            return []  # it only fits without its notes: move it on whole
+        return parts
+
+    def draw_notes(self, canv: Any) -> None:
+        if not self.page_notes:
+            return
+        x = self._x1 + self._leftPadding
+        y = self._y1 + self._bottomPadding
+        total = sum(h + self.note_style.spaceAfter for _, h in self.page_notes)
+        top = y + total + 4
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(x, top, x + 55 * mm, top)
+        canv.restoreState()
+        cursor = top - 4
+        for p, h in self.page_notes:
+            cursor -= h
+            p.drawOn(canv, x, cursor)
+            cursor -= self.note_style.spaceAfter
+        self.page_notes = []
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, fh: IO[bytes], meta: Meta, styles: dict[str, Any]) -> None:
+        super().__init__(
+            fh,
+            pagesize=A4,
+            leftMargin=LEFT,
+            rightMargin=RIGHT,
+            topMargin=TOP,
+            bottomMargin=BOTTOM,
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            keywords=list(meta.keywords),
+            creator=meta.generator,
+            producer=meta.generator,
+            lang="en-GB",
+            allowSplitting=1,
+            initialFontName=FONT,
+            initialFontSize=10,
+            initialLeading=14.5,
+        )
+        self.meta = meta
+        self.layout = _Layout()
+        self.ref_forms: dict[str, str] = {}  # section anchor → the form with its page number
+        self.notes_frame = _NotesFrame(
+            LEFT,
+            BOTTOM,
+            FRAME_W,
+            PAGE_H - TOP - BOTTOM,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+            note_style=styles["note"],
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    id="page",
+                    frames=[self.notes_frame],
+                    onPage=self._decorate,
+                    onPageEnd=self._page_end,
+                )
+            ]
+        )
+
+    def handle_documentBegin(self) -> None:
+        self.canv.bb_before_save = self._define_forms
+        super().handle_documentBegin()
+
+    def _define_forms(self, canv: Any) -> None:
+        """Now that every page is laid out: the numbers that pages refer to as forms."""
+        total = self.layout.page_count
+        for n in range(1, total + 1):
+            canv.beginForm(f"bbpage{n}", lowerx=-200, lowery=-4, upperx=2, uppery=12)
+            canv.setFont(FONT, 7.5)
+            canv.setFillColor(GREY)
+            canv.drawRightString(0, 0, f"Page {n} of {total}")
+            canv.endForm()
+        for anchor, form in self.ref_forms.items():
+            canv.beginForm(form, lowerx=-60, lowery=-4, upperx=2, uppery=14)
+            canv.setFont(FONT, 10)
+            canv.setFillColor(colors.HexColor("#1A1A1A"))
+            canv.drawRightString(0, 0, str(self.layout.heading_pages.get(anchor, "")))
+            canv.endForm()
+
+    def _decorate(self, canv: Any, doc: Any) -> None:
+        meta = self.meta
+        canv.saveState()
+        if self.page == 1:
+            canv.addPageLabel(0, "D", 1)
+            canv.showOutline()
+        if meta.marking:
+            canv.setFont(FONT + "-Bold", 9.5)
+            canv.setFillColor(colors.black)
+            canv.drawCentredString(PAGE_W / 2, PAGE_H - 12 * mm, _printable(meta.marking))
+            canv.drawCentredString(PAGE_W / 2, 9 * mm, _printable(meta.marking))
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(GREY)
+        top_line = PAGE_H - 19 * mm
+        right = _printable(meta.organisation or meta.author)
+        right_w = canv.stringWidth(right, FONT, 7.5) if right else 0
+        title = _fit(_printable(meta.title), FRAME_W - right_w - 12, canv, 7.5)
+        canv.drawString(LEFT, top_line, title)
+        if right:
+            canv.drawRightString(PAGE_W - RIGHT, top_line, right)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(LEFT, top_line - 3, PAGE_W - RIGHT, top_line - 3)
+        bottom_line = 16 * mm
+        canv.line(LEFT, bottom_line + 9, PAGE_W - RIGHT, bottom_line + 9)
+        version = meta.version
+        if version and not version.lower().startswith("version"):
+            version = "Version " + version
+        left = " · ".join(p for p in (meta.date_text, version) if p)
+        canv.drawString(LEFT, bottom_line, _fit(_printable(left), FRAME_W - 80, canv, 7.5))
+        # "Page X of Y" is a form filled in when the last page is known: one layout pass.
+        canv.saveState()
+        canv.translate(PAGE_W - RIGHT, bottom_line)
+        canv.doForm(f"bbpage{self.page}")
+        canv.restoreState()
+        canv.restoreState()
+
+    def _page_end(self, canv: Any, doc: Any) -> None:
+        self.notes_frame.draw_notes(canv)
+
+    def afterFlowable(self, flowable: Any) -> None:
+        heading = getattr(flowable, "bb_heading", None)
+        if heading is None:
+            return
+        self.layout.heading_pages[heading.anchor] = self.page
+        level = 0 if not heading.number else heading.level - 1
+        title = f"{heading.number} {heading.text}" if heading.number else heading.text
+        self.canv.addOutlineEntry(_printable(title), heading.anchor, level=level, closed=False)
+
+    def handle_pageEnd(self) -> None:
+        super().handle_pageEnd()
+        self.layout.page_count = self.page
+
+
+def _fit(text: str, width: float, canv: Any, size: float) -> str:
+    if canv.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and canv.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# --- the story ------------------------------------------------------------------------------
+
+
+class _FormCanvas(Canvas):
+    """A canvas that lets the document define its late forms just before saving."""
+
+    bb_before_save: Any = None
+
+    def save(self) -> None:
+        if self.bb_before_save is not None:
+            self.bb_before_save(self)
+        super().save()
+
+
+class _PageRef(Flowable):
+    """The page number of a section in the contents: a form, drawn once the number is known."""
+
+    def __init__(self, anchor: str, style: ParagraphStyle, owner: dict[str, str]) -> None:
+        super().__init__()
+        self.anchor = anchor
+        self.style = style
+        self.form = owner.setdefault(anchor, f"bbref{len(owner) + 1}")
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.style.leading
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.translate(self.width, self.style.leading - self.style.fontSize)
+        if self.style.fontSize != 10:
+            canv.scale(self.style.fontSize / 10, self.style.fontSize / 10)
+        canv.doForm(self.form)
+        canv.restoreState()
+        canv.linkRect("", self.anchor, (0, 0, self.width, self.style.leading), relative=1)
+
+
+def _keep_with_next(story: list[Flowable]) -> list[Flowable]:
+    """Group each run of keep-with-next flowables (a heading, a lead-in) with the flowable after
+    it, as reportlab would do on the fly. A group too tall to sit comfortably on a page (a heading
+    before a 10,000-character quote) is not kept whole, which would leave most of a page blank:
+    it only asks for room for its small members and three lines of the last."""
+    out: list[Flowable] = []
+    i, n = 0, len(story)
+    while i < n:
+        j = i
+        while j < n and story[j].getKeepWithNext() and not isinstance(story[j], KeepTogether):
+            j += 1
+        if j == i:
+            out.append(story[i])
+            i += 1
+            continue
+        if j < n and not isinstance(story[j], KeepTogether):
+            j += 1
+        group = story[i:j]
+        for f in group[:-1]:
+            f.__dict__["keepWithNext"] = 0
+        i = j
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        heights = [f.wrap(FRAME_W, FRAME_H)[1] + f.getSpaceBefore() for f in group]
+        if sum(heights) < FRAME_H * 0.6:
+            out.append(KeepTogether(group))
+            continue
+        last = group[-1]
+        leading = getattr(getattr(last, "style", None), "leading", 14)
+        out.append(CondPageBreak(sum(heights[:-1]) + 3 * leading + last.getSpaceBefore()))
+        out.extend(group)
+    return out
+
+
+class _StoryBuilder:
+    """The flowables for a document."""
+
+    def __init__(
+        self, document: Document, styles: dict[str, ParagraphStyle], forms: dict[str, str]
+    ) -> None:
+        self.doc = document
+        self.s = styles
+        self.forms = forms
+        self.story: list[Flowable] = []
+        self.list_counters: dict[int, int] = {}
+
+    def build(self) -> list[Flowable]:
+        for block in self.doc.blocks:
+            if isinstance(block, TitleBlock):
+                self.title_block(block)
+            elif isinstance(block, Contents):
+                self.contents(block)
+            elif isinstance(block, Heading):
+                self.heading(block)
+            elif isinstance(block, Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, Quote):
+                self.quote(block)
+            elif isinstance(block, ReferenceList):
+                self.references(block)
+            elif isinstance(block, EvidenceTable):
+                self.evidence_table(block)
+        self.story = _keep_with_next(self.story)
+        return self.story
+
+    def title_block(self, block: TitleBlock) -> None:
+        meta = block.meta
+        if meta.organisation:
+            self.story.append(
+                _Para(markup((Span(meta.organisation.upper()),)), self.s["organisation"])
+            )
+        self.story.append(_Para(markup((Span(meta.title),)), self.s["title"]))
+        if meta.subtitle:
+            self.story.append(_Para(markup((Span(meta.subtitle),)), self.s["subtitle"]))
+        if block.byline:
+            self.story.append(Spacer(1, 4))
+            self.story.append(_Para(markup((Span(block.byline),)), self.s["byline"]))
+        self.story.append(
+            HRFlowable(width="100%", thickness=0.8, color=BAR, spaceBefore=4, spaceAfter=10)
+        )
+
+    def heading(self, h: Heading) -> None:
+        level = min(max(h.level, 1), 3)
+        text = f'<a name="{_attr(h.anchor)}"/>' + markup((Span(h.text),))
+        if h.number:
+            p = _Para(text, self.s[f"h{level}n"], bulletText=h.number)
+        else:
+            p = _Para(text, self.s[f"h{level}"])
+        p.bb_heading = h
+        self.story.append(p)
+
+    def contents(self, block: Contents) -> None:
+        if not block.entries:
+            return
+        self.story.append(CondPageBreak(120))
+        self.heading(block.heading)
+        self.story[-1].__dict__["keepWithNext"] = 0  # a long contents may run on to a new page
+        self.story.append(self.contents_table(block))
+        self.story.append(Spacer(1, 6))
+
+    def contents_table(self, block: Contents) -> Flowable:
+        rows = []
+        for h in block.entries:
+            label = f"{h.number}\u2002{h.text}" if h.number else h.text
+            style = self.s["contents"] if h.level <= 1 else self.s["contents2"]
+            text = markup((Span(label, link="#" + h.anchor),), link_colour=False)
+            page_style = self.s["page"] if h.level <= 1 else self.s["page2"]
+            rows.append([_Para(text, style), _PageRef(h.anchor, page_style, self.forms)])
+        table = Table(rows, colWidths=[FRAME_W - 30, 30], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        return table
+
+    def paragraph(self, p: Paragraph) -> None:
+        text = markup(p.spans)
+        if p.list_kind == "bullet":
+            self.story.append(_Para(text, self.s["bullet"], bulletText="•"))
+        elif p.list_kind == "number":
+            n = self.list_counters.get(p.list_id, 0) + 1
+            self.list_counters[p.list_id] = n
+            self.story.append(_Para(text, self.s["number"], bulletText=f"{n}."))
+        else:
+            self.story.append(_Para(text, self.s["lead-in" if p.role == "lead-in" else "body"]))
+
+    def quote(self, q: Quote) -> None:
+        text = markup(q.text)
+        attribution = q.attribution
+        para = _Para(text, self.s["quote" if attribution else "quote-last"])
+        if q.note is not None:
+            para.bb_notes = (q.note,)
+            para.bb_mark = q.note
+        if attribution and sum(len(s.text) for s in q.text) < 1200:
+            para.keepWithNext = 1
+        self.story.append(para)
+        if attribution:
+            self.story.append(_Para(markup(attribution, link_colour=False), self.s["attribution"]))
+
+    def references(self, block: ReferenceList) -> None:
+        self.heading(block.heading)
+        for ref in block.entries:
+            text = f'<a name="{_attr(ref.anchor)}"/>' + markup(ref.spans)
+            self.story.append(_Para(text, self.s["reference"]))
+
+    def evidence_table(self, block: EvidenceTable) -> None:
+        self.heading(block.heading)
+        head = [_Para(escape(c), self.s["cell-head"]) for c in block.columns]
+        rows = [head]
+        for r in block.rows:
+            values = (str(r.number), r.finding_id, r.source, r.location, r.kind, r.section)
+            rows.append([_Para(escape(_printable(v)), self.s["cell"]) for v in values])
+        widths = [0.06, 0.17, 0.2, 0.28, 0.18, 0.11]
+        table = Table(rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE4EE")),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        self.story.append(table)
+
+
+def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
+    """Lay ``document`` out and write it to ``out``, yielding progress.
+
+    One layout pass: the numbers that depend on the whole layout (the contents' page numbers and
+    "of Y") are PDF forms, referenced where they print and filled in once the last page is done."""
+    register_fonts()
+    yield Progress(0, 3, "Preparing the PDF")
+    styles = _styles()
+    buf = io.BytesIO()
+    doc = _Doc(buf, document.meta, styles)
+    try:
+        story = _StoryBuilder(document, styles, doc.ref_forms).build()
+        yield Progress(1, 3, "Laying out pages")
+        doc.build(story, canvasmaker=_FormCanvas)
+    except ExportError:
+        raise
+    except Exception as exc:  # a layout reportlab cannot do: report, never a traceback
+        raise ExportError(f"the PDF could not be laid out: {exc}") from exc
+    yield Progress(2, 3, "Writing the PDF")
+    out.write(buf.getvalue())
+    yield Progress(3, 3, "PDF written")

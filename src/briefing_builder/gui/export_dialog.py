@@ -1,0 +1,278 @@
+"""File → Export…: format, citation style, contents, evidence table and output path.
+
+The export runs on a worker thread (the core's export generator yields progress), so the window
+stays responsive; it ends with "Open file" / "Show in folder", and errors are told in plain words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.briefing import Briefing
+from ..core.model import Finding, Library
+from ..export import ExportError, ExportOptions, export_briefing, styles
+from ..export.citations import get_style
+from ..export.inline import plain
+
+FORMAT_LABELS = {"docx": "Word document (.docx)", "pdf": "PDF for a committee pack (.pdf)"}
+
+
+def citation_text(finding: Finding, library: Library, style_id: str) -> str:
+    """A finding's citation exactly as an export in ``style_id`` prints it."""
+    src = library.source(finding.source)
+    if src is None:
+        return finding.source
+    processor = get_style(style_id).processor({src.id: src.csl}, [src.id])
+    citation = processor.cite(src.id, finding.locator)
+    text = plain(citation.spans)
+    return f"Note 1: {text}" if citation.is_note else text
+
+
+class _Worker(QObject):
+    progress = Signal(int, str)
+    finished = Signal(str)  # output path
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        library: Library,
+        path: Path,
+        options: ExportOptions,
+        briefing_file: Path | None,
+    ) -> None:
+        super().__init__()
+        self.briefing, self.library, self.path, self.options = briefing, library, path, options
+        self.briefing_file = briefing_file
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            # Ends the worker thread's event loop from inside it (no round trip through the UI).
+            thread = QThread.currentThread()
+            if thread is not None:
+                thread.quit()
+
+    def _run(self) -> None:
+        try:
+            gen = export_briefing(
+                self.briefing,
+                self.library,
+                self.path,
+                self.options,
+                briefing_file=self.briefing_file,
+            )
+            for p in gen:
+                if self.cancelled:
+                    gen.close()
+                    self.failed.emit("Export cancelled; no file was written.")
+                    return
+                self.progress.emit(round(p.fraction * 100), getattr(p, "message", "") or "")
+        except ExportError as exc:
+            problems = getattr(exc, "problems", None) or []
+            detail = "\n".join(str(p) for p in problems[:8])
+            self.failed.emit(
+                f"{exc}" + (f"\n\n{detail}" if detail and detail not in str(exc) else "")
+            )
+            return
+        except Exception as exc:  # never a traceback in the officer's face
+            self.failed.emit(f"The export failed unexpectedly: {exc}")
+            return
+        self.finished.emit(str(self.path))
+
+
+class ExportDialog(QDialog):
+    def __init__(
+        self,
+        briefing: Briefing,
+        library: Library,
+        briefing_file: Path | None,
+        default_style: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export briefing")
+        self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
+        self.output: Path | None = None
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None
+
+        self.format = QComboBox()
+        for key, label in FORMAT_LABELS.items():
+            self.format.addItem(label, key)
+        self.format.setAccessibleName("Format")
+        self.style = QComboBox()
+        for info in styles():
+            self.style.addItem(info.label, info.id)
+            self.style.setItemData(
+                self.style.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.style.setAccessibleName("Citation style")
+        chosen = briefing.style or default_style
+        self.style.setCurrentIndex(max(0, self.style.findData(chosen)))
+        self.contents = QCheckBox("Include a &contents list")
+        self.contents.setChecked(True)
+        self.table = QCheckBox("Include an &evidence table appendix (id, source, locator, themes)")
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Output file")
+        browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Choose output file")
+        browse.clicked.connect(self._browse)
+        base = (briefing_file.parent if briefing_file else Path.home()) / _safe_name(briefing.title)
+        self.path.setText(str(base.with_suffix(".docx")))
+        self.format.currentIndexChanged.connect(self._format_changed)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Format", self.format)
+        form.addRow("Citation &style", self.style)
+        form.addRow("", self.contents)
+        form.addRow("", self.table)
+        form.addRow("Save &to", path_row)
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Export progress")
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(
+            "&Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.open_button = self.buttons.addButton(
+            "&Open file", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.folder_button = self.buttons.addButton(
+            "Show in &folder", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.open_button.setVisible(False)
+        self.folder_button.setVisible(False)
+        self.export_button.clicked.connect(self.start)
+        self.open_button.clicked.connect(
+            lambda: self.output and QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output)))
+        )
+        self.folder_button.clicked.connect(
+            lambda: (
+                self.output
+                and QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output.parent)))
+            )
+        )
+        self.close_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.resize(560, 0)
+
+    def _format_changed(self, _i: int) -> None:
+        fmt = self.format.currentData()
+        current = Path(self.path.text())
+        if current.suffix.lower() in (".docx", ".pdf"):
+            self.path.setText(str(current.with_suffix(f".{fmt}")))
+
+    def _browse(self) -> None:
+        fmt = self.format.currentData()
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.path.text(), f"{FORMAT_LABELS[fmt]} (*.{fmt})"
+        )
+        if name:
+            path = Path(name)
+            self.path.setText(
+                str(
+                    path
+                    if path.suffix.lower() == f".{fmt}"
+                    else path.with_name(path.name + f".{fmt}")
+                )
+            )
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(
+            format=self.format.currentData(),
+            style=self.style.currentData(),
+            include_contents=self.contents.isChecked(),
+            include_evidence_table=self.table.isChecked(),
+        )
+
+    def start(self) -> None:
+        path = Path(self.path.text()).expanduser()
+        fmt = self.format.currentData()
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(path.name + f".{fmt}")
+            self.path.setText(str(path))
+        self.output = None
+        self.export_button.setEnabled(False)
+        self.open_button.setVisible(False)
+        self.folder_button.setVisible(False)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.status.setText("Exporting…")
+        self._thread = QThread(self)
+        self._worker = _Worker(
+            self.briefing, self.library, path, self.options(), self.briefing_file
+        )
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._thread.start()
+
+    def _on_progress(self, value: int, message: str) -> None:
+        self.progress.setValue(value)
+        if message:
+            self.status.setText(message)
+
+    def _on_finished(self, path: str) -> None:
+        self.output = Path(path)
+        self.progress.setValue(100)
+        self.status.setText(f"Exported to {path}")
+        self.export_button.setEnabled(True)
+        self.open_button.setVisible(True)
+        self.folder_button.setVisible(True)
+        self.open_button.setFocus()
+
+    def _on_failed(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.status.setText(f"<b>Nothing was exported.</b> {message}".replace("\n", "<br>"))
+        self.export_button.setEnabled(True)
+
+    def wait(self, ms: int = 60000) -> bool:
+        """For tests and closing: wait for a running export to end."""
+        return self._thread.wait(ms) if self._thread is not None else True
+
+    def reject(self) -> None:
+        if self._worker is not None:
+            self._worker.cancelled = True
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(30000)
+        super().reject()
+
+
+def _safe_name(title: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title).strip()
+    return " ".join(keep.split())[:80] or "briefing"
