@@ -150,7 +150,7 @@ def test_real_mouse_drag_from_list_to_outline(tmp_path: Path) -> None:
     assert last["second"] == [last["finding"]], report
     assert last["first"] == [], report
     # Through a real QDrag: the drop came from the findings list, and exec() ran its own loop.
-    assert last["drops"][-1] == "QListView", report
+    assert last["drops"][-1] == "FindingsView", report
     assert last["in_drag_s"] > 0.2, report
     # A copy: the list keeps the finding; one undo step.
     assert last["list_rows"] == 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
@@ -159,6 +159,11 @@ class SourceViewer(QDialog):
             cursor.setPosition(self.spans[0][0])
             self.text.setTextCursor(cursor)
             self.text.centerCursor()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        # Centre again once the dialog has its real size; before that the viewport is too small.
+        QTimer.singleShot(0, self.text.centerCursor)
 
     def highlighted_text(self) -> list[str]:
         out = []

@@ -10,17 +10,19 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListView,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -66,6 +68,47 @@ def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str
         return str(folder.resolve())
 
 
+class FindingsView(QTableView):
+    """The findings as one column of equal-height cards.
+
+    A table view with fixed row heights lays out 100,000 rows in constant time after a filter
+    change; a QListView walks every row (calling into the Python model twice per row), which
+    stalled typing in the search box by a quarter of a second at 100,000 findings.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setShowGrid(False)
+        self.setCornerButtonEnabled(False)
+        for button in self.findChildren(QAbstractButton):
+            button.setAccessibleName("Select all findings")
+        self.setWordWrap(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setTabKeyNavigation(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit_rows(self, delegate: FindingDelegate) -> None:
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
+        option = QStyleOptionViewItem()
+        option.initFrom(self)
+        self.verticalHeader().setDefaultSectionSize(
+            delegate.sizeHint(option, QModelIndex()).height()
+        )
+
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().changeEvent(event)
+        # Follow the system font size.
+        if event.type() == event.Type.FontChange and isinstance(
+            self.itemDelegate(), FindingDelegate
+        ):
+            self.fit_rows(self.itemDelegate())  # type: ignore[arg-type]
+
+
 def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icons" / "briefing-builder.svg"))
 
@@ -87,10 +130,11 @@ class MainWindow(QMainWindow):
         # --- widgets -------------------------------------------------------------------------
         self.filters = FilterPanel()
         self.model = FindingsModel(opened.library, opened.index, self)
-        self.list = QListView()
+        self.list = FindingsView()
         self.list.setModel(self.model)
-        self.list.setItemDelegate(FindingDelegate(self.list))
-        self.list.setUniformItemSizes(True)
+        delegate = FindingDelegate(self.list)
+        self.list.setItemDelegate(delegate)
+        self.list.fit_rows(delegate)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setDragEnabled(True)
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
