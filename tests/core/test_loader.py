@@ -334,3 +334,35 @@ def test_findings_file_that_is_not_a_list(tmp_path: Path) -> None:
         1,
         "a findings file should be a list of findings, not a mapping (key: value pairs)",
     ) in problems_of(lib)
+
+
+def test_large_libraries_are_read_by_worker_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_builder.core import loader
+
+    bad = FINDINGS_YAML.replace("id: alpha-003", "id: beta-001").replace(
+        "kind: quote", "kind: gossip"
+    )
+    root = write_library(tmp_path, {"findings/alpha.yaml": bad})
+    serial = load_library(root)
+    calls: list[int] = []
+    real_pool = loader.ProcessPoolExecutor
+
+    def counting_pool(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", counting_pool)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    parallel = load_library(root)
+    assert calls == [1]
+    assert [f.id for f in parallel.findings] == [f.id for f in serial.findings]
+    assert parallel.findings == serial.findings
+    assert parallel.problems == serial.problems
+    messages = [p.message for p in parallel.problems]
+    assert any("kind 'gossip'" in m for m in messages)
+    # The same id in two files: the later one is reported at its own file and line.
+    dup = [p for p in parallel.problems if "already used" in p.message]
+    assert [(Path(p.file).name, p.line) for p in dup] == [("beta.yaml", 1)]

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -374,9 +378,7 @@ class _FindingContext:
     root: Path
     sources: dict[str, Source]
     theme_ids: frozenset[str]
-    seen: dict[str, str]  # finding id -> "file:line" where first defined
     folded: dict[str, FoldedText | None]
-    used_themes: set[str]
 
 
 def _folded_source(ctx: _FindingContext, source: Source) -> FoldedText | None:
@@ -401,15 +403,8 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
         if key not in item or item[key] is None:
             report.error(item.line, f"{what} has no '{key}'")
     fid = _text(report, item, "id", what, required=False)
-    if fid is not None:
-        if not ID_PATTERN.match(fid):
-            report.error(item.line_of("id"), f"finding id '{fid}' may use only a-z, 0-9 and '-'")
-        elif fid in ctx.seen:
-            report.error(
-                item.line_of("id"), f"finding id '{fid}' is already used at {ctx.seen[fid]}"
-            )
-        else:
-            ctx.seen[fid] = f"{report.name}:{item.line_of('id')}"
+    if fid is not None and not ID_PATTERN.match(fid):
+        report.error(item.line_of("id"), f"finding id '{fid}' may use only a-z, 0-9 and '-'")
     sid = _text(report, item, "source", what, required=False)
     source = ctx.sources.get(sid) if sid else None
     if sid and source is None:
@@ -456,7 +451,6 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
         or locator is None
     ):
         return None
-    ctx.used_themes.update(themes)
     return Finding(
         id=fid,
         source=sid,
@@ -498,6 +492,69 @@ def _parse_locator(report: _Report, item: LineDict, what: str) -> Locator | None
     return Locator(label, value, title or None)
 
 
+# Findings files above this total size are read by worker processes, one file at a time.
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+SourceRefs = tuple[tuple[str, str | None], ...]  # (source id, text path) for worker processes
+
+
+def _read_findings_file(
+    root: str, rel: str, sources: SourceRefs, theme_ids: frozenset[str]
+) -> tuple[list[Finding], list[Problem]]:
+    """Parse and validate one findings file. Runs in a worker process for large libraries."""
+    with gc_paused():
+        base = Path(root)
+        problems: list[Problem] = []
+        ctx = _FindingContext(
+            root=base,
+            sources={sid: Source(sid, {}, sid, Path(t) if t else None) for sid, t in sources},
+            theme_ids=theme_ids,
+            folded={},
+        )
+        report = _Report(_display(base, rel), problems)
+        findings: list[Finding] = []
+        data = _load_file(base, rel, problems)
+        if data is None:
+            return findings, problems
+        if not isinstance(data, LineList):
+            report.error(
+                getattr(data, "line", 1) or 1,
+                f"a findings file should be a list of findings, not {type_name(data)}",
+            )
+            return findings, problems
+        for i, item in enumerate(data):
+            if not isinstance(item, LineDict):
+                report.error(
+                    data.line_of(i),
+                    f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}",
+                )
+                continue
+            finding = _parse_finding(report, ctx, item)
+            if finding is not None:
+                findings.append(finding)
+        return findings, problems
+
+
+def _read_all(
+    root: Path, rels: list[str], sources: SourceRefs, theme_ids: frozenset[str], total: int
+) -> list[tuple[list[Finding], list[Problem]]]:
+    workers = min(os.cpu_count() or 1, len(rels), 8)
+    if total >= PARALLEL_MIN_BYTES and workers > 1:
+        # A large library: parse files on every core. "spawn", never "fork": the caller may be
+        # the desktop app with Qt's threads running. Any trouble starting workers falls back to
+        # reading the files here.
+        try:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [
+                    pool.submit(_read_findings_file, str(root), rel, sources, theme_ids)
+                    for rel in rels
+                ]
+                return [f.result() for f in futures]
+        except (OSError, BrokenProcessPool, RuntimeError):
+            pass
+    return [_read_findings_file(str(root), rel, sources, theme_ids) for rel in rels]
+
+
 def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> None:
     folder = root / "findings"
     if not folder.is_dir():
@@ -508,39 +565,29 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
     if not files:
         lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
         return
-    ctx = _FindingContext(
-        root=root,
-        sources={s.id: s for s in lib.sources},
-        theme_ids=frozenset(t.id for t in lib.themes),
-        seen={},
-        folded={},
-        used_themes=set(),
+    sources: SourceRefs = tuple(
+        (s.id, str(s.text_path) if s.text_path else None) for s in lib.sources
     )
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        report = _Report(_display(root, rel), lib.problems)
-        data = _load_file(root, rel, lib.problems)
-        if data is None:
-            continue
-        if not isinstance(data, LineList):
-            report.error(
-                getattr(data, "line", 1) or 1,
-                f"a findings file should be a list of findings, not {type_name(data)}",
-            )
-            continue
-        for i, item in enumerate(data):
-            if not isinstance(item, LineDict):
-                report.error(
-                    data.line_of(i),
-                    f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}",
+    theme_ids = frozenset(t.id for t in lib.themes)
+    rels = [p.relative_to(root).as_posix() for p in files]
+    total = sum(p.stat().st_size for p in files)
+    seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
+    used_themes: set[str] = set()
+    for findings, problems in _read_all(root, rels, sources, theme_ids, total):
+        for f in findings:
+            if f.id in seen:
+                problems.append(
+                    Problem(f.file, f.line, f"finding id '{f.id}' is already used at {seen[f.id]}")
                 )
                 continue
-            finding = _parse_finding(report, ctx, item)
-            if finding is not None:
-                lib.findings.append(finding)
+            seen[f.id] = f"{f.file}:{f.line}"
+            used_themes.update(f.themes)
+            lib.findings.append(f)
+        problems.sort(key=lambda p: p.line or 0)
+        lib.problems.extend(problems)
     if lib.themes and lib.findings:
         for tid, line in theme_lines.items():
-            if tid not in ctx.used_themes:
+            if tid not in used_themes:
                 lib.problems.append(
                     Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
                 )
