@@ -15,6 +15,18 @@ from typing import Any
 
 from .model import Finding, Library, Locator
 
+# The briefing's own words and details, editable in the app's "Briefing details" tab.
+METADATA_FIELDS: tuple[str, ...] = (
+    "title",
+    "subtitle",
+    "author",
+    "organisation",
+    "date",
+    "version",
+    "marking",
+    "summary",
+    "style",
+)
 MARKINGS: tuple[str, ...] = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
 
 

@@ -9,20 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core.briefing import Briefing, Section
+from ..core.briefing import METADATA_FIELDS, Briefing, Section
 from ..core.model import Library
-
-METADATA_FIELDS = (
-    "title",
-    "subtitle",
-    "author",
-    "organisation",
-    "date",
-    "version",
-    "marking",
-    "summary",
-    "style",
-)
 
 
 class BriefingDocument(QObject):
