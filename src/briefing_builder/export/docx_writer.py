@@ -9,10 +9,10 @@ What a committee clerk gets:
 * numbered-notes styles as real Word footnotes: python-docx has no API for them, so the footnotes
   part is written here as plain WordprocessingML, with its relationship, content type, separator
   footnotes, the footnote styles and the ``footnotePr`` setting Word expects;
-* a TOC field with ``updateFields`` set, so Word fills in page numbers on opening (it asks first).
-  The field's cached result already lists the headings, linked to them, so a reader that does not
-  update fields (LibreOffice shows a TOC field's cached result until Tools ▸ Update) still shows a
-  working contents list;
+* a contents list of hyperlinked headings whose page numbers are PAGEREF fields to the headings'
+  bookmarks, with ``updateFields`` set: Word fills them in on opening (it asks first) and
+  LibreOffice computes them as it lays the document out (it would not fill in a TOC field's
+  page numbers, which is why this is not a TOC field);
 * the marking centred at the top and bottom of every page, the title, and "Page X of Y";
 * title, author, subject and keywords in the document properties.
 """
@@ -56,7 +56,7 @@ CAPABILITIES = WriterCapabilities(
     bookmarks=True,
     embedded_fonts=False,
     evidence_table=True,
-    note="Editable in Word or LibreOffice; Word fills in the contents' page numbers on opening.",
+    note="Editable in Word or LibreOffice; both fill in the contents' page numbers on opening.",
 )
 
 FONT = "Arial"
@@ -469,24 +469,28 @@ class _Writer:
         self.para(f"Heading{level}", inner, ppr_extra=ppr)
 
     def contents(self, block: Contents) -> None:
+        """The contents: one hyperlinked entry per heading, its page number a PAGEREF field.
+
+        A TOC field would suit Word alone: LibreOffice shows a TOC field's stored result and
+        never fills in its page numbers. It does compute PAGEREF fields (to the headings'
+        bookmarks) when it lays the document out, and Word updates them on opening
+        (``updateFields``), so both show the real pages.
+        """
         self.para("TOCHeading", self.runs_xml((Span(block.heading.text),), self.d.part))
-        begin = (
-            '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-            '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        )
-        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        entries = block.entries
-        if not entries:
-            self.para("TOC1", begin + self.runs_xml((Span("(no headings)"),), self.d.part) + end)
+        if not block.entries:
+            self.para("TOC1", self.runs_xml((Span("(no headings)"),), self.d.part))
             return
-        for i, h in enumerate(entries):
+        for h in block.entries:
             label = f"{h.number}\u2002{h.text}" if h.number else h.text
             inner = self.runs_xml((Span(label, link="#" + h.anchor),), self.d.part)
-            self.para(
-                f"TOC{min(h.level, 3)}",
-                (begin if i == 0 else "") + inner + (end if i == len(entries) - 1 else ""),
+            inner += (
+                "<w:r><w:tab/></w:r>"
+                '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                f'<w:r><w:instrText xml:space="preserve"> PAGEREF {self.bookmark(h.anchor)} \\h </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             )
+            self.para(f"TOC{min(h.level, 3)}", inner)
 
     def paragraph(self, p: Paragraph) -> None:
         ppr = ""
