@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .briefing import (
+    METADATA_FIELDS,
     Briefing,
     EvidenceItem,
     FindingSnapshot,
@@ -34,33 +35,8 @@ from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 
 FORMAT_VERSION = 1
 SUFFIX = ".briefing.yaml"
-TOP_KEYS = frozenset(
-    [
-        "briefing",
-        "title",
-        "subtitle",
-        "author",
-        "organisation",
-        "date",
-        "version",
-        "marking",
-        "library",
-        "style",
-        "summary",
-        "sections",
-        "sources",
-    ]
-)
-TEXT_KEYS = (
-    "title",
-    "subtitle",
-    "author",
-    "organisation",
-    "version",
-    "marking",
-    "summary",
-    "style",
-)
+TOP_KEYS = frozenset({"briefing", *METADATA_FIELDS, "library", "sections", "sources"})
+TEXT_KEYS = tuple(f for f in METADATA_FIELDS if f != "date")  # the date is checked on its own
 SECTION_KEYS = frozenset({"id", "heading", "text", "items", "sections"})
 ITEM_KEYS = frozenset({"id", "finding", "comment", "note", "snapshot"})
 SNAPSHOT_KEYS = frozenset({"text", "source", "kind", "locator", "speaker", "themes"})

@@ -8,6 +8,7 @@ served. Entries are written atomically; a damaged entry is ignored and rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -96,19 +97,11 @@ def _write_entry(path: Path, key: tuple[object, ...], opened: OpenedLibrary) -> 
                 pickle.dump((opened.library, opened.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
-            with _suppress():
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
     except OSError:
         pass  # a cache that cannot be written only costs speed next time
-
-
-class _suppress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return True
 
 
 def open_library(

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .model import KIND_LABELS, KINDS, Library
-from .search import Query, normalise, tokens
+from .search import Query, tokens
 
 FACETS: tuple[str, ...] = ("themes", "sources", "kinds", "places")
 ThemeMode = Literal["any", "all"]
@@ -323,8 +323,3 @@ class FilterIndex:
 
 def _has_prefix(words: str, prefix: str) -> bool:
     return words.startswith(prefix) or f" {prefix}" in words
-
-
-def normalised_contains(haystack: str, needle: str) -> bool:
-    """Case- and accent-insensitive containment, for callers outside the index."""
-    return normalise(needle) in normalise(haystack)
