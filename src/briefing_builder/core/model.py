@@ -18,15 +18,19 @@ LOCATOR_LABELS: tuple[str, ...] = ("section", "page", "slide", "paragraph")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a library file, in words a curator understands."""
+    """One thing wrong with a library file, in words a curator understands.
+
+    A warning is worth fixing but costs nothing: the value it concerns is still used as read.
+    """
 
     file: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +163,12 @@ class Library:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors (warnings allowed)."""
+        return not any(not p.warning for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
 
     def source_text(self, source_id: str) -> str | None:
         """The plain text of a source, for "show in source"; None when it has none."""
