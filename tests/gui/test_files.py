@@ -284,3 +284,26 @@ def test_recent_files_menu(
     second.unlink()
     window._refresh_recent_menu()
     assert [a.isEnabled() for a in window.recent_menu.actions()] == [True, False]
+
+
+def test_open_a_file_with_an_impossible_date_or_an_alias_bomb_warns(
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    cases = {
+        "date.briefing.yaml": ("briefing: 1\ntitle: X\ndate: 2026-02-30\n", 3, "not a real date"),
+        "bomb.briefing.yaml": (
+            "briefing: 1\ntitle: X\nsources:\n  a: &a {x: [1, 1]}\n  b: {x: [*a, *a]}\n",
+            4,
+            "may not use YAML aliases",
+        ),
+    }
+    for name, (text, line, expected) in cases.items():
+        bad = tmp_path / name
+        bad.write_text(text, encoding="utf-8")
+        dialogs.choose_file(bad)
+        dialogs.answer(Button.Ok)
+        window.act_open.trigger()
+        kind, title, message = dialogs.calls[-1]
+        assert (kind, title) == ("warning", "Cannot open briefing")
+        assert f"{bad}:{line}: " in message and expected in message
+        assert window.doc.path is None

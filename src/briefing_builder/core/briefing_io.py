@@ -102,7 +102,7 @@ def read_briefing(path: Path | str) -> Briefing:
     path = Path(path)
     reader = _Reader(str(path), [])
     try:
-        data = load_yaml_file(path)
+        data = load_yaml_file(path, allow_aliases=False)
     except YamlProblem as exc:
         raise BriefingError([Problem(str(path), exc.line, exc.message)]) from None
     briefing = parse_briefing(data, reader)

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .files import UnreadableFile, read_regular_file
+
 try:  # the libyaml parser when available: several times faster on large libraries
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -59,10 +61,61 @@ class YamlProblem(Exception):
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    pass
+    """The safe loader, made to report every failure to construct a value at that value's line."""
+
+    allow_aliases = True
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if not self.allow_aliases and node in self.constructed_objects:
+            # The same node reached twice is an alias (*name) of an anchor (&name).
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                "this file may not use YAML aliases (*name) of the value that starts here; "
+                "write the value out in full",
+            )
+        try:
+            return super().construct_object(node, deep=deep)
+        except (YamlProblem, RecursionError):
+            raise
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark or node.start_mark
+            raise YamlProblem(mark.line + 1, _plain_reason(exc)) from None
+        except (
+            Exception
+        ) as exc:  # ValueError, KeyError, AttributeError... from PyYAML's constructors
+            raise YamlProblem(node.start_mark.line + 1, _value_reason(node, exc)) from None
 
 
-def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterator[LineDict]:
+def _tag_name(tag: str) -> str:
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
+
+
+def _value_reason(node: yaml.Node, exc: Exception) -> str:
+    tag = node.tag.rsplit(":", 1)[-1]
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        if tag == "timestamp":
+            why = f" ({exc})" if isinstance(exc, ValueError) else ""
+            return f"'{shown}' is not a real date or time{why}; write dates as YYYY-MM-DD"
+        what = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(tag)
+        if what:
+            return f"'{shown}' cannot be read as {what} ({_tag_name(node.tag)}); remove the tag or fix the value"
+        return f"'{shown}' cannot be read as {_tag_name(node.tag)}"
+    return f"this value cannot be read as {_tag_name(node.tag)}"
+
+
+def _refuse_tag(loader: Any, node: yaml.Node) -> Any:
+    raise YamlProblem(
+        node.start_mark.line + 1,
+        f"the YAML tag {_tag_name(node.tag)} is not used in these files; remove it",
+    )
+
+
+def _construct_map(loader: Any, node: yaml.Node) -> Iterator[LineDict]:
+    if not isinstance(node, yaml.MappingNode):
+        raise YamlProblem(node.start_mark.line + 1, "!!map must tag a mapping (key: value pairs)")
     data = LineDict()
     data.line = node.start_mark.line + 1
     yield data
@@ -81,7 +134,9 @@ def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterator[LineDict]:
         data.key_lines[key] = line
 
 
-def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Iterator[LineList]:
+def _construct_seq(loader: Any, node: yaml.Node) -> Iterator[LineList]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise YamlProblem(node.start_mark.line + 1, "!!seq must tag a list")
     data = LineList()
     data.line = node.start_mark.line + 1
     yield data
@@ -92,6 +147,10 @@ def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Iterator[LineList]:
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+# Tags no library or briefing file needs, whose values would be sets, byte strings or pair lists.
+for _tag in ("set", "omap", "pairs", "binary"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+_Loader.add_constructor(None, _refuse_tag)  # any other tag (!foo, !!python/...)
 
 
 def _plain_reason(exc: yaml.YAMLError) -> str:
@@ -101,16 +160,38 @@ def _plain_reason(exc: yaml.YAMLError) -> str:
     return f"this is not valid YAML ({reason}); check the indentation and quote text that contains ': ' or '#'"
 
 
-def load_yaml_text(text: str) -> Any:
-    """Parse YAML text with line-keeping containers. Raises :class:`YamlProblem`."""
+def _problem_line(exc: yaml.MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark else None
+
+
+def load_yaml_text(text: str, *, allow_aliases: bool = True) -> Any:
+    """Parse YAML text with line-keeping containers. Raises :class:`YamlProblem`.
+
+    With ``allow_aliases=False`` an alias (``*name``) is an error at the line of the value it
+    repeats: a file read into copies (a briefing) could otherwise expand to any size.
+    """
     loader = _Loader(text)
+    loader.allow_aliases = allow_aliases
     try:
         return loader.get_single_data()
     except YamlProblem:
         raise
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as NUL
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        char = exc.character
+        code = f"U+{ord(char) if isinstance(char, str) else int(char):04X}"
+        raise YamlProblem(
+            line, f"contains a character YAML does not allow ({code}); remove it"
+        ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(mark.line + 1 if mark else None, _plain_reason(exc)) from None
+        if "quoted scalar" in (getattr(exc, "context", None) or "") and exc.context_mark:
+            raise YamlProblem(
+                exc.context_mark.line + 1,
+                "the quote that opens on this line is never closed; end the text with the same "
+                "quote mark",
+            ) from None
+        raise YamlProblem(_problem_line(exc), _plain_reason(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, _plain_reason(exc)) from None
     except RecursionError:
@@ -119,22 +200,18 @@ def load_yaml_text(text: str) -> Any:
         loader.dispose()
 
 
-def load_yaml_file(path: Path) -> Any:
+def load_yaml_file(path: Path, *, allow_aliases: bool = True) -> Any:
     """Read and parse a YAML file. Raises :class:`YamlProblem` with a plain reason."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise YamlProblem(None, "file not found") from None
-    except IsADirectoryError:
-        raise YamlProblem(None, "expected a file but found a folder") from None
-    except OSError as exc:
-        raise YamlProblem(None, f"cannot be read ({exc.strerror or exc})") from None
+        raw = read_regular_file(path)
+    except UnreadableFile as exc:
+        raise YamlProblem(None, exc.message) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem(line, "is not UTF-8 text; save it as UTF-8") from None
-    return load_yaml_text(text)
+    return load_yaml_text(text, allow_aliases=allow_aliases)
 
 
 def type_name(value: Any) -> str:
