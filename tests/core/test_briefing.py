@@ -37,7 +37,7 @@ def test_minimal_hand_written_form_opens() -> None:
         "OFFICIAL",
         "harvard",
     )
-    assert b.summary == "Three things matter most ..."
+    assert b.summary == "Three things matter most ...\n"  # a `|` block keeps its last line break
     (top,) = b.sections
     assert top.heading == "What helps partnerships work"
     assert top.text.startswith("Optional paragraph")

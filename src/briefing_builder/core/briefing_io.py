@@ -76,7 +76,8 @@ class _Reader:
         for key, line in data.duplicates:
             self.error(line, f"key '{key}' appears twice in {what}")
 
-    def text(self, data: LineDict, key: str, what: str) -> str:
+    def text(self, data: LineDict, key: str, what: str, *, exact: bool = False) -> str:
+        """A text value; ``exact`` keeps the officer's own words as typed (no stripping)."""
         value = data.get(key)
         if value is None:
             return ""
@@ -87,7 +88,7 @@ class _Reader:
                 data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}"
             )
             return ""
-        return str(value).strip()
+        return value if exact and isinstance(value, str) else str(value).strip()
 
 
 def file_hash(path: Path) -> str | None:
@@ -135,7 +136,7 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
         )
     b = Briefing()
     for key in TEXT_KEYS:
-        setattr(b, key, reader.text(data, key, "the briefing"))
+        setattr(b, key, reader.text(data, key, "the briefing", exact=key not in ("style",)))
     b.title = b.title or "Untitled briefing"
     b.style = b.style or None
     b.date = reader.text(data, "date", "the briefing")
@@ -186,11 +187,11 @@ def _sections(reader: _Reader, data: LineDict, key: str, what: str, depth: int) 
             )
             continue
         reader.keys(item, SECTION_KEYS, "a section")
-        heading = reader.text(item, "heading", "a section")
-        if not heading:
+        heading = reader.text(item, "heading", "a section", exact=True)
+        if not heading.strip():
             reader.error(item.line, "a section needs a 'heading'")
         section = Section(
-            heading=heading, text=reader.text(item, "text", f"section '{heading}'"), line=item.line
+            heading=heading, text=reader.text(item, "text", f"section '{heading}'", exact=True), line=item.line
         )
         if item.get("id"):
             section.node_id = reader.text(item, "id", f"section '{heading}'")
@@ -223,7 +224,7 @@ def _items(reader: _Reader, section: LineDict, heading: str) -> list[Item]:
             continue
         node_id = reader.text(item, "id", "an item")
         if has_note:
-            note = NoteItem(text=reader.text(item, "note", "a note"), line=line)
+            note = NoteItem(text=reader.text(item, "note", "a note", exact=True), line=line)
             if node_id:
                 note.node_id = node_id
             out.append(note)
@@ -234,7 +235,7 @@ def _items(reader: _Reader, section: LineDict, heading: str) -> list[Item]:
             continue
         evidence = EvidenceItem(
             finding_id=fid,
-            comment=reader.text(item, "comment", f"finding '{fid}'"),
+            comment=reader.text(item, "comment", f"finding '{fid}'", exact=True),
             snapshot=_snapshot(reader, item, fid),
             line=item.line_of("finding"),
         )
@@ -377,7 +378,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # Line breaks other than \n (NEL, U+2028/9, \r) would be folded by a reader: quote them.
+    if any(ch in value for ch in "\r\x85\u2028\u2029"):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
