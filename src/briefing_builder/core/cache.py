@@ -12,12 +12,14 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from .. import __version__
 from .filtering import FilterIndex
 from .loader import gc_paused, load_library
 from .model import Library
@@ -60,6 +62,15 @@ def _tree_signature(root: Path) -> Signature:
 
 
 def _code_signature() -> tuple[tuple[str, int, int], ...]:
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None:
+        # The packaged app: its modules are inside the executables, not files here. Its version
+        # and its build (the bundle's standard library archive, written afresh by every build).
+        try:
+            st = (Path(bundle) / "base_library.zip").stat()
+        except OSError:
+            return ((f"bundle {__version__}", 0, 0),)
+        return ((f"bundle {__version__}", st.st_size, st.st_mtime_ns),)
     here = Path(__file__).resolve().parent
     out = []
     for path in sorted(here.glob("*.py")):

@@ -753,9 +753,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def about(self) -> None:
+        from PySide6.QtCore import qVersion
+
+        from ..core.about import about_html
+
         QMessageBox.about(
             self,
             "About Briefing Builder",
-            f"<b>Briefing Builder</b> {__version__}<br>Build referenced briefings from curated evidence.<br><br>"
-            f"Library: {self.opened.library.title}<br>{self.opened.library.root}",
+            about_html(
+                self.opened.library.title, self.opened.library.root, qVersion(), __version__
+            ),
         )
