@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-# Set, the desktop app prints "SHOWN <time> <window title>" once its window is on screen and
+# Set, the desktop app prints "SHOWN <time> <desktop file id> <window title>" once its window is on screen and
 # quits: what the packaged app's smoke test and the start-up benchmark wait for.
 QUIT_WHEN_SHOWN = "BRIEFING_BUILDER_QUIT_WHEN_SHOWN"
 
@@ -40,7 +40,8 @@ def _quit_when_shown(argv: Sequence[str] | None) -> None:
     def shown() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
         title = windows[0].windowTitle() if windows else ""
-        print("SHOWN" if windows else "NOT SHOWN", repr(time.time()), title, flush=True)
+        desktop = QApplication.desktopFileName() or "-"
+        print("SHOWN" if windows else "NOT SHOWN", repr(time.time()), desktop, title, flush=True)
         app.exit(0 if windows else 1)
 
     QTimer.singleShot(0, shown)  # runs once the event loop has started, the window shown

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing_builder.core.about import APP_ID as APP_ID  # (re-exported for the tests)
 from tests.conftest import REPO
 
-APP_ID = "org.briefingbuilder.BriefingBuilder"
 LINUX = REPO / "packaging" / "linux"
 DIST = Path(os.environ.get("BRIEFING_BUILDER_DIST", REPO / "dist"))
 

@@ -141,3 +141,19 @@ def test_icons_are_rendered_from_the_svg() -> None:
     big = (LINUX / "icons" / "512x512" / f"{APP_ID}.png").stat().st_size
     small = (LINUX / "icons" / "16x16" / f"{APP_ID}.png").stat().st_size
     assert big > small  # really rendered at each size, not one image copied
+
+
+def test_running_app_names_its_desktop_entry(tmp_path: Path) -> None:
+    """On Wayland the desktop finds the window's entry (name, icon) by the app's desktop id."""
+    env = {**os.environ, "BRIEFING_BUILDER_QUIT_WHEN_SHOWN": "1", "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "briefing_builder", "gui"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    shown = next(line for line in proc.stdout.splitlines() if line.startswith("SHOWN "))
+    assert shown.split()[2] == DESKTOP.stem == APP_ID

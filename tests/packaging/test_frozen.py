@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from briefing_builder import __version__
 from tests.conftest import REPO
 
-from .conftest import Bundle, clean_run
+from .conftest import APP_ID, Bundle, clean_run
 
 pytestmark = pytest.mark.packaging
 EXAMPLE = REPO / "examples" / "partnership-working.briefing.yaml"
@@ -119,6 +119,7 @@ def test_desktop_app_shows_its_window_offscreen(bundle: Bundle, tmp_path: Path, 
     assert len(shown) == 1, proc.stdout
     # The briefing given on the command line is open, in the bundled library's window.
     assert "partnership-working.briefing.yaml" in shown[0] and "Briefing Builder" in shown[0]
+    assert shown[0].split()[2] == APP_ID  # the installed desktop entry's id
 
 
 def test_desktop_app_on_a_real_x_server(bundle: Bundle, tmp_path: Path) -> None:

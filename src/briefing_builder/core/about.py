@@ -7,6 +7,9 @@ from html import escape
 
 from .. import __version__
 
+# The app's reverse-DNS id: its desktop entry, AppStream component and icon are named after it.
+APP_ID = "org.briefingbuilder.BriefingBuilder"
+
 
 @dataclass(frozen=True)
 class Credit:

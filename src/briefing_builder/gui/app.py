@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import __version__
+from ..core.about import APP_ID
 from ..core.briefing_io import BriefingError
 from ..core.cache import open_library
 from ..core.paths import bundled_library
@@ -63,6 +64,8 @@ def run(library: Path | None = None, briefing: Path | None = None) -> int:
     app.setApplicationName("Briefing Builder")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Briefing Builder")
+    # The installed desktop entry's name: on Wayland the desktop matches the window to it by this.
+    QApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     settings = Settings.load()
     opened = open_library(choose_library(library, settings))
