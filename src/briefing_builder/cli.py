@@ -187,9 +187,20 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         return fail(f"{path} cannot be read: {exc.strerror or exc}")
     root = args.library or library_path(briefing, path) or bundled_library()
-    if not root.is_dir():
+    library = None
+    if root.is_dir():
+        library = open_library(root).library
+    elif args.library is not None:
         return fail(f"the library folder {root} does not exist")
-    library = open_library(root).library
+    else:
+        # As docs/briefing-format.md promises: the file's own snapshots of each quote serve.
+        line = briefing.key_lines.get("library")
+        where = f"{path}:{line}" if line else str(path)
+        print(
+            f"briefing-builder: warning: {where}: the library folder {root} is not found; "
+            "exporting the quotes saved in the briefing file",
+            file=err,
+        )
     options = ExportOptions(
         style=args.style,
         include_contents=not args.no_contents,
@@ -199,7 +210,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = export_to_file(briefing, library, args.output, options, briefing_file=path)
     except ExportError as exc:
         details: list[object] = list(exc.problems)
-        if exc.problems and library.problems:
+        if exc.problems and library is not None and library.problems:
             details.append(
                 f"(the library at {root} has {len(library.problems)} problems: "
                 f"run 'briefing-builder check --library {root}')"

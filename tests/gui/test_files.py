@@ -307,3 +307,26 @@ def test_open_a_file_with_an_impossible_date_or_an_alias_bomb_warns(
         assert (kind, title) == ("warning", "Cannot open briefing")
         assert f"{bad}:{line}: " in message and expected in message
         assert window.doc.path is None
+
+
+def test_open_with_an_unknown_style_and_a_missing_library_warns_once_and_works(
+    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    path = tmp_path / "b.briefing.yaml"
+    path.write_text(
+        "briefing: 1\ntitle: T\nstyle: chicago\nlibrary: gone/lib\nsections:\n"
+        "  - heading: One\n    items:\n      - finding: copacc-2015-004\n",
+        encoding="utf-8",
+    )
+    dialogs.answer(Button.Ok)
+    assert window.open_briefing(path)
+    warnings = [c for c in dialogs.calls if c[0] == "warning"]
+    assert len(warnings) == 1
+    _, title, text = warnings[0]
+    assert title == "Briefing opened with warnings"
+    assert "b.briefing.yaml:3: the citation style 'chicago'" in text
+    assert "library folder" in text and "not found" in text
+    # Selecting findings shows their citations in the fallback style (this used to raise).
+    window.list.selectRow(0)
+    window.list.selectRow(1)
+    assert "Cited as:" in window.detail.browser.toPlainText()

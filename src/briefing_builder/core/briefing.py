@@ -118,6 +118,8 @@ class Briefing:
     sections: list[Section] = field(default_factory=list)
     # Snapshots of the CSL data of cited sources, by source id.
     source_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The line of each top-level key in the file it was read from (for messages), e.g. "style".
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     # --- reading -----------------------------------------------------------------------------
 

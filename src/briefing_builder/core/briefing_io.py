@@ -135,6 +135,7 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
             f"this version reads format {FORMAT_VERSION}",
         )
     b = Briefing()
+    b.key_lines = {str(k): data.line_of(k) for k in data}
     for key in TEXT_KEYS:
         setattr(b, key, reader.text(data, key, "the briefing", exact=key not in ("style",)))
     b.title = b.title or "Untitled briefing"
@@ -191,7 +192,9 @@ def _sections(reader: _Reader, data: LineDict, key: str, what: str, depth: int) 
         if not heading.strip():
             reader.error(item.line, "a section needs a 'heading'")
         section = Section(
-            heading=heading, text=reader.text(item, "text", f"section '{heading}'", exact=True), line=item.line
+            heading=heading,
+            text=reader.text(item, "text", f"section '{heading}'", exact=True),
+            line=item.line,
         )
         if item.get("id"):
             section.node_id = reader.text(item, "id", f"section '{heading}'")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from ..core.briefing import Briefing
-from ..core.model import Library
+from ..core.model import Library, Problem
 from .base import Progress, WriterCapabilities
 from .citations import DEFAULT_STYLE, STYLES, StyleInfo, UnknownStyle, styles
 from .document import Document, ExportError, build_document, resolve_style
@@ -201,7 +201,13 @@ def export_briefing(
     try:
         style = resolve_style(briefing, options.style, options.default_style)
     except UnknownStyle as exc:
-        raise ExportError(f"{exc} in {briefing_file or 'the briefing'}") from None
+        where = str(briefing_file or "the briefing")
+        line = briefing.key_lines.get("style")
+        raise ExportError(
+            f"the briefing's citation style cannot be used; choose one with --style or fix "
+            f"'style:' in {where}",
+            [Problem(where, line, str(exc))],
+        ) from None
     check_target(path)
     writer = _writer(fmt)
     yield Progress(0, 100, "Building the document")

@@ -837,6 +837,15 @@ def get_style(style_id: str) -> CitationStyle:
         raise UnknownStyle(style_id) from None
 
 
+def usable_style(*candidates: str | None) -> str:
+    """The first of ``candidates`` that is a known style id, else the default style.
+
+    For the app, which keeps working (and says so once) when a briefing names a style this
+    version does not know.
+    """
+    return next((c for c in candidates if c in STYLES), DEFAULT_STYLE)
+
+
 def styles() -> list[StyleInfo]:
     """Every style, for the export dialog and the settings page."""
     return [s.info for s in STYLES.values()]

@@ -320,6 +320,13 @@ class _Para(RLParagraph):
             parts[-1].bb_notes = self.bb_notes
             parts[-1].bb_mark = self.bb_mark
             parts[0].bb_heading = self.bb_heading
+            # Only the last part may keep with what follows: the parts take the style's
+            # keep-with-next otherwise, and reportlab then regroups a part taller than the frame
+            # with the next part for ever (a heading longer than a page).
+            keep = self.getKeepWithNext()
+            for p in parts:
+                p.__dict__["keepWithNext"] = 0
+            parts[-1].__dict__["keepWithNext"] = keep
         return parts
 
     def _draw_mark(self, note: Note) -> None:
@@ -644,7 +651,9 @@ def _keep_with_next(story: list[Flowable]) -> list[Flowable]:
         if j < n and not isinstance(story[j], KeepTogether):
             j += 1
         group = story[i:j]
-        for f in group[:-1]:
+        # The grouping is done here: no member may keep reportlab's own keep-with-next, which
+        # loops for ever on a keep-with-next paragraph taller than the frame at the story's end.
+        for f in group:
             f.__dict__["keepWithNext"] = 0
         i = j
         if len(group) == 1:
@@ -659,6 +668,16 @@ def _keep_with_next(story: list[Flowable]) -> list[Flowable]:
         out.append(CondPageBreak(sum(heights[:-1]) + 3 * leading + last.getSpaceBefore()))
         out.extend(group)
     return out
+
+
+CONTENTS_ENTRY_MAX = 300  # characters of a heading shown in the contents
+
+
+def _cut(text: str) -> str:
+    """``text`` cut at a word boundary to about CONTENTS_ENTRY_MAX characters, with an ellipsis."""
+    head = text[:CONTENTS_ENTRY_MAX]
+    space = head.rfind(" ")
+    return (head[:space] if space > CONTENTS_ENTRY_MAX // 2 else head).rstrip() + "\u2026"
 
 
 class _StoryBuilder:
@@ -730,7 +749,10 @@ class _StoryBuilder:
     def contents_table(self, block: Contents) -> Flowable:
         rows = []
         for h in block.entries:
-            label = f"{h.number}\u2002{h.text}" if h.number else h.text
+            # A table row cannot break across pages: an entry is cut to a few lines (a heading
+            # as long as a page is printed whole where it stands).
+            text_ = h.text if len(h.text) <= CONTENTS_ENTRY_MAX else _cut(h.text)
+            label = f"{h.number}\u2002{text_}" if h.number else text_
             style = self.s["contents"] if h.level <= 1 else self.s["contents2"]
             text = markup((Span(label, link="#" + h.anchor),), link_colour=False)
             page_style = self.s["page"] if h.level <= 1 else self.s["page2"]

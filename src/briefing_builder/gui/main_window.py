@@ -44,6 +44,7 @@ from ..core.model import Finding
 from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
+from ..export.citations import STYLES, usable_style
 from .detail_pane import DetailPane, SourceViewer
 from .document import BriefingDocument
 from .export_dialog import ExportDialog, citation_text
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane()
         self.detail.library = opened.library
         self.detail.citation = lambda f, lib: citation_text(
-            f, lib, self.doc.briefing.style or self.settings.default_style
+            f, lib, usable_style(self.doc.briefing.style, self.settings.default_style)
         )
         self.briefing_panel = BriefingPanel(self.doc)
         self.outline = self.briefing_panel.view
@@ -596,18 +597,33 @@ class MainWindow(QMainWindow):
                 + "\n".join(str(p) for p in exc.problems[:10]),
             )
             return False
+        warnings: list[str] = []
         lib_folder = library_path(briefing, path)
-        if (
-            lib_folder is not None
-            and lib_folder.is_dir()
-            and lib_folder.resolve() != self.opened.library.root.resolve()
-        ):
+        if lib_folder is not None and not lib_folder.is_dir():
+            warnings.append(
+                f"Its library folder {lib_folder} is not found. The briefing uses the copies of "
+                f"the quotes saved in the file; findings this library ({self.opened.library.title})"
+                " does not have are marked ⚠ in the outline."
+            )
+        elif lib_folder is not None and lib_folder.resolve() != self.opened.library.root.resolve():
             self.switch_library(lib_folder)
+        if briefing.style and briefing.style not in STYLES:
+            line = briefing.key_lines.get("style")
+            fallback = usable_style(self.settings.default_style)
+            warnings.append(
+                f"{path.name}:{line}: the citation style '{briefing.style}' is not one this version "
+                f"knows ({', '.join(STYLES)}); citations use '{fallback}' until you choose "
+                "another in File → Export…."
+            )
         self.doc.replace(briefing, path, file_hash(path))
         self._discard_recovery()
         self.settings.add_recent(path)
         self._save_settings()
         self._refresh_recent_menu()
+        if warnings:
+            QMessageBox.warning(
+                self, "Briefing opened with warnings", f"{path.name}:\n\n" + "\n\n".join(warnings)
+            )
         flagged = [self.briefing_panel.model.flag_text(e) for e in briefing.evidence_items()]
         n = sum(1 for f in flagged if f)
         if n:
