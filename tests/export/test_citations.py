@@ -37,7 +37,7 @@ def test_harvard_citations_of_the_five_sources(bundled: Library) -> None:
     assert [plain(p.cite(sid, loc).spans) for sid, loc in CASES] == [
         "(Scottish Government, n.d., section 3.3.4)",  # corporate author, no year
         "(Scottish Government, 2018, section ‘Leadership’)",  # an unnumbered heading
-        "(Loftus et al., n.d., section 3)",  # four authors: et al.
+        "(Loftus and Skinns, n.d., section 3)",  # two authors (two contributors not cited)
         "(Tizard, 2015, section 4)",
         "(Mortimore, 2009, slide ‘Blockages’)",  # a slide title
     ]
@@ -47,14 +47,14 @@ def test_harvard_reference_list_of_the_five_sources(bundled: Library) -> None:
     p = get_style("harvard").processor(_sources(bundled), [sid for sid, _ in CASES])
     refs = p.references()
     assert [plain(r.spans) for r in refs] == [
-        "Loftus, B., Skinns, L., Munk, T. and Rice, L. (n.d.) Policing Partnerships: Evidence "
+        "Loftus, B. and Skinns, L. (n.d.) Policing Partnerships: Evidence "
         "Review. N8 Policing Research Partnership.",
         "Mortimore, S. (2009) ‘Working in partnership: the police perspective’ "
         "[Slide presentation]. FOSS 2009 Conference, 6 May.",
         "Scottish Government (n.d.) Evaluation of police and fire reform year 4: international "
-        f"perspectives. Edinburgh: Scottish Government. Available at: {URL_Y4}",
+        f"perspectives. Scottish Government. Available at: {URL_Y4}",
         "Scottish Government (2018) Evaluation of police and fire reform: partnership, "
-        "innovation and prevention year three case study. Edinburgh: Scottish Government.",
+        "innovation and prevention year three case study. Scottish Government.",
         "Tizard, J. (2015) PCCs and Partnership. CoPaCC (CoPaCC Thematic).",
     ]
     # Titles of reports in italics, the presentation's in quotation marks, the event in italics.
@@ -79,11 +79,11 @@ def test_notes_first_full_then_short(bundled: Library) -> None:
     first = [plain(p.cite(sid, loc).spans) for sid, loc in CASES]
     assert first == [
         "Scottish Government, Evaluation of Police and Fire Reform Year 4: International "
-        f"Perspectives (Edinburgh: Scottish Government, [n.d.]), section 3.3.4 <{URL_Y4}>.",
+        f"Perspectives (Scottish Government, [n.d.]), section 3.3.4 <{URL_Y4}>.",
         "Scottish Government, Evaluation of Police and Fire Reform: Partnership, Innovation and "
-        "Prevention Year Three Case Study (Edinburgh: Scottish Government, 2018), section "
+        "Prevention Year Three Case Study (Scottish Government, 2018), section "
         "‘Leadership’.",
-        "Bethan Loftus and others, Policing Partnerships: Evidence Review (N8 Policing Research "
+        "Bethan Loftus and Layla Skinns, Policing Partnerships: Evidence Review (N8 Policing Research "
         "Partnership, [n.d.]), section 3.",
         "John Tizard, PCCs and Partnership, CoPaCC Thematic (CoPaCC, 2015), section 4.",
         "Steve Mortimore, ‘Working in Partnership: The Police Perspective’ (slide presentation "
@@ -94,7 +94,7 @@ def test_notes_first_full_then_short(bundled: Library) -> None:
         # Two works by the Scottish Government: the short form adds a short title.
         "Scottish Government, Evaluation of Police and Fire Reform Year 4, section 3.3.4.",
         "Scottish Government, Evaluation of Police and Fire Reform, section ‘Leadership’.",
-        "Loftus and others, section 3.",
+        "Loftus and Skinns, section 3.",
         "Tizard, section 4.",
         "Mortimore, slide ‘Blockages’.",
     ]
@@ -104,14 +104,14 @@ def test_notes_first_full_then_short(bundled: Library) -> None:
 def test_notes_bibliography(bundled: Library) -> None:
     p = get_style("numbered-notes").processor(_sources(bundled), [sid for sid, _ in CASES])
     assert [plain(r.spans) for r in p.references()] == [
-        "Loftus, Bethan, Layla Skinns, Tine Munk and Lindsey Rice, Policing Partnerships: "
+        "Loftus, Bethan and Layla Skinns, Policing Partnerships: "
         "Evidence Review (N8 Policing Research Partnership, [n.d.])",
         "Mortimore, Steve, ‘Working in Partnership: The Police Perspective’ (slide presentation "
         "at the FOSS 2009 Conference, 6 May 2009)",
         "Scottish Government, Evaluation of Police and Fire Reform Year 4: International "
-        f"Perspectives (Edinburgh: Scottish Government, [n.d.]) <{URL_Y4}>",
+        f"Perspectives (Scottish Government, [n.d.]) <{URL_Y4}>",
         "Scottish Government, Evaluation of Police and Fire Reform: Partnership, Innovation and "
-        "Prevention Year Three Case Study (Edinburgh: Scottish Government, 2018)",
+        "Prevention Year Three Case Study (Scottish Government, 2018)",
         "Tizard, John, PCCs and Partnership, CoPaCC Thematic (CoPaCC, 2015)",
     ]
 
@@ -246,3 +246,20 @@ def test_registry() -> None:
     assert {s.kind for s in styles()} == {"author-date", "note"}
     with pytest.raises(UnknownStyle, match="unknown citation style 'apa'"):
         get_style("apa")
+
+
+def test_four_authors_are_cited_et_al_and_contributors_are_not_authors() -> None:
+    four = {
+        "type": "report",
+        "title": "Policing partnerships",
+        "author": [{"family": f, "given": "A"} for f in ("Loftus", "Skinns", "Munk", "Rice")],
+        "contributor": [{"family": "Extra", "given": "B"}],
+        "publisher": "N8",
+    }
+    p = get_style("harvard").processor({"four": four}, ["four"])
+    assert (
+        plain(p.cite("four", Locator("section", "3")).spans) == "(Loftus et al., n.d., section 3)"
+    )
+    assert "Extra" not in plain(p.references()[0].spans)
+    n = get_style("numbered-notes").processor({"four": four}, ["four"])
+    assert plain(n.cite("four", None).spans).startswith("A Loftus and others, ")
