@@ -263,3 +263,9 @@ def test_four_authors_are_cited_et_al_and_contributors_are_not_authors() -> None
     assert "Extra" not in plain(p.references()[0].spans)
     n = get_style("numbered-notes").processor({"four": four}, ["four"])
     assert plain(n.cite("four", None).spans).startswith("A Loftus and others, ")
+
+
+def test_a_numbered_slide_prints_its_number_and_title() -> None:
+    assert format_locator(Locator("slide", "9", "Blockages")) == "slide 9 ‘Blockages’"
+    assert format_locator(Locator("slide", "Blockages")) == "slide ‘Blockages’"
+    assert format_locator(Locator("section", "4", "What is partnership?")) == "section 4"

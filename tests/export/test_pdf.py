@@ -42,7 +42,7 @@ def test_text_and_unicode_survive(outputs: dict[str, Path]) -> None:
     assert "Some good work – but patchy …" in text
     assert "it’s a daily meeting" in text
     assert "**" not in text and "a better outcome for the customer" in text
-    assert "(Mortimore, 2009, slide ‘Blockages’)" in text
+    assert "(Mortimore, 2009, slide 9 ‘Blockages’)" in text
     assert "(Scottish Government, n.d., section 3.4.2)" in text
 
 

@@ -65,7 +65,7 @@ def test_sort_modes_reorder_the_list(window: MainWindow) -> None:
 def test_sorting_keeps_the_filter_and_the_current_finding(window: MainWindow) -> None:
     window.filters.set_filter(window.filters.current.with_values("kinds", {"recommendation"}))
     filtered = set(list_ids(window))
-    assert len(filtered) == 27
+    assert len(filtered) == 28
     row = list_ids(window).index("npia-2009-003")
     window.list.setCurrentIndex(window.model.index(row))
     set_sort(window, "date-desc")
@@ -237,7 +237,7 @@ def test_detail_citation_follows_the_briefing_style(qtbot, tmp_path) -> None:  #
     qtbot.addWidget(window)
     row = window.model.row_of("npia-2009-010")
     window.list.setCurrentIndex(window.model.index(row))
-    assert "Cited as: (Mortimore, 2009, slide ‘Blockages’)" in window.detail.browser.toPlainText()
+    assert "Cited as: (Mortimore, 2009, slide 9 ‘Blockages’)" in window.detail.browser.toPlainText()
     window.doc.set_metadata("style", "numbered-notes")
     window.detail.show_finding(window.detail.finding)
     text = window.detail.browser.toPlainText()

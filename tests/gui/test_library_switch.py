@@ -168,7 +168,7 @@ def test_a_vanished_finding_is_flagged_not_dropped(
     display = item.data()
     assert display.startswith("⚠ “There are times when it feels like us and the police")
     assert display.endswith(
-        "” — npia-2009, slide ‘Current partnership landscape (Traffic light model)’"
+        "” — npia-2009, slide 2 (Current partnership landscape (Traffic light model))"
     )
     assert MISSING in item.data(Qt.ItemDataRole.ToolTipRole)
 

@@ -262,7 +262,7 @@ def _short_heading(value: str, limit: int = 60) -> str:
 
 
 def format_locator(locator: Locator | None) -> str:
-    """ "section 4", "p. 12", "pp. 4–6", "para. 3", "slide ‘Blockages’", "section ‘Leadership’"."""
+    """ "section 4", "p. 12", "pp. 4–6", "para. 3", "slide 9 ‘Blockages’", "section ‘Leadership’"."""
     if locator is None:
         return ""
     value = one_line(locator.value).strip(_QUOTES + " ")
@@ -275,6 +275,9 @@ def format_locator(locator: Locator | None) -> str:
             return ("pp. " if re.search(r"[–,]", value) else "p. ") + value
         if label == "paragraph":
             return ("paras " if re.search(r"[–,]", value) else "para. ") + value
+        if label == "slide" and locator.title:
+            # Slides rarely print their numbers: the title lets a reader find the slide.
+            return f"slide {value} ‘{_short_heading(one_line(locator.title))}’"
         return f"{label} {value}"
     value = _short_heading(value)
     word = {"page": "page", "paragraph": "paragraph"}.get(label, label)

@@ -1,0 +1,56 @@
+"""The corrections of the audit of the bundled library against its five texts stay made."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_builder.core.loader import load_library
+from briefing_builder.core.model import Library
+from tests.conftest import BUNDLED
+
+
+@pytest.fixture(scope="module")
+def lib() -> Library:
+    return load_library(BUNDLED)
+
+
+def test_speakers_name_the_person_and_the_submission(lib: Library) -> None:
+    for fid in ("copacc-2015-013", "copacc-2015-014", "copacc-2015-015"):
+        assert lib.finding(fid).speaker.startswith("David Shaw, Chief Constable, West Mercia")  # type: ignore[union-attr]
+        assert "Shenstone Group submission" in lib.finding(fid).speaker  # type: ignore[operator,union-attr]
+    speaker = lib.finding("copacc-2015-053").speaker  # type: ignore[union-attr]
+    assert speaker is not None and speaker.startswith("Mark Burns-Williams, West Yorkshire PCC")
+
+
+def test_quotes_do_not_misrepresent_their_source(lib: Library) -> None:
+    text = lib.finding("copacc-2015-076").text  # type: ignore[union-attr]
+    assert text.startswith("As many of the of the authors") and "Dr Henry Kippin" in text
+    assert lib.finding("scotgov-y3-036").text.endswith(  # type: ignore[union-attr]
+        "a single coordinated report to the local area committees."
+    )
+    for fid in ("copacc-2015-004", "copacc-2015-038", "copacc-2015-076"):
+        assert "…" not in lib.finding(fid).text  # type: ignore[union-attr]
+
+
+def test_every_slide_locator_has_its_number_and_title(lib: Library) -> None:
+    slides = [f.locator for f in lib.findings if f.locator.label == "slide"]
+    assert slides and all(loc.value.isdigit() and loc.title for loc in slides)
+    blockages = {lib.finding(f).locator.value for f in ("npia-2009-010", "npia-2009-011")}  # type: ignore[union-attr]
+    assert blockages == {"9", "10"}
+    exemplars = lib.finding("npia-2009-013")
+    assert exemplars is not None and exemplars.locator.title == "12 NPIA/ IDeA Exemplars"
+    assert not exemplars.text.startswith("12 NPIA")
+
+
+def test_places_kinds_and_themes(lib: Library) -> None:
+    for fid in ("scotgov-y4-002", "scotgov-y4-003", "scotgov-y4-005", "scotgov-y4-006"):
+        assert lib.finding(fid).places  # type: ignore[union-attr]
+    kinds = {f: lib.finding(f).kind for f in ("n8prp-003", "n8prp-004", "n8prp-035")}  # type: ignore[union-attr]
+    assert set(kinds.values()) == {"recommendation"}
+    assert lib.finding("scotgov-y3-035").kind == "example"  # type: ignore[union-attr]
+    assert lib.finding("copacc-2015-056").kind == "recommendation"  # type: ignore[union-attr]
+    for fid in (
+        "copacc-2015-052", "copacc-2015-029", "scotgov-y3-023", "scotgov-y4-029",
+        "scotgov-y4-036", "n8prp-012", "n8prp-020", "n8prp-029", "n8prp-030",
+    ):  # fmt: skip
+        assert len(lib.finding(fid).themes) >= 2  # type: ignore[union-attr]
