@@ -38,7 +38,7 @@ def test_export_pdf_and_docx_from_the_dialog(qtbot: QtBot, tmp_path: Path) -> No
 
     dialog.format.setCurrentIndex(dialog.format.findData("docx"))
     assert dialog.path.text().endswith("committee.docx")
-    dialog.style.setCurrentIndex(dialog.style.findData("numbered-notes"))
+    dialog.style_box.setCurrentIndex(dialog.style_box.findData("numbered-notes"))
     dialog.start()
     qtbot.waitUntil(
         lambda: dialog.output is not None and dialog.output.suffix == ".docx", timeout=60000

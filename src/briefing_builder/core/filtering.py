@@ -37,12 +37,12 @@ class Filter:
         return not (self.themes or self.sources or self.kinds or self.places or self.text.strip())
 
     def values(self, facet: str) -> frozenset[str]:
-        return getattr(self, facet)  # type: ignore[no-any-return]
+        return getattr(self, facet)
 
     def with_values(self, facet: str, values: Iterable[str]) -> Filter:
         if facet not in FACETS:
             raise ValueError(f"unknown facet {facet!r}")
-        return replace(self, **{facet: frozenset(values)})
+        return replace(self, **{facet: frozenset(values)})  # type: ignore[arg-type]  # facet checked above
 
     def toggled(self, facet: str, value: str) -> Filter:
         current = self.values(facet)
@@ -96,7 +96,7 @@ class Filter:
         if self.kinds:
             parts.append(
                 "of kind "
-                + " or ".join(_labels(self.kinds, lambda k: KIND_LABELS.get(k, k).lower()))
+                + " or ".join(_labels(self.kinds, lambda k: (KIND_LABELS.get(k) or k).lower()))
             )
         if self.places:
             parts.append("about " + " or ".join(sorted(self.places, key=str.casefold)))

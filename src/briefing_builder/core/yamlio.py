@@ -22,7 +22,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict):
     """A mapping that remembers the line it started on and the line of each key."""
 
     __slots__ = ("duplicates", "key_lines", "line")
@@ -37,7 +37,7 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list):
     """A sequence that remembers the line it started on and the line of each item."""
 
     __slots__ = ("item_lines", "line")
@@ -60,7 +60,7 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """The safe loader, made to report every failure to construct a value at that value's line."""
 
     allow_aliases = True

@@ -243,7 +243,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         spaceAfter=2,
         textColor=colors.HexColor("#262626"),
     )
-    s["quote"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["quote"].bb_bar = BAR
     s["attribution"] = ParagraphStyle(
         "Attribution",
         parent=s["quote"],
@@ -253,9 +253,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         spaceAfter=11,
         textColor=GREY,
     )
-    s["attribution"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["attribution"].bb_bar = BAR
     s["quote-last"] = ParagraphStyle("QuoteLast", parent=s["quote"], spaceAfter=11)
-    s["quote-last"].bb_bar = BAR  # type: ignore[attr-defined]
+    s["quote-last"].bb_bar = BAR
     s["reference"] = ParagraphStyle(
         "Reference",
         parent=base,

@@ -60,7 +60,8 @@ def offer_recovery(
 
 
 def run(library: Path | None = None, briefing: Path | None = None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Briefing Builder")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Briefing Builder")

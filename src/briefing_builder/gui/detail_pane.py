@@ -150,8 +150,8 @@ class SourceViewer(QDialog):
             cursor = QTextCursor(self.text.document())
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor  # type: ignore[attr-defined]
-            sel.format = fmt  # type: ignore[attr-defined]
+            sel.cursor = cursor
+            sel.format = fmt
             selections.append(sel)
         self.text.setExtraSelections(selections)
         if self.spans:
@@ -160,7 +160,7 @@ class SourceViewer(QDialog):
             self.text.setTextCursor(cursor)
             self.text.centerCursor()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         # Centre again once the dialog has its real size; before that the viewport is too small.
         QTimer.singleShot(0, self.text.centerCursor)
@@ -174,7 +174,7 @@ class SourceViewer(QDialog):
             out.append(cursor.selectedText().replace("\u2029", "\n"))
         return out
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.reject()
             return

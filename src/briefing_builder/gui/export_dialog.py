@@ -121,15 +121,15 @@ class ExportDialog(QDialog):
         for key, label in FORMAT_LABELS.items():
             self.format.addItem(label, key)
         self.format.setAccessibleName("Format")
-        self.style = QComboBox()
+        self.style_box = QComboBox()
         for info in styles():
-            self.style.addItem(info.label, info.id)
-            self.style.setItemData(
-                self.style.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
+            self.style_box.addItem(info.label, info.id)
+            self.style_box.setItemData(
+                self.style_box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
             )
-        self.style.setAccessibleName("Citation style")
+        self.style_box.setAccessibleName("Citation style")
         chosen = briefing.style or default_style
-        self.style.setCurrentIndex(max(0, self.style.findData(chosen)))
+        self.style_box.setCurrentIndex(max(0, self.style_box.findData(chosen)))
         self.contents = QCheckBox("Include a &contents list")
         self.contents.setChecked(True)
         self.table = QCheckBox("Include an &evidence table appendix (id, source, locator, themes)")
@@ -146,7 +146,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
         form = QFormLayout()
         form.addRow("&Format", self.format)
-        form.addRow("Citation &style", self.style)
+        form.addRow("Citation &style", self.style_box)
         form.addRow("", self.contents)
         form.addRow("", self.table)
         form.addRow("Save &to", path_row)
@@ -212,7 +212,7 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         return ExportOptions(
             format=self.format.currentData(),
-            style=self.style.currentData(),
+            style=self.style_box.currentData(),
             include_contents=self.contents.isChecked(),
             include_evidence_table=self.table.isChecked(),
         )

@@ -101,7 +101,7 @@ class FindingsView(QTableView):
             delegate.sizeHint(option, QModelIndex()).height()
         )
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         # Follow the system font size.
         if event.type() == event.Type.FontChange and isinstance(
@@ -202,7 +202,11 @@ class MainWindow(QMainWindow):
     # --- actions -------------------------------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -210,7 +214,7 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         return action
 
     def _build_actions(self) -> None:
@@ -391,11 +395,8 @@ class MainWindow(QMainWindow):
 
     def apply_filter(self, flt: Filter) -> None:
         current = self.list.currentIndex()
-        keep = (
-            self.model.finding_at(current.row()).id
-            if current.isValid() and self.model.finding_at(current.row())
-            else None
-        )
+        at = self.model.finding_at(current.row()) if current.isValid() else None
+        keep = at.id if at is not None else None
         result = self.model.apply_filter(flt)
         self.filters.show_result(result)
         self._update_count(len(result))

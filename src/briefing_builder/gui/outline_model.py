@@ -96,7 +96,7 @@ class OutlineModel(QAbstractItemModel):
     def node(self, index: _Index) -> Node | None:
         if not index.isValid():
             return None
-        return index.internalPointer()  # type: ignore[no-any-return]
+        return index.internalPointer()
 
     def index_of(self, node: Node | None) -> QModelIndex:
         if node is None:

@@ -227,9 +227,7 @@ class NodeEditor(QWidget):
         layout.addWidget(self.edit)
         self._loading = False
         self.edit.textChanged.connect(self._changed)
-        doc.nodeTextChanged.connect(
-            lambda nid, f: nid == self.node_id and f == self.field and self._load()
-        )
+        doc.nodeTextChanged.connect(self._node_text_changed)
         self.set_node(None)
 
     def set_node(self, node: Section | EvidenceItem | NoteItem | None) -> None:
@@ -257,6 +255,10 @@ class NodeEditor(QWidget):
             self.edit.setPlaceholderText("")
         self.edit.setEnabled(self.node_id is not None)
         self._load()
+
+    def _node_text_changed(self, node_id: str, field: str) -> None:
+        if node_id == self.node_id and field == self.field:
+            self._load()
 
     def _load(self) -> None:
         node = self.doc.briefing.find_node(self.node_id) if self.node_id else None
