@@ -56,8 +56,8 @@ def test_ticking_a_value_through_the_model_filters_the_list(
     model = window.filters.models[facet]
     idx = row_of(model, value)
     expected = idx.data(CountRole)
-    assert 0 < expected < 240
-    assert window.model.rowCount() == 240
+    assert 0 < expected < 247
+    assert window.model.rowCount() == 247
 
     assert model.setData(idx, Checked, CheckRole)
 
@@ -68,7 +68,7 @@ def test_ticking_a_value_through_the_model_filters_the_list(
         assert value == got if isinstance(got, str) else value in got
     summary = window.filters.summary.text()
     assert label in summary and f"{expected} finding" in summary
-    assert window.count_label.text() == f"<b>{expected}</b> of 240 findings"
+    assert window.count_label.text() == f"<b>{expected}</b> of 247 findings"
     assert window.filters.clear_button.isEnabled()
 
     # Ticking an already ticked value again leaves it ticked; unticking restores everything.
@@ -76,21 +76,21 @@ def test_ticking_a_value_through_the_model_filters_the_list(
     assert idx.data(CheckRole) == Checked and window.model.rowCount() == expected
     assert model.setData(idx, Unchecked, CheckRole)
     assert idx.data(CheckRole) == Unchecked
-    assert window.model.rowCount() == 240
-    assert window.filters.summary.text() == "All findings — 240 findings"
+    assert window.model.rowCount() == 247
+    assert window.filters.summary.text() == "All findings — 247 findings"
     assert not window.filters.clear_button.isEnabled()
 
 
 def test_ticks_in_two_facets_combine_and_counts_follow(window: MainWindow) -> None:
     sources, kinds = window.filters.models["sources"], window.filters.models["kinds"]
-    assert sum(counts(kinds).values()) == 240
+    assert sum(counts(kinds).values()) == 247
     sources.setData(row_of(sources, "npia-2009"), Checked, CheckRole)
     shown = window.model.rowCount()
     assert shown == 15
     # Kinds are counted under the source filter: they add up to the list; sources are not
     # narrowed by their own ticks, so the other sources keep their totals.
     assert sum(counts(kinds).values()) == shown
-    assert counts(sources)["copacc-2015"] == 79
+    assert counts(sources)["copacc-2015"] == 80
     quotes = counts(kinds)["quote"]
     kinds.setData(row_of(kinds, "quote"), Checked, CheckRole)
     assert window.model.rowCount() == quotes
@@ -148,7 +148,7 @@ def test_space_and_enter_toggle_the_current_value(
     assert idx.data(LabelRole).lower() in window.filters.summary.text().lower()
     qtbot.keyClick(view, key)
     assert idx.data(CheckRole) == Unchecked
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
 
 
 def test_ctrl_3_goes_to_the_themes_filter(qtbot: QtBot, window: MainWindow) -> None:
@@ -165,7 +165,7 @@ def test_typing_filters_after_the_debounce(qtbot: QtBot, window: MainWindow) -> 
     window.filters.filterChanged.connect(emitted.append)
     qtbot.keyClicks(window.filters.search, "ealing")
     # Keystrokes arrive faster than the debounce: nothing has been filtered yet.
-    assert emitted == [] and window.model.rowCount() == 240
+    assert emitted == [] and window.model.rowCount() == 247
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
     assert len(emitted) == 1  # one query for the whole word, not one per letter
     assert list_ids(window) == ["npia-2009-002"]
@@ -174,8 +174,8 @@ def test_typing_filters_after_the_debounce(qtbot: QtBot, window: MainWindow) -> 
 
     window.focus_search()
     qtbot.keyClick(window.filters.search, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 240, timeout=3000)
-    assert window.filters.summary.text() == "All findings — 240 findings"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 247, timeout=3000)
+    assert window.filters.summary.text() == "All findings — 247 findings"
 
 
 def test_search_combines_with_ticks(qtbot: QtBot, window: MainWindow) -> None:
@@ -185,7 +185,7 @@ def test_search_combines_with_ticks(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: "commissioners" in window.filters.summary.text(), timeout=3000)
     ids = list_ids(window)
     assert ids and all(i.startswith("copacc-2015-") for i in ids)
-    assert len(ids) < 79
+    assert len(ids) < 80
     # The source counts now follow the search too.
     assert counts(sources)["copacc-2015"] == len(ids)
 
@@ -196,27 +196,27 @@ def test_clear_filters_restores_everything(qtbot: QtBot, window: MainWindow) -> 
     f.models["kinds"].setData(row_of(f.models["kinds"], "quote"), Checked, CheckRole)
     qtbot.keyClicks(f.search, "police")
     qtbot.waitUntil(lambda: "police" in f.summary.text(), timeout=3000)
-    assert window.model.rowCount() < 240
+    assert window.model.rowCount() < 247
     assert f.clear_button.isEnabled()
 
     qtbot.mouseClick(f.clear_button, Qt.MouseButton.LeftButton)
 
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
     assert f.search.text() == ""
-    assert f.summary.text() == "All findings — 240 findings"
+    assert f.summary.text() == "All findings — 247 findings"
     for model in f.models.values():
         assert all(model.index(r).data(CheckRole) == Unchecked for r in range(model.rowCount()))
     assert not f.clear_button.isEnabled()
     # The cleared search box does not re-apply the old text when its debounce would have fired.
     qtbot.wait(150)
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
 
 
 def test_clear_filters_shortcut_cancels_pending_search(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClicks(window.filters.search, "ealing")
     window.act_clear.trigger()  # before the debounce fires
     qtbot.wait(200)
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
     assert window.filters.search.text() == ""
 
 

@@ -147,7 +147,7 @@ def test_a_library_with_nothing_usable_is_refused(
     assert (kind, title) == ("warning", "Cannot open library")
     assert str(empty) in text
     assert window.opened is before
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
 
 
 def test_a_vanished_finding_is_flagged_not_dropped(

@@ -24,7 +24,7 @@ Fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
 def test_findings_model(qtbot: QtBot, bundled: OpenedLibrary, tmp_path: Path) -> None:
     model = FindingsModel(bundled.library, bundled.index)
     tester = QAbstractItemModelTester(model, Fatal)
-    assert model.rowCount() == 240
+    assert model.rowCount() == 247
     for flt in (
         Filter(themes=frozenset({"leadership"})),
         Filter(text="police"),
@@ -51,10 +51,10 @@ def test_findings_model_in_the_window(qtbot: QtBot, window: MainWindow) -> None:
     window.list.setCurrentIndex(window.model.index(10))
     window.sort.setCurrentIndex(1)
     qtbot.keyClicks(window.filters.search, "police")
-    qtbot.waitUntil(lambda: window.model.rowCount() < 240, timeout=3000)
+    qtbot.waitUntil(lambda: window.model.rowCount() < 247, timeout=3000)
     window.add_selected_findings()
     window.filters.clear()
-    assert window.model.rowCount() == 240
+    assert window.model.rowCount() == 247
     del tester
 
 

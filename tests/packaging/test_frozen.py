@@ -52,7 +52,7 @@ def test_version(bundle: Bundle, tmp_path: Path) -> None:
 def test_check_the_bundled_library(bundle: Bundle, tmp_path: Path) -> None:
     proc = clean_run([bundle.cli, "check"], tmp_path / "home", tmp_path / "cwd")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "5 sources, 240 findings, 14 themes; 240 of 240 quotes verified" in proc.stdout
+    assert "5 sources, 247 findings, 14 themes; 247 of 247 quotes verified" in proc.stdout
     assert "No problems found." in proc.stdout
     # Its cache went to the (temporary) home, nowhere near the bundle.
     assert list((tmp_path / "home" / ".cache" / "briefing-builder").rglob("*.pickle"))
