@@ -121,6 +121,7 @@ def _isolated_dirs(
     monkeypatch.setenv("BRIEFING_BUILDER_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("BRIEFING_BUILDER_CONFIG_DIR", str(base / "settings"))
     monkeypatch.setenv("BRIEFING_BUILDER_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("BRIEFING_BUILDER_LOG_DIR", str(base / "logs"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "xdg-cache"))
 

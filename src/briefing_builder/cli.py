@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,8 +13,11 @@ from typing import TextIO
 from . import __version__
 from .core.cache import open_library
 from .core.filtering import Filter
+from .core.logs import one_sentence, setup_logging, where_logged
 from .core.model import KINDS, Finding, Library
 from .core.paths import bundled_library
+
+log = logging.getLogger(__name__)
 
 
 def _library_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -217,7 +221,8 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         return fail(exc.message, details)
     except Exception as exc:  # never a traceback for the user; say what happened
-        return fail(f"{type(exc).__name__}: {exc}")
+        log.error("Export of %s to %s failed unexpectedly", path, args.output, exc_info=True)
+        return fail(f"{type(exc).__name__}: {exc}", [where_logged()])
     print(f"Wrote {result.path}: {result.summary()}.", file=out)
     return 0
 
@@ -239,6 +244,12 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Without a usable log folder nothing is logged: the terminal gets plain messages only.
+    # (The desktop app sets up its own again, falling back to standard error.)
+    setup_logging(fallback_level=logging.CRITICAL + 1)
+    log.info(
+        "briefing-builder %s %s", __version__, " ".join(sys.argv[1:] if argv is None else argv)
+    )
     try:
         if args.command == "check":
             return _cmd_check(args, sys.stdout)
@@ -251,6 +262,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except Exception as exc:
+        # Never a traceback in the terminal: one plain message; the traceback goes to the log.
+        log.error("Unexpected error in briefing-builder %s", args.command or "gui", exc_info=True)
+        print(
+            f"briefing-builder: something went wrong: {one_sentence(exc)}. {where_logged()}",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

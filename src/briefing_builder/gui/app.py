@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .. import __version__
 from ..core.about import APP_ID
 from ..core.briefing_io import BriefingError
 from ..core.cache import open_library
+from ..core.logs import setup_logging
 from ..core.paths import bundled_library
 from ..core.recovery import RecoveryEntry, RecoverySession, orphaned_entries
 from ..core.settings import Settings
+from .errors import install_error_handler
 from .main_window import MainWindow, app_icon
+
+log = logging.getLogger(__name__)
 
 
 def choose_library(requested: Path | None, settings: Settings) -> Path:
@@ -68,11 +74,29 @@ def run(library: Path | None = None, briefing: Path | None = None) -> int:
     # The installed desktop entry's name: on Wayland the desktop matches the window to it by this.
     QApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    settings = Settings.load()
-    opened = open_library(choose_library(library, settings))
-    leftovers = orphaned_entries()
-    window = MainWindow(opened, settings=settings, recovery=RecoverySession())
-    window.show()
+    setup_logging()
+    log.info(
+        "Briefing Builder %s starting (Python %s, Qt %s)",
+        __version__,
+        sys.version.split()[0],
+        qVersion(),
+    )
+    errors = install_error_handler()
+    try:
+        settings = Settings.load()
+        opened = open_library(choose_library(library, settings))
+        leftovers = orphaned_entries()
+        window = MainWindow(opened, settings=settings, recovery=RecoverySession())
+        window.show()
+    except Exception as exc:  # told in a dialog and logged, never a traceback
+        errors.report_now(exc)
+        errors.uninstall()
+        return 1
+    errors.attach(window)
     if not offer_recovery(window, leftovers) and briefing is not None:
         window.open_briefing(briefing)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        errors.uninstall()
+        log.info("Briefing Builder closed")

@@ -6,6 +6,7 @@ stays responsive; it ends with "Open file" / "Show in folder", and errors are to
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.briefing import Briefing
+from ..core.logs import where_logged
 from ..core.model import Finding, Library
 from ..export import ExportError, ExportOptions, export_briefing, styles
 from ..export.citations import get_style
 from ..export.inline import plain
+
+log = logging.getLogger(__name__)
 
 FORMAT_LABELS = {"docx": "Word document (.docx)", "pdf": "PDF for a committee pack (.pdf)"}
 
@@ -95,8 +99,9 @@ class _Worker(QObject):
                 f"{exc}" + (f"\n\n{detail}" if detail and detail not in str(exc) else "")
             )
             return
-        except Exception as exc:  # never a traceback in the officer's face
-            self.failed.emit(f"The export failed unexpectedly: {exc}")
+        except Exception as exc:  # never a traceback in the officer's face: it goes to the log
+            log.error("Export to %s failed unexpectedly", self.path, exc_info=True)
+            self.failed.emit(f"The export failed unexpectedly: {exc}\n{where_logged()}")
             return
         self.finished.emit(str(self.path))
 

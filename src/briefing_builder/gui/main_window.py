@@ -47,6 +47,7 @@ from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
 from .detail_pane import DetailPane, SourceViewer
 from .document import BriefingDocument
+from .errors import open_log_folder
 from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
@@ -323,6 +324,13 @@ class MainWindow(QMainWindow):
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
         help_menu = bar.addMenu("&Help")
+        self.act_open_log_folder = self._action(
+            "Open &log folder",
+            lambda: open_log_folder(self),
+            tip="Show the folder of the app's log, which records the details of any error",
+        )
+        help_menu.addAction(self.act_open_log_folder)
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About Briefing Builder", self.about))
         self._refresh_recent_menu()
 
