@@ -44,7 +44,7 @@ class DetailPane(QWidget):
         self.browser.setAccessibleName("Finding detail")
         self.browser.setOpenLinks(False)
         self.show_button = QPushButton("Show in source")
-        self.show_button.setToolTip("Read the quote in its source's text (Ctrl+Shift+S)")
+        self.show_button.setToolTip("Read the quote in its source's text (Ctrl+Shift+R)")
         self.show_button.setAccessibleName("Show in source")
         self.add_button = QPushButton("Add to briefing")
         self.add_button.setToolTip("Add the selected findings to the current section (Ctrl+Return)")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
+import logging
 import os
 from pathlib import Path
 
@@ -54,8 +54,11 @@ from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
 from .outline_panel import BriefingPanel
 
+log = logging.getLogger(__name__)
+
 FILE_FILTER = f"Briefings (*{SUFFIX} *.yaml *.yml);;All files (*)"
 AUTOSAVE_DELAY_MS = 2000
+SHOW_IN_SOURCE_KEY = "Ctrl+Shift+R"
 
 
 def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str | None:
@@ -280,7 +283,8 @@ class MainWindow(QMainWindow):
 
         self.act_find = a("&Search findings", self.focus_search, S.Find)
         self.act_clear = a("&Clear filters", self.filters.clear, "Ctrl+Shift+L")
-        self.act_show_source = a("Show in &source", self.show_in_source, "Ctrl+Shift+S")
+        # Ctrl+Shift+S is Save As everywhere; R for reading the quote in its source.
+        self.act_show_source = a("Show in &source", self.show_in_source, SHOW_IN_SOURCE_KEY)
         self.act_focus_list = a("Go to &findings", lambda: self.list.setFocus(), "Ctrl+1")
         self.act_focus_outline = a("Go to &outline", lambda: self.outline.setFocus(), "Ctrl+2")
         self.act_focus_filters = a(
@@ -562,8 +566,10 @@ class MainWindow(QMainWindow):
 
     def write_recovery(self) -> None:
         if self.recovery is not None and self.doc.modified:
-            with contextlib.suppress(OSError):
+            try:
                 self.recovery.write(self.doc.briefing, self.doc.path)
+            except OSError:  # the next change tries again
+                log.warning("Cannot autosave to %s", self.recovery.directory, exc_info=True)
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False means the officer cancelled."""
@@ -749,8 +755,10 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
 
     def _save_settings(self) -> None:
-        with contextlib.suppress(OSError):
+        try:
             self.settings.save()
+        except OSError:
+            log.warning("Cannot save the settings", exc_info=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
