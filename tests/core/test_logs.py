@@ -195,3 +195,39 @@ def test_the_cli_works_when_the_log_folder_is_unusable(tmp_path: Path, small_lib
     assert proc.returncode == 0, proc.stderr
     assert "No problems found." in proc.stdout
     assert proc.stderr == ""
+
+
+# --- errors that are caught and set aside are logged --------------------------------------------
+
+
+def test_a_cache_that_cannot_be_written_is_logged(
+    tmp_path: Path, small_library: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefing_builder.core.cache import open_library
+
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("x", encoding="utf-8")
+    opened = open_library(small_library, cache_dir=blocker / "libraries")
+    assert len(opened.library.findings) == 5  # the library still opens
+    (record,) = [
+        r
+        for r in caplog.records
+        if r.name == "briefing_builder.core.cache" and r.levelno >= logging.WARNING
+    ]
+    assert record.exc_info is not None
+    assert "Cannot write the library cache entry" in record.getMessage()
+
+
+def test_unreadable_settings_are_logged_and_missing_ones_are_not(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefing_builder.core.settings import Settings
+
+    Settings.load(tmp_path / "missing.json")
+    assert [r for r in caplog.records if r.name.startswith("briefing_builder")] == []
+    bad = tmp_path / "settings.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert Settings.load(bad) == Settings()
+    (record,) = [r for r in caplog.records if r.name == "briefing_builder.core.settings"]
+    assert record.levelno == logging.WARNING and record.exc_info is not None
+    assert str(bad) in record.getMessage()

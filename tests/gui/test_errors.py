@@ -285,3 +285,24 @@ def test_a_failure_at_start_up_is_a_dialog_not_a_traceback(
     assert "an unexpected MemoryError (out of memory reading the library)" in message
     assert "Details were written to the log:" in message
     assert "Traceback" in details
+
+
+def test_an_autosave_that_fails_is_logged(
+    qtbot: QtBot,
+    bundled: OpenedLibrary,
+    tmp_path: Path,
+    log_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recovery = RecoverySession(tmp_path / "recovery")
+    window = make_window(qtbot, bundled, recovery=recovery)
+    window.briefing_panel.model.add_section(None, 0)
+
+    def full_disk(*_a: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(recovery, "write", full_disk)
+    window.write_recovery()  # no exception for the officer; the next change tries again
+    logged = log_path.read_text(encoding="utf-8")
+    assert "WARNING" in logged and "Cannot autosave to" in logged
+    assert "OSError: [Errno 28] No space left on device" in logged

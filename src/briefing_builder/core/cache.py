@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import pickle
 import sys
@@ -23,6 +24,8 @@ from .. import __version__
 from .filtering import FilterIndex
 from .loader import gc_paused, load_library
 from .model import Library
+
+log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
 CACHE_ENV = "BRIEFING_BUILDER_CACHE_DIR"
@@ -91,7 +94,10 @@ def _read_entry(path: Path, key: tuple[object, ...]) -> OpenedLibrary | None:
             if stored_key != key:
                 return None
             library, index = pickle.load(fh)
+    except FileNotFoundError:  # not cached yet
+        return None
     except Exception:  # a damaged or foreign cache entry is simply not used
+        log.info("The library cache entry %s cannot be used; reading afresh", path, exc_info=True)
         return None
     if not isinstance(library, Library) or not isinstance(index, FilterIndex):
         return None
@@ -111,8 +117,8 @@ def _write_entry(path: Path, key: tuple[object, ...], opened: OpenedLibrary) -> 
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-    except OSError:
-        pass  # a cache that cannot be written only costs speed next time
+    except OSError:  # a cache that cannot be written only costs speed next time
+        log.warning("Cannot write the library cache entry %s", path, exc_info=True)
 
 
 def open_library(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import multiprocessing
 import os
 import re
@@ -29,6 +30,8 @@ from .csl import (
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .textmatch import FoldedText
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -389,6 +392,7 @@ def _folded_source(ctx: _FindingContext, source: Source) -> FoldedText | None:
                 if source.text_path.stat().st_size <= MAX_TEXT_BYTES:
                     folded = FoldedText.of(source.text_path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
+                log.warning("Cannot read the text of source %s", source.id, exc_info=True)
                 folded = None
         ctx.folded[source.id] = folded
     return ctx.folded[source.id]
@@ -551,7 +555,7 @@ def _read_all(
                 ]
                 return [f.result() for f in futures]
         except (OSError, BrokenProcessPool, RuntimeError):
-            pass
+            log.warning("Worker processes failed; reading the findings here", exc_info=True)
     return [_read_findings_file(str(root), rel, sources, theme_ids) for rel in rels]
 
 

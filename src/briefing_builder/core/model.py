@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("quote", "key-finding", "example", "recommendation")
 KIND_LABELS: dict[str, str] = {
@@ -178,4 +181,5 @@ class Library:
         try:
             return src.text_path.read_text(encoding="utf-8")
         except OSError:
+            log.warning("Cannot read the text of source %s", source_id, exc_info=True)
             return None

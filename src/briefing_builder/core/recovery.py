@@ -21,6 +21,7 @@ import contextlib
 import datetime as _dt
 import functools
 import json
+import logging
 import os
 import sys
 import uuid
@@ -32,6 +33,8 @@ import platformdirs
 
 from .briefing import Briefing
 from .briefing_io import SUFFIX, atomic_write, dumps_briefing, read_briefing
+
+log = logging.getLogger(__name__)
 
 DATA_ENV = "BRIEFING_BUILDER_DATA_DIR"
 RECOVERY_FORMAT = 1
@@ -131,6 +134,7 @@ def orphaned_entries(directory: Path | None = None) -> list[RecoveryEntry]:
     try:
         candidates = sorted(p for p in directory.glob("*.json") if not p.name.startswith("."))
     except OSError:
+        log.warning("Cannot list the recovery folder %s", directory, exc_info=True)
         return []
     entries: list[RecoveryEntry] = []
     for meta_path in candidates:
@@ -151,6 +155,7 @@ def _read_metadata(meta_path: Path) -> tuple[RecoveryEntry, str | None] | None:
     try:
         data: Any = json.loads(meta_path.read_bytes())
     except (OSError, ValueError, RecursionError):
+        log.warning("Recovery metadata %s cannot be read; it is left out", meta_path, exc_info=True)
         return None
     if not isinstance(data, dict):
         return None

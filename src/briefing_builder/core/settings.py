@@ -9,6 +9,7 @@ The window's geometry and states are opaque base64 strings from Qt; the core doe
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 import platformdirs
 
 from .briefing_io import atomic_write
+
+log = logging.getLogger(__name__)
 
 CONFIG_ENV = "BRIEFING_BUILDER_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
@@ -84,7 +87,10 @@ class Settings:
         path = settings_path() if path is None else Path(path)
         try:
             data = json.loads(path.read_bytes())
-        except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON, too deep
+        # Missing, unreadable, not JSON, too deep: the defaults (only a missing file is normal).
+        except (OSError, ValueError, RecursionError) as exc:
+            if not isinstance(exc, FileNotFoundError):
+                log.warning("Settings %s cannot be read; using the defaults", path, exc_info=True)
             return cls()
         if not isinstance(data, dict):
             return cls()

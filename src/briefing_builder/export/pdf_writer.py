@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans
+
+log = logging.getLogger(__name__)
 
 CAPABILITIES = WriterCapabilities(
     format="pdf",
@@ -112,6 +115,7 @@ def register_fonts() -> None:
         for name, file in FONT_FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
     except Exception as exc:  # a missing or damaged font file: say which
+        log.warning("The PDF font in %s cannot be used", folder, exc_info=True)
         raise ExportError(f"the PDF font in {folder} cannot be used: {exc}") from None
     pdfmetrics.registerFontFamily(
         FONT,
@@ -843,6 +847,7 @@ def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
     except ExportError:
         raise
     except Exception as exc:  # a layout reportlab cannot do: report, never a traceback
+        log.warning("The PDF could not be laid out", exc_info=True)
         raise ExportError(f"the PDF could not be laid out: {exc}") from exc
     yield Progress(2, 3, "Writing the PDF")
     out.write(buf.getvalue())
