@@ -3,8 +3,14 @@ wherever the focus is."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections import defaultdict
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
@@ -60,3 +66,120 @@ def test_save_as_and_show_in_source_keys_each_fire(
     qtbot.keyClick(window.list, Key.Key_S, Ctrl | Shift)
     settle(qtbot)
     assert dialogs.titles("save") == ["Save briefing as"]
+
+
+# --- window-wide keys from every field ----------------------------------------------------------
+
+
+def focus_targets(window: MainWindow) -> dict[str, QWidget]:
+    form = window.briefing_panel.details
+    return {
+        "search box": window.filters.search,
+        "findings list": window.list,
+        "sort box": window.sort,
+        "outline": window.outline,
+        "commentary": window.briefing_panel.editor.edit,
+        "title": form.fields["title"],
+        "date": form.date,
+        "marking": form.marking,
+        "summary": form.summary,
+    }
+
+
+def give_focus(qtbot: QtBot, window: MainWindow, widget: QWidget) -> None:
+    panel = window.briefing_panel
+    panel.setCurrentWidget(panel.details if panel.details.isAncestorOf(widget) else panel.widget(0))
+    if widget is window.briefing_panel.editor.edit:
+        window.outline.setCurrentIndex(window.briefing_panel.model.index(0, 0))
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=2000)
+
+
+WINDOW_KEYS = [
+    ("act_export", Key.Key_E, Ctrl),
+    ("act_clear", Key.Key_L, Ctrl | Shift),
+    ("act_focus_outline", Key.Key_2, Ctrl),
+    ("act_new_section", Key.Key_N, Ctrl | Shift),
+]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "search box",
+        "findings list",
+        "sort box",
+        "outline",
+        "commentary",
+        "title",
+        "date",
+        "marking",
+        "summary",
+    ],
+)
+def test_window_wide_keys_work_from_every_field(
+    qtbot: QtBot, window: MainWindow, where: str
+) -> None:
+    fired: list[str] = []
+    for name, _k, _m in WINDOW_KEYS:
+        action: QAction = getattr(window, name)
+        action.triggered.disconnect()  # record the key, without opening the export dialog etc.
+        action.triggered.connect(lambda _c=False, name=name: fired.append(name))
+    widget = focus_targets(window)[where]
+    for name, k, mods in WINDOW_KEYS:
+        give_focus(qtbot, window, widget)
+        qtbot.keyClick(widget, k, mods)
+        settle(qtbot)
+        assert fired[-1:] == [name], f"{name} did not fire from the {where}"
+    assert len(fired) == len(WINDOW_KEYS)
+
+
+def test_editing_keys_stay_the_search_boxs(qtbot: QtBot, window: MainWindow) -> None:
+    """Undo in the search box undoes the typing there, not a change to the briefing."""
+    window.briefing_panel.model.add_section(None, 1, "Two")
+    settle(qtbot)
+    search = window.filters.search
+    give_focus(qtbot, window, search)
+    qtbot.keyClicks(search, "trust")
+    qtbot.keyClick(search, Key.Key_Z, Ctrl)
+    settle(qtbot)
+    assert search.text() == ""
+    assert [s.heading for s in window.doc.briefing.sections] == ["Introduction", "Two"]
+
+
+# --- the same tests on a Linux desktop's key bindings -----------------------------------------
+
+XVFB_RUN = shutil.which("xvfb-run")
+INNER = "BRIEFING_BUILDER_DESKTOP_KEYS"
+
+
+def test_the_desktop_key_bindings_are_in_force() -> None:
+    """Inside the re-run below: GNOME's bindings, where a line edit claims Ctrl+E."""
+    if not os.environ.get(INNER):
+        pytest.skip("only inside the re-run under X11")
+    assert QApplication.platformName() == "xcb"
+    assert QKeySequence("Ctrl+E") in QKeySequence.keyBindings(
+        QKeySequence.StandardKey.MoveToEndOfLine
+    )
+
+
+@pytest.mark.skipif(bool(os.environ.get(INNER)), reason="this is the re-run")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 key bindings are Linux's")
+@pytest.mark.skipif(XVFB_RUN is None, reason="xvfb-run is not installed (apt-get install xvfb)")
+def test_keys_with_a_linux_desktops_key_bindings() -> None:
+    """The offscreen platform has Windows' key bindings. A GNOME or KDE desktop's give line edits
+    Emacs keys (Ctrl+E, Ctrl+U, Ctrl+K...) and Redo on Ctrl+Shift+Z only: run this file again
+    on a real X server (Xvfb) with GNOME's bindings."""
+    assert XVFB_RUN is not None
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", XDG_CURRENT_DESKTOP="GNOME", **{INNER: "1"})
+    env.pop("QT_QPA_PLATFORMTHEME", None)
+    proc = subprocess.run(
+        [XVFB_RUN, "-a", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,  # against a hang only
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert " skipped" in proc.stdout and " failed" not in proc.stdout

@@ -53,6 +53,7 @@ from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
 from .outline_panel import BriefingPanel
+from .shortcuts import WindowKeys
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,8 @@ class MainWindow(QMainWindow):
         self._autosave.timeout.connect(self.write_recovery)
 
         self._build_actions()
+        # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
+        self._keys = WindowKeys(self, [self.act_undo, self.act_redo])
         self._connect()
         self._show_library()
         self._update_title()
