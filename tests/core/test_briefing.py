@@ -182,7 +182,7 @@ def test_save_is_atomic_and_keeps_a_backup(tmp_path: Path, monkeypatch: pytest.M
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(briefing_io.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError):
         save_briefing(brief, path, expected_hash=h2)
     monkeypatch.undo()

@@ -2,18 +2,15 @@
 
 The app writes format version 1, which is the minimal hand-written form plus node ids, snapshots
 of each quote and its source, so a briefing still opens and exports when its library changes or is
-missing. Saves are atomic (temp file, then replace), keep one backup, and refuse to overwrite a
-file that changed on disk since it was opened.
+missing. Saves go through the one atomic writer (:mod:`.atomic`: temp file, then replace, through a
+symbolic link, keeping the file's permissions), keep one backup, and refuse to overwrite a file
+that changed on disk since it was opened.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -21,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .atomic import write_bytes
 from .briefing import (
     METADATA_FIELDS,
     Briefing,
@@ -404,33 +402,6 @@ def dumps_briefing(briefing: Briefing) -> str:
     return "# Briefing Builder briefing (format 1): see docs/briefing-format.md\n" + body
 
 
-def atomic_write(path: Path, data: bytes, *, backup: bool = False) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if backup and path.exists():
-            # Copy (not move) the old version aside, so the file itself is never absent.
-            bak = path.with_name(path.name + ".bak")
-            fd2, tmp_bak = tempfile.mkstemp(prefix=f".{bak.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd2)
-            try:
-                shutil.copy2(path, tmp_bak)
-                os.replace(tmp_bak, bak)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_bak)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def save_briefing(
     briefing: Briefing, path: Path | str, *, expected_hash: str | None = None, force: bool = False
 ) -> str:
@@ -444,5 +415,5 @@ def save_briefing(
     if not force and current is not None and current != expected_hash:
         raise FileChangedOnDisk(str(path))
     data = dumps_briefing(briefing).encode("utf-8")
-    atomic_write(path, data, backup=current is not None)
+    write_bytes(path, data, backup=current is not None)
     return hashlib.sha256(data).hexdigest()

@@ -8,19 +8,18 @@ served. Entries are written atomically; a damaged entry is ignored and rebuilt.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from .. import __version__
+from .atomic import atomic_output
 from .filtering import FilterIndex
 from .loader import gc_paused, load_library
 from .model import Library
@@ -107,16 +106,10 @@ def _read_entry(path: Path, key: tuple[object, ...]) -> OpenedLibrary | None:
 def _write_entry(path: Path, key: tuple[object, ...], opened: OpenedLibrary) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump((opened.library, opened.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # Not fsynced: an entry that a power cut damaged is read as a miss and rebuilt.
+        with atomic_output(path, fsync=False) as fh:
+            pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((opened.library, opened.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:  # a cache that cannot be written only costs speed next time
         log.warning("Cannot write the library cache entry %s", path, exc_info=True)
 

@@ -31,8 +31,9 @@ from typing import Any
 
 import platformdirs
 
+from .atomic import write_bytes as atomic_write
 from .briefing import Briefing
-from .briefing_io import SUFFIX, atomic_write, dumps_briefing, read_briefing
+from .briefing_io import SUFFIX, dumps_briefing, read_briefing
 
 log = logging.getLogger(__name__)
 

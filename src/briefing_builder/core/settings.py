@@ -1,8 +1,8 @@
 """The app's settings: a small typed record kept as JSON in the user's config folder.
 
 Loading never fails: a missing, unreadable or damaged file gives the defaults, and a field with the
-wrong type falls back to its default while the other fields are kept. Saving is atomic (temp file
-in the same folder, then replace), so a crash leaves the old settings or the new ones, never half.
+wrong type falls back to its default while the other fields are kept. Saving goes through the one
+atomic writer (:mod:`.atomic`), so a crash leaves the old settings or the new ones, never half.
 The window's geometry and states are opaque base64 strings from Qt; the core does not look inside.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 
-from .briefing_io import atomic_write
+from .atomic import write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -116,4 +116,4 @@ class Settings:
         path = settings_path() if path is None else Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
-        atomic_write(path, text.encode("utf-8"))
+        write_bytes(path, text.encode("utf-8"))

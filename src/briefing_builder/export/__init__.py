@@ -22,12 +22,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..core.atomic import ReplaceError, atomic_output
 from ..core.briefing import Briefing
 from ..core.model import Library, Problem
 from .base import Progress, WriterCapabilities
@@ -145,36 +145,28 @@ def _umask() -> int:
     return mask
 
 
-_MODE = 0o666 & ~_umask()
-
-
 @contextlib.contextmanager
 def _atomic_output(path: Path) -> Iterator[IO[bytes]]:
-    """A temporary file beside ``path`` that replaces it only when written completely."""
+    """The core's atomic writer, with its failures phrased as :class:`ExportError`.
+
+    The file is written to a temporary name beside ``path`` (through a symbolic link, to the file
+    it names) and replaces it, keeping its permissions, only when written completely.
+    """
+    started = False
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
-    stage = "write"
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_output(path) as fh:
+            started = True
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = (path.stat().st_mode & 0o777) if path.exists() else _MODE
-        os.chmod(tmp, mode)
-        stage = "replace"
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            if stage == "replace" and exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
-                raise ExportError(
-                    f"{path} could not be replaced: it is locked or open in another program"
-                ) from None
-            raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
-        raise
+    except ReplaceError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+            raise ExportError(
+                f"{path} could not be replaced: it is locked or open in another program"
+            ) from None
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
+    except OSError as exc:
+        if not started:
+            raise ExportError(f"cannot write in {path.parent}: {exc.strerror or exc}") from None
+        raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
 
 
 def export_briefing(
