@@ -162,3 +162,31 @@ def test_list_bundled_library_by_theme_and_search() -> None:
     data = json.loads(proc.stdout)
     assert [d["id"] for d in data] == ["npia-2009-010"]
     assert "≠" in data[0]["text"]
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo"])
+def test_check_library_that_is_not_a_folder(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "lib"
+    if kind == "file":
+        target.write_text("title: x\n")
+    else:
+        os.mkfifo(target)
+    for command in ("check", "list"):
+        proc = run(command, "--library", target)
+        assert proc.returncode == 1
+        no_traceback(proc)
+        what = "a file" if kind == "file" else "a named pipe (FIFO)"
+        assert f"{target}: is {what}, not a library folder" in proc.stdout + proc.stderr
+
+
+def test_check_library_path_with_a_nul_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real command line cannot carry a NUL byte; a caller of main() (or a settings file) can.
+    from briefing_builder.cli import main
+
+    for command in ("check", "list"):
+        assert main([command, "--library", str(tmp_path / "li\0b")]) == 1
+        out = capsys.readouterr()
+        assert "the name contains a NUL character" in out.out + out.err
+        assert "something went wrong" not in out.err

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -9,7 +14,7 @@ import pytest
 
 from briefing_builder.core.loader import load_library
 from briefing_builder.core.model import Library
-from tests.conftest import BUNDLED, FINDINGS_YAML, SOURCES_YAML, write_library
+from tests.conftest import BETA_TEXT, BUNDLED, FINDINGS_YAML, SOURCES_YAML, write_library
 
 
 def problems_of(lib: Library) -> list[tuple[str, int | None, str]]:
@@ -366,3 +371,154 @@ def test_large_libraries_are_read_by_worker_processes_with_the_same_result(
     # The same id in two files: the later one is reported at its own file and line.
     dup = [p for p in parallel.problems if "already used" in p.message]
     assert [(Path(p.file).name, p.line) for p in dup] == [("beta.yaml", 1)]
+
+
+# --- odd paths: each is one message, never an exception -----------------------------------
+
+
+def _text_line(sources: str, sid: str) -> int:
+    """The line of ``text:`` of source ``sid`` in a sources.yaml."""
+    lines = sources.splitlines()
+    start = lines.index(f"  - id: {sid}")
+    return next(i for i in range(start, len(lines)) if lines[i].startswith("    text:")) + 1
+
+
+def test_text_symlink_loop_is_a_message(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib", {"texts/beta.txt": None})
+    (root / "texts" / "beta.txt").symlink_to("beta.txt")
+    name, line, message = problems_of(load_library(root))[0]
+    assert (name, line) == ("sources.yaml", _text_line(SOURCES_YAML, "beta"))
+    assert "texts/beta.txt" in message and "link loop" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"texts/be\\0ta.txt"', "'text' of source 'beta' contains a NUL character"),
+        ("texts/" + "b" * 300 + ".txt", "the file name is too long for this system"),
+        ("texts", "is a folder, not an ordinary file"),
+    ],
+    ids=["nul", "too-long", "folder"],
+)
+def test_odd_text_paths_are_messages(tmp_path: Path, text: str, expected: str) -> None:
+    sources = SOURCES_YAML.replace("text: texts/beta.txt", f"text: {text}")
+    lib = load_library(write_library(tmp_path / "lib", {"sources.yaml": sources}))
+    found = [p for p in problems_of(lib) if p[0] == "sources.yaml"]
+    assert len(found) == 1, found
+    assert found[0][1] == _text_line(sources, "beta")
+    assert expected in found[0][2]
+
+
+def test_text_that_leads_out_by_a_symlink_is_outside(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text(BETA_TEXT)
+    root = write_library(tmp_path / "lib", {"texts/beta.txt": None})
+    (root / "texts" / "beta.txt").symlink_to(tmp_path / "secret.txt")
+    (name, line, message), *_ = problems_of(load_library(root))
+    assert (name, line) == ("sources.yaml", 13)
+    assert "points outside the library folder" in message
+
+
+def test_unreadable_findings_folder_is_not_called_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_library(tmp_path / "lib")
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)).name == "findings":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    lib = load_library(root)
+    found = problems_of(lib)
+    assert found == [
+        (
+            "findings",
+            None,
+            "this folder cannot be read: permission denied, so no findings were loaded from it",
+        )
+    ]
+
+
+def test_findings_that_is_a_file(tmp_path: Path) -> None:
+    root = write_library(
+        tmp_path / "lib", {"findings/alpha.yaml": None, "findings/beta.yaml": None}
+    )
+    (root / "findings").rmdir()
+    (root / "findings").write_text("- id: x\n")
+    assert problems_of(load_library(root)) == [
+        ("findings", None, "should be the folder of findings files, but it is a file")
+    ]
+
+
+def test_a_findings_file_that_is_a_pipe_or_a_broken_link_is_named(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib")
+    os.mkfifo(root / "findings" / "pipe.yaml")
+    (root / "findings" / "gone.yaml").symlink_to("nowhere.yaml")
+    found = {(p[0], p[2]) for p in problems_of(load_library(root))}
+    assert ("gone.yaml", "file not found") in found
+    assert ("pipe.yaml", "is a named pipe (FIFO), not an ordinary file; it is not read") in found
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "nul", "loop"])
+def test_a_library_folder_that_is_not_a_folder(tmp_path: Path, kind: str) -> None:
+    root = tmp_path / "lib"
+    if kind == "file":
+        root.write_text("title: x\n")
+        expected = "is a file, not a library folder"
+    elif kind == "fifo":
+        os.mkfifo(root)
+        expected = "is a named pipe (FIFO), not a library folder"
+    elif kind == "nul":
+        root = tmp_path / "li\0b"
+        expected = "cannot be a library folder: the name contains a NUL character"
+    else:
+        root.symlink_to("lib")
+        expected = "library folder cannot be read: it is a symbolic link that points to itself"
+    (problem,) = load_library(root).problems
+    assert problem.file == str(root) and problem.line is None
+    assert problem.message.startswith(expected)
+
+
+SETPRIV_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+needs_setpriv = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to run the loader as an unprivileged user",
+)
+
+
+@needs_setpriv
+def test_unreadable_folders_as_a_normal_user(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """As a normal user (root reads everything): no read permission on findings/ or texts/."""
+    base = Path(tempfile.mkdtemp(prefix="bb-perm-"))
+    try:
+        base.chmod(0o755)
+        root = write_library(base / "lib")
+        for path in [root, *root.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (root / "findings").chmod(0o300)
+        (root / "texts").chmod(0o300)
+        script = (
+            "import sys; from briefing_builder.core.loader import load_library\n"
+            "for p in load_library(sys.argv[1]).problems: print(p)\n"
+        )
+        proc = subprocess.run(
+            [*SETPRIV_NOBODY, sys.executable, "-c", script, str(root)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "HOME": str(base)},
+            cwd=base,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        out = proc.stdout
+        assert f"{root / 'findings'}: this folder cannot be read: permission denied" in out
+        assert f"{root / 'sources.yaml'}:8: text file of source 'alpha' (texts/alpha.txt)" in out
+        assert "permission denied" in out.splitlines()[0]
+    finally:
+        for path in base.rglob("*"):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(base)

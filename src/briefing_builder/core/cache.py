@@ -21,7 +21,7 @@ import platformdirs
 from .. import __version__
 from .atomic import atomic_output
 from .filtering import FilterIndex
-from .loader import gc_paused, load_library
+from .loader import gc_paused, library_folder_problem, load_library
 from .model import Library
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,15 @@ def _code_signature() -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _absolute(root: Path) -> Path:
+    """The library folder's real path; as given (made absolute) when it cannot be resolved (a
+    link loop, a NUL character, a name too long): the loader then names the problem."""
+    try:
+        return root.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(root))
+
+
 def _entry_path(cache_dir: Path, root: Path) -> Path:
     digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:24]
     return cache_dir / f"{digest}.pickle"
@@ -118,8 +127,8 @@ def open_library(
     root: Path | str, *, cache_dir: Path | None = None, use_cache: bool = True
 ) -> OpenedLibrary:
     """Load a library (from the cache when nothing has changed) with its filter index."""
-    root = Path(root).resolve()
-    if not use_cache or not root.is_dir():
+    root = _absolute(Path(root))
+    if not use_cache or library_folder_problem(root) is not None:
         library = load_library(root)
         return OpenedLibrary(library, FilterIndex(library))
     key = (CACHE_FORMAT, str(root), _code_signature(), _tree_signature(root))

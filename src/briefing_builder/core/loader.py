@@ -8,11 +8,13 @@ library and its problems are reported.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import logging
 import multiprocessing
 import os
 import re
+import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +29,7 @@ from .csl import (
     CSL_TYPES,
     NAME_KEYS,
 )
+from .files import _kind, _reason
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .textmatch import FoldedText
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
@@ -269,20 +272,36 @@ def _source_text_path(report: _Report, root: Path, ref: LineDict, sid: str) -> P
     if rel is None:
         return None
     line = ref.line_of("text")
+    if "\0" in rel:
+        report.error(line, f"'text' of source '{sid}' contains a NUL character")
+        return None
     candidate = Path(rel)
     if candidate.is_absolute():
         report.error(
             line, f"'text' of source '{sid}' must be a path relative to the library folder"
         )
         return None
-    resolved = (root / candidate).resolve()
-    if not resolved.is_relative_to(root.resolve()):
+    path = root / candidate
+    # realpath, not Path.resolve: it never raises for a link loop or an over-long name (the read
+    # below names those), and symbolic links inside the folder that lead out of it are caught.
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
         report.error(line, f"'text' of source '{sid}' points outside the library folder ({rel})")
         return None
-    if not resolved.is_file():
-        report.error(line, f"text file of source '{sid}' not found: {rel}")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            report.error(line, f"text file of source '{sid}' not found: {rel}")
+        else:
+            report.error(line, f"text file of source '{sid}' ({rel}) {_reason(exc)}")
         return None
-    return resolved
+    if not stat.S_ISREG(st.st_mode):
+        report.error(
+            line,
+            f"text file of source '{sid}' ({rel}) is {_kind(st.st_mode)}, not an ordinary file",
+        )
+        return None
+    return path
 
 
 def _default_short(csl: dict[str, Any], sid: str) -> str:
@@ -559,13 +578,42 @@ def _read_all(
     return [_read_findings_file(str(root), rel, sources, theme_ids) for rel in rels]
 
 
+def findings_files(root: Path) -> tuple[list[Path], str | None]:
+    """The findings files the loader reads, in order, and why the folder cannot be listed.
+
+    Every ``findings/*.yaml`` then ``*.yml`` whose name does not start with ``.``: hidden files
+    (an editor's swap or backup file, a draft kept aside) are neither read nor keyed by the cache.
+    Anything else with such a name (a folder, a pipe, a broken link) is listed, so the loader
+    names it instead of passing over it in silence.
+    """
+    folder = root / "findings"
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if not e.name.startswith(".")]
+    except (FileNotFoundError, NotADirectoryError):
+        try:
+            what = "a file" if os.path.isfile(folder) else None
+        except ValueError:
+            what = None
+        if what:
+            return [], "should be the folder of findings files, but it is a file"
+        return [], "folder of findings not found"
+    except OSError as exc:
+        reason = _reason(exc).replace("cannot be read", "this folder cannot be read", 1)
+        return [], f"{reason}, so no findings were loaded from it"
+    except ValueError:  # a NUL in the library folder's name
+        return [], "folder of findings not found"
+    yaml = sorted(n for n in names if n.endswith(".yaml"))
+    yml = sorted(n for n in names if n.endswith(".yml"))
+    return [folder / n for n in yaml + yml], None
+
+
 def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> None:
     folder = root / "findings"
-    if not folder.is_dir():
-        lib.problems.append(Problem(str(folder), None, "folder of findings not found"))
+    files, problem = findings_files(root)
+    if problem is not None:
+        lib.problems.append(Problem(str(folder), None, problem))
         return
-    files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
-    files += sorted(p for p in folder.glob("*.yml") if p.is_file())
     if not files:
         lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
         return
@@ -574,7 +622,7 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
     )
     theme_ids = frozenset(t.id for t in lib.themes)
     rels = [p.relative_to(root).as_posix() for p in files]
-    total = sum(p.stat().st_size for p in files)
+    total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     used_themes: set[str] = set()
     for findings, problems in _read_all(root, rels, sources, theme_ids, total):
@@ -597,6 +645,30 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
                 )
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the read names the problem
+
+
+def library_folder_problem(root: Path) -> str | None:
+    """Why ``root`` cannot be a library folder, or None."""
+    try:
+        st = os.stat(root)
+    except ValueError:
+        return "cannot be a library folder: the name contains a NUL character"
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "library folder not found"
+        return f"library folder {_reason(exc)}"
+    if stat.S_ISDIR(st.st_mode):
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return "is a file, not a library folder"
+    return f"is {_kind(st.st_mode)}, not a library folder"
+
+
 def load_library(root: Path | str) -> Library:
     """Load a library folder. Never raises for bad content: see ``Library.problems``."""
     # Loading creates millions of objects that all live on: the cyclic garbage collector would
@@ -607,11 +679,9 @@ def load_library(root: Path | str) -> Library:
 
 def _load_library(root: Path) -> Library:
     lib = Library(root=root)
-    if not root.exists():
-        lib.problems.append(Problem(str(root), None, "library folder not found"))
-        return lib
-    if not root.is_dir():
-        lib.problems.append(Problem(str(root), None, "is a file, not a library folder"))
+    problem = library_folder_problem(root)
+    if problem is not None:
+        lib.problems.append(Problem(str(root), None, problem))
         return lib
     theme_lines = _load_library_meta(root, lib)
     _load_sources(root, lib)
