@@ -80,7 +80,7 @@ def focus_targets(window: MainWindow) -> dict[str, QWidget]:
         "outline": window.outline,
         "commentary": window.briefing_panel.editor.edit,
         "title": form.fields["title"],
-        "date": form.date,
+        "date": form.date.edit,
         "marking": form.marking,
         "summary": form.summary,
     }

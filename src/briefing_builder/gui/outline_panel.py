@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
+from .date_field import DateField
 from .document import BriefingDocument
 from .outline_model import NodeIdRole, OutlineModel
 
@@ -140,14 +140,11 @@ class DetailsForm(QWidget):
             edit.textEdited.connect(lambda text, k=key: self.doc.set_metadata(k, text))
             form.addRow(label, edit)
             self.fields[key] = edit
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMMM yyyy")
-        self.date.setAccessibleName("Date")
-        self.date.setSpecialValueText("Today (when exported)")
-        self.date.setMinimumDate(QDate(1990, 1, 1))
-        self.date.dateChanged.connect(self._date_changed)
-        form.insertRow(4, "&Date", self.date)
+        self.date = DateField()
+        self.date.valueEdited.connect(lambda value: self.doc.set_metadata("date", value))
+        date_label = QLabel("&Date")
+        date_label.setBuddy(self.date.edit)
+        form.insertRow(4, date_label, self.date)
         self.marking = QComboBox()
         self.marking.setEditable(True)
         self.marking.addItems([m or "(none)" for m in MARKINGS])
@@ -178,12 +175,6 @@ class DetailsForm(QWidget):
         ):
             self.load_field(key)
 
-    def _date_changed(self, date: QDate) -> None:
-        if self._loading:
-            return
-        value = "" if date == self.date.minimumDate() else date.toString("yyyy-MM-dd")
-        self.doc.set_metadata("date", value)
-
     def _summary_changed(self) -> None:
         if not self._loading:
             self.doc.set_metadata("summary", self.summary.toPlainText())
@@ -196,8 +187,7 @@ class DetailsForm(QWidget):
                 if self.fields[key].text() != getattr(b, key):
                     self.fields[key].setText(getattr(b, key))
             elif key == "date":
-                d = QDate.fromString(b.date, "yyyy-MM-dd") if b.date else self.date.minimumDate()
-                self.date.setDate(d if d.isValid() else self.date.minimumDate())
+                self.date.set_value(b.date or "")
             elif key == "marking":
                 text = b.marking or "(none)"
                 if self.marking.currentText() != text:
