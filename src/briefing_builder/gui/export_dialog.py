@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.briefing import Briefing
+from ..core.filenames import safe_file_name
 from ..core.logs import where_logged
 from ..core.model import Finding, Library
 from ..export import ExportError, ExportOptions, export_briefing, styles
@@ -143,7 +144,8 @@ class ExportDialog(QDialog):
         browse = QPushButton("&Browse…")
         browse.setAccessibleName("Choose output file")
         browse.clicked.connect(self._browse)
-        base = (briefing_file.parent if briefing_file else Path.home()) / _safe_name(briefing.title)
+        folder = briefing_file.parent if briefing_file else Path.home()
+        base = folder / safe_file_name(briefing.title)
         self.path.setText(str(base.with_suffix(".docx")))
         self.format.currentIndexChanged.connect(self._format_changed)
         path_row = QHBoxLayout()
@@ -154,7 +156,9 @@ class ExportDialog(QDialog):
         form.addRow("Citation &style", self.style_box)
         form.addRow("", self.contents)
         form.addRow("", self.table)
-        form.addRow("Save &to", path_row)
+        save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
+        save_to.setBuddy(self.path)
+        form.addRow(save_to, path_row)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
@@ -277,7 +281,3 @@ class ExportDialog(QDialog):
             self._thread.wait(30000)
         super().reject()
 
-
-def _safe_name(title: str) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title).strip()
-    return " ".join(keep.split())[:80] or "briefing"

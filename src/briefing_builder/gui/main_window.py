@@ -39,6 +39,7 @@ from ..core.briefing_io import (
     save_briefing,
 )
 from ..core.cache import OpenedLibrary, open_library
+from ..core.filenames import safe_file_name
 from ..core.filtering import Filter
 from ..core.model import Finding
 from ..core.paths import resources_dir
@@ -660,7 +661,7 @@ class MainWindow(QMainWindow):
         start = (
             str(self.doc.path)
             if self.doc.path
-            else str(Path.home() / f"{self.doc.briefing.title}{SUFFIX}")
+            else str(Path.home() / f"{safe_file_name(self.doc.briefing.title)}{SUFFIX}")
         )
         path, _ = QFileDialog.getSaveFileName(self, "Save briefing as", start, FILE_FILTER)
         if not path:
