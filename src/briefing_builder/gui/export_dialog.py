@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -147,7 +148,9 @@ class ExportDialog(QDialog):
         folder = briefing_file.parent if briefing_file else Path.home()
         base = folder / safe_file_name(briefing.title)
         self.path.setText(str(base.with_suffix(".docx")))
+        self._confirmed: Path | None = None  # a path the file dialog asked about replacing
         self.format.currentIndexChanged.connect(self._format_changed)
+        self.path.textEdited.connect(self._path_edited)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
@@ -200,23 +203,57 @@ class ExportDialog(QDialog):
     def _format_changed(self, _i: int) -> None:
         fmt = self.format.currentData()
         current = Path(self.path.text())
-        if current.suffix.lower() in (".docx", ".pdf"):
+        if _format_of(current) not in (None, fmt):
             self.path.setText(str(current.with_suffix(f".{fmt}")))
+
+    def _path_edited(self, text: str) -> None:
+        """A typed .pdf or .docx chooses the format (never 'x.pdf.docx')."""
+        self._confirmed = None
+        self._choose_format(Path(text))
+
+    def _choose_format(self, path: Path) -> None:
+        fmt = _format_of(path)
+        if fmt is not None and fmt != self.format.currentData():
+            self.format.setCurrentIndex(self.format.findData(fmt))
 
     def _browse(self) -> None:
         fmt = self.format.currentData()
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export to", self.path.text(), f"{FORMAT_LABELS[fmt]} (*.{fmt})"
+        filters = {f"{label} (*.{key})": key for key, label in FORMAT_LABELS.items()}
+        chosen = next(f for f, key in filters.items() if key == fmt)
+        name, selected = QFileDialog.getSaveFileName(
+            self, "Export to", self.path.text(), ";;".join(filters), chosen
         )
-        if name:
-            path = Path(name)
-            self.path.setText(
-                str(
-                    path
-                    if path.suffix.lower() == f".{fmt}"
-                    else path.with_name(path.name + f".{fmt}")
-                )
-            )
+        if not name:
+            return
+        path = Path(name)
+        if _format_of(path) is None:
+            path = path.with_name(f"{path.name}.{filters.get(selected, fmt)}")
+        self._choose_format(path)
+        self.path.setText(str(path))
+        # The file dialog has asked about replacing an existing file.
+        self._confirmed = path
+
+    def target(self) -> Path:
+        """The file to write: the typed extension chooses the format, else the format's is added."""
+        path = Path(self.path.text().strip()).expanduser()
+        if _format_of(path) is None:
+            path = path.with_name(f"{path.name}.{self.format.currentData()}")
+        self._choose_format(path)
+        return path
+
+    def _may_replace(self, path: Path) -> bool:
+        if not path.exists() or path == self._confirmed:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Replace the existing file?",
+            f"“{path.name}” already exists in {path.parent}.\n\n"
+            "Replace it with this export? Anything changed in it since it was made "
+            "(such as edits in Word) would be lost.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def options(self) -> ExportOptions:
         return ExportOptions(
@@ -227,11 +264,13 @@ class ExportDialog(QDialog):
         )
 
     def start(self) -> None:
-        path = Path(self.path.text()).expanduser()
-        fmt = self.format.currentData()
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
+        path = self.target()
+        if str(path) != self.path.text():
             self.path.setText(str(path))
+        if not self._may_replace(path):
+            self.status.setText("Not exported: choose another file name, or export again.")
+            return
+        self._confirmed = None  # asked once: an export made since may have been edited
         self.output = None
         self.export_button.setEnabled(False)
         self.open_button.setVisible(False)
@@ -281,3 +320,8 @@ class ExportDialog(QDialog):
             self._thread.wait(30000)
         super().reject()
 
+
+def _format_of(path: Path) -> str | None:
+    """The export format a file name's extension asks for, if any."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in FORMAT_LABELS else None
