@@ -1,45 +1,71 @@
 """Autosave and recovery after a crash.
 
-Each running app has one :class:`RecoverySession`: a slot in the recovery folder made of two files,
-``<id>.briefing.yaml`` (the briefing, in the ordinary file format) and ``<id>.json`` (who wrote it
-and when). Both are written atomically. A clean save or close discards the slot; a crash leaves it.
+Each running app has one :class:`RecoverySession`: a slot in the recovery folder made of
+``<id>.briefing.yaml`` (the briefing, in the ordinary file format), ``<id>.json`` (which file it
+was, the hash of that file the edits were based on, when, the title) and ``<id>.lock``. The
+briefing and its metadata are written by the atomic writer; the running app holds an operating-
+system lock on ``<id>.lock`` (the ``filelock`` package) for as long as it runs, and the system
+drops that lock the moment the process ends, however it ends. A clean save discards the slot and a
+clean close removes it; a crash leaves it.
 
-At start-up :func:`orphaned_entries` lists the slots whose process is no longer running, so the app
-can offer to restore them. A process id alone is not enough, since the system reuses ids: the
-metadata also records when the process started (on Linux, field 22 of ``/proc/<pid>/stat`` with
-the boot id; on Windows, the process creation time), and an id now held by a process that started
-at another time counts as gone. Where no start time can be read, a running process with the id is
-taken to be the writer, so a live app's slot is never offered to another instance.
+At start-up :func:`scan` lists the slots whose lock can be taken: their app is gone. Taking the
+lock also *claims* the slot, so two instances started together never offer the same work; an
+entry keeps its claim until it is discarded, recovered (then discarded), set aside or released.
+Slots written by earlier versions (metadata ``format: 1``, no lock) are judged as those versions
+did, by whether their process id is still running with the same start time.
+
+Nothing the officer wrote is hidden or lost here:
+
+* The briefing file alone is enough to offer a slot. If its metadata is missing or damaged, the
+  title comes from the briefing and the time from the file's modification time (the damaged
+  metadata is moved into ``damaged/``).
+* A slot whose briefing cannot be read is *set aside*: moved into the ``damaged/`` subfolder,
+  never deleted, and reported once (:attr:`Scan.set_aside`).
+* Stale temporary files that a killed autosave left are removed (see :mod:`.atomic`).
 
 A restored briefing's ``library`` is relative to the file the user was editing
-(:attr:`RecoveryEntry.original_path`), not to the recovery folder.
+(:attr:`RecoveryEntry.original_path`), not to the recovery folder. :meth:`RecoveryEntry.expected_hash`
+is the hash to save it against, so a save over a file that changed since the crash asks first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import functools
+import inspect
 import json
 import logging
 import os
+import re
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+from filelock import FileLock, Timeout
 
-from .atomic import write_bytes as atomic_write
+from .atomic import clean_stale_temps, write_bytes
 from .briefing import Briefing
-from .briefing_io import SUFFIX, dumps_briefing, read_briefing
+from .briefing_io import SUFFIX, BriefingError, dumps_briefing, file_hash, read_briefing
 
 log = logging.getLogger(__name__)
 
 DATA_ENV = "BRIEFING_BUILDER_DATA_DIR"
-RECOVERY_FORMAT = 1
+RECOVERY_FORMAT = 2
+LEGACY_FORMAT = 1  # pid-based, no lock: written by earlier versions
+DAMAGED_DIR = "damaged"
 _MAX_PID = 2**31 - 1
+_SLOT_ID = re.compile(r"^[0-9a-f]{32}$")
+_NO_LOCKING = {
+    errno.ENOSYS,
+    errno.ENOLCK,
+    getattr(errno, "ENOTSUP", errno.ENOSYS),
+    getattr(errno, "EOPNOTSUPP", errno.ENOSYS),
+}
 
 
 def recovery_dir() -> Path:
@@ -50,35 +76,133 @@ def recovery_dir() -> Path:
     return Path(platformdirs.user_data_dir("briefing-builder", appauthor=False)) / "recovery"
 
 
-def _metadata_path(briefing_path: Path) -> Path:
+def _slot_id(briefing_path: Path) -> str:
     name = briefing_path.name
-    stem = name[: -len(SUFFIX)] if name.endswith(SUFFIX) else briefing_path.stem
-    return briefing_path.with_name(stem + ".json")
+    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else briefing_path.stem
+
+
+def _metadata_path(briefing_path: Path) -> Path:
+    return briefing_path.with_name(_slot_id(briefing_path) + ".json")
+
+
+def _lock_path(briefing_path: Path) -> Path:
+    return briefing_path.with_name(_slot_id(briefing_path) + ".lock")
+
+
+@functools.cache
+def _lock_options() -> dict[str, Any]:
+    # A lock that survives its process would hide a crashed app's work for ever: never fall back to
+    # filelock's "soft" (file exists = locked) lock; where the system cannot lock, the process id
+    # decides instead (see _claim).
+    params = inspect.signature(FileLock.__init__).parameters
+    return {"fallback_to_soft": False} if "fallback_to_soft" in params else {}
+
+
+def _new_lock(path: Path) -> FileLock:
+    return FileLock(str(path), timeout=0, thread_local=False, **_lock_options())
+
+
+def _release(lock: FileLock | None, *, remove: Path | None = None) -> None:
+    """Let go of ``lock``, first removing its file ``remove`` (while still holding it)."""
+    if lock is None:
+        return
+    if remove is not None:
+        with contextlib.suppress(OSError):  # Windows: removed by release instead
+            remove.unlink(missing_ok=True)
+    with contextlib.suppress(Exception):
+        lock.release(force=True)
+
+
+def _unlink(*paths: Path) -> None:
+    """Remove slot files; one that cannot be removed is logged (it is only offered again)."""
+    for path in paths:
+        try:
+            path.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except OSError:
+            log.warning("Cannot remove %s", path, exc_info=True)
 
 
 @dataclass
 class RecoveryEntry:
-    """An autosaved briefing left behind by a process that is no longer running."""
+    """An autosaved briefing left behind by an app that is no longer running."""
 
     briefing_path: Path  # the autosaved <id>.briefing.yaml
     original_path: Path | None  # the file being edited; None for a briefing never saved
     saved_at: _dt.datetime  # when it was autosaved (timezone-aware)
     title: str
-    pid: int
+    pid: int | None = None
+    original_hash: str | None = None  # sha256 of the file the edits were based on, if recorded
+    details_lost: bool = False  # no readable metadata: the original file is not known
+    claim: FileLock | None = field(default=None, repr=False, compare=False)
 
     @property
     def metadata_path(self) -> Path:
         return _metadata_path(self.briefing_path)
 
+    @property
+    def lock_path(self) -> Path:
+        return _lock_path(self.briefing_path)
+
     def load(self) -> Briefing:
         """The autosaved briefing; raises :class:`~.briefing_io.BriefingError` if it is damaged."""
         return read_briefing(self.briefing_path)
 
+    def expected_hash(self) -> str | None:
+        """The hash to save the recovered work against (None: saving over an existing file asks).
+
+        The hash recorded at autosave time, of the original file as the officer opened or last
+        saved it: if the file has changed since, saving over it asks first. Where none was
+        recorded (an earlier version's slot), the file as it is now, unless it was modified after
+        the autosave.
+        """
+        if self.original_path is None:
+            return None
+        if self.original_hash is not None:
+            return self.original_hash
+        try:
+            if self.original_path.stat().st_mtime > self.saved_at.timestamp():
+                return None
+            return file_hash(self.original_path)
+        except OSError:
+            return None
+
     def discard(self) -> None:
-        """Remove both files; nothing happens if they are already gone."""
-        # Metadata first: without it the slot is no longer listed, whatever happens next.
-        self.metadata_path.unlink(missing_ok=True)
-        self.briefing_path.unlink(missing_ok=True)
+        """Remove the slot (briefing, metadata, lock file); nothing happens if it is gone."""
+        _unlink(self.briefing_path, self.metadata_path)
+        if self.claim is not None:
+            _release(self.claim, remove=self.lock_path)
+            self.claim = None
+
+    def release(self) -> None:
+        """Keep the slot for the next start, and let another instance offer it meanwhile."""
+        _release(self.claim)
+        self.claim = None
+
+    def set_aside(self) -> Path:
+        """Move the slot into ``damaged/`` (never deleted); returns where the briefing went."""
+        try:
+            return _set_aside(self.briefing_path)
+        finally:
+            if self.claim is not None:
+                _release(self.claim, remove=self.lock_path)
+                self.claim = None
+
+
+@dataclass
+class SetAside:
+    """A recovery slot whose briefing could not be read, moved into ``damaged/``."""
+
+    path: Path  # where the briefing is now (still in the recovery folder if it could not move)
+    title: str | None  # from its metadata, if readable
+    reason: str
+
+
+@dataclass
+class Scan:
+    entries: list[RecoveryEntry]  # newest first, each claimed
+    set_aside: list[SetAside]  # damaged slots just moved into damaged/: report them once
 
 
 class RecoverySession:
@@ -88,7 +212,8 @@ class RecoverySession:
         self.directory = Path(directory) if directory is not None else recovery_dir()
         self.pid = os.getpid() if pid is None else pid
         self.id = uuid.uuid4().hex
-        self.process_start = _probe(self.pid)[1]
+        self._lock: FileLock | None = None
+        self._started = False
 
     @property
     def briefing_path(self) -> Path:
@@ -98,99 +223,279 @@ class RecoverySession:
     def metadata_path(self) -> Path:
         return self.directory / f"{self.id}.json"
 
-    def write(self, briefing: Briefing, original_path: Path | None) -> None:
+    @property
+    def lock_path(self) -> Path:
+        return self.directory / f"{self.id}.lock"
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def start(self) -> None:
+        """Create the folder (private to the user) and take the slot's lock.
+
+        Raises ``OSError`` if the folder cannot be used, so the app can say that autosave is off.
+        Writing starts the session too; starting twice does nothing.
+        """
+        if self._started:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = _new_lock(self.lock_path)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:  # a fresh random id: only if something else took this very file
+            raise OSError(f"{self.lock_path} is locked by another program") from None
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKING:
+                raise
+            # The file system cannot lock: autosave still works, and the process id recorded in
+            # the metadata tells the next start whether this app is still running.
+            log.warning("Cannot lock files in %s; autosave goes on without a lock", self.directory)
+        else:
+            self._lock = lock
+        self._started = True
+
+    def write(
+        self, briefing: Briefing, original_path: Path | None, original_hash: str | None = None
+    ) -> None:
         """Autosave ``briefing`` into this slot, replacing the previous autosave.
 
-        Raises ``OSError`` if the files cannot be written; the slot then holds the previous
-        autosave (or nothing).
+        ``original_hash`` is the sha256 of the original file as the edits were based on (as
+        opened or last saved); None if not known. Raises ``OSError`` if the files cannot be
+        written; the slot then holds the previous autosave (or nothing).
         """
-        self.directory.mkdir(parents=True, exist_ok=True)
-        meta = {
+        self.start()
+        meta: dict[str, Any] = {
             "format": RECOVERY_FORMAT,
             "pid": self.pid,
-            "process_start": self.process_start,
             "original_path": None if original_path is None else str(Path(original_path).absolute()),
+            "original_sha256": original_hash if original_path is not None else None,
             "saved_at": _dt.datetime.now().astimezone().isoformat(),
             "title": briefing.title,
         }
-        # The briefing first: metadata only ever points at a complete briefing file.
-        atomic_write(self.briefing_path, dumps_briefing(briefing).encode("utf-8"))
-        atomic_write(
+        # The briefing first: metadata only ever describes a complete briefing file.
+        write_bytes(self.briefing_path, dumps_briefing(briefing).encode("utf-8"))
+        write_bytes(
             self.metadata_path, json.dumps(meta, indent=2, ensure_ascii=False).encode("utf-8")
         )
 
     def discard(self) -> None:
-        """Remove the slot (after a clean save or close); nothing happens if there is none."""
-        self.metadata_path.unlink(missing_ok=True)
-        self.briefing_path.unlink(missing_ok=True)
+        """Remove the autosave (after a clean save); the session keeps its slot and lock."""
+        _unlink(self.briefing_path, self.metadata_path)
+
+    def close(self) -> None:
+        """End the session on a clean close: remove the slot and its lock file."""
+        self.discard()
+        _release(self._lock, remove=self.lock_path)
+        self._lock = None
+        self._started = False
+
+    def release(self) -> None:
+        """Let go of the lock and leave the slot as it is, as a crash would (for tests)."""
+        _release(self._lock)
+        self._lock = None
+        self._started = False
+
+
+# --- finding the slots left behind ---------------------------------------------------------
 
 
 def orphaned_entries(directory: Path | None = None) -> list[RecoveryEntry]:
-    """Autosaves whose process is no longer running, newest first.
+    """:func:`scan`'s entries (damaged slots are set aside and logged)."""
+    return scan(directory).entries
 
-    Slots of running processes (another instance of the app) are left out, and so are slots whose
-    metadata cannot be read or whose briefing file is missing; nothing is deleted here.
+
+def scan(directory: Path | None = None) -> Scan:
+    """The autosaves left behind by apps that are no longer running, newest first.
+
+    Each entry is claimed (its lock held) until it is discarded, released or set aside. Slots of
+    running apps are left alone. A slot whose briefing cannot be read is moved into ``damaged/``
+    and listed in :attr:`Scan.set_aside`; nothing is deleted here.
     """
     directory = Path(directory) if directory is not None else recovery_dir()
+    result = Scan([], [])
     try:
-        candidates = sorted(p for p in directory.glob("*.json") if not p.name.startswith("."))
+        names = sorted(os.listdir(directory))
+    except FileNotFoundError:
+        return result
     except OSError:
         log.warning("Cannot list the recovery folder %s", directory, exc_info=True)
-        return []
-    entries: list[RecoveryEntry] = []
-    for meta_path in candidates:
-        parsed = _read_metadata(meta_path)
-        if parsed is None:
+        return result
+    clean_stale_temps(directory)  # the folder is ours: temp files a killed autosave left
+    present = set(names)
+    for name in names:
+        if name.startswith(".") or not name.endswith(SUFFIX):
             continue
-        entry, process_start = parsed
-        if not entry.briefing_path.is_file():
+        briefing_path = directory / name
+        if not briefing_path.is_file():
             continue
-        if _is_running(entry.pid, process_start):
-            continue
-        entries.append(entry)
-    entries.sort(key=lambda e: e.saved_at, reverse=True)
-    return entries
+        entry = _examine(briefing_path, result)
+        if entry is not None:
+            result.entries.append(entry)
+    _remove_stale_locks(directory, present)
+    result.entries.sort(key=lambda e: e.saved_at, reverse=True)
+    return result
 
 
-def _read_metadata(meta_path: Path) -> tuple[RecoveryEntry, str | None] | None:
+def _examine(briefing_path: Path, result: Scan) -> RecoveryEntry | None:
+    meta_path = _metadata_path(briefing_path)
+    meta, meta_problem = _read_metadata(meta_path)
+    claim = _claim(briefing_path, meta)
+    if claim is False:
+        return None  # its app is running (or another instance has claimed it)
+    lock = claim if isinstance(claim, FileLock) else None
+    if not briefing_path.is_file():  # discarded while we waited for the lock
+        _release(lock)
+        return None
+    try:
+        briefing = read_briefing(briefing_path)
+    except BriefingError as exc:
+        reason = "; ".join(str(p) for p in exc.problems[:3])
+        log.warning("Autosave %s cannot be read (%s); setting it aside", briefing_path, reason)
+        try:
+            where = _set_aside(briefing_path)
+        except OSError:
+            log.warning("Cannot move %s into %s/", briefing_path, DAMAGED_DIR, exc_info=True)
+            where = briefing_path
+        _release(lock, remove=_lock_path(briefing_path))
+        title = meta.get("title") if meta else None
+        result.set_aside.append(SetAside(where, title if isinstance(title, str) else None, reason))
+        return None
+    if meta is None:
+        if meta_problem is not None:
+            log.warning("Recovery metadata %s: %s; it is set aside", meta_path, meta_problem)
+            with contextlib.suppress(OSError):
+                _move_into_damaged(meta_path)
+        return _entry_without_metadata(briefing_path, briefing, lock)
+    return _entry(briefing_path, meta, lock)
+
+
+def _claim(briefing_path: Path, meta: dict[str, Any] | None) -> FileLock | bool:
+    """Take the slot's lock: the lock (orphaned, now ours), False (its app runs), or True
+    (orphaned, though no lock could be taken: the system cannot lock files there)."""
+    legacy = meta is not None and meta["format"] == LEGACY_FORMAT
+    if legacy and meta is not None and _is_running(meta["pid"], meta.get("process_start")):
+        return False
+    lock = _new_lock(_lock_path(briefing_path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    except OSError:
+        log.warning("Cannot lock %s; judging by process id", briefing_path, exc_info=True)
+        pid = meta.get("pid") if meta is not None else None
+        return not (isinstance(pid, int) and _is_running(pid, None))
+    return lock
+
+
+def _entry(briefing_path: Path, meta: dict[str, Any], lock: FileLock | None) -> RecoveryEntry:
+    original = meta.get("original_path")
+    digest = meta.get("original_sha256")
+    return RecoveryEntry(
+        briefing_path=briefing_path,
+        original_path=None if original is None else Path(original),
+        saved_at=meta["saved_at"],
+        title=meta["title"],
+        pid=meta.get("pid"),
+        original_hash=digest if isinstance(digest, str) else None,
+        claim=lock,
+    )
+
+
+def _entry_without_metadata(
+    briefing_path: Path, briefing: Briefing, lock: FileLock | None
+) -> RecoveryEntry:
+    try:
+        mtime = briefing_path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return RecoveryEntry(
+        briefing_path=briefing_path,
+        original_path=None,
+        saved_at=_dt.datetime.fromtimestamp(mtime).astimezone(),
+        title=briefing.title,
+        details_lost=True,
+        claim=lock,
+    )
+
+
+def _read_metadata(meta_path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(checked metadata, None), or (None, what is wrong with it); (None, None) if missing."""
     try:
         data: Any = json.loads(meta_path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        log.warning("Recovery metadata %s cannot be read; it is left out", meta_path, exc_info=True)
-        return None
+    except FileNotFoundError:
+        return None, None
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, f"cannot be read ({exc})"
     if not isinstance(data, dict):
-        return None
+        return None, "is not a JSON object"
     fmt, pid = data.get("format"), data.get("pid")
     start, original = data.get("process_start"), data.get("original_path")
     saved_at, title = data.get("saved_at"), data.get("title")
-    if type(fmt) is not int or fmt != RECOVERY_FORMAT:
-        return None
-    if type(pid) is not int or not 0 < pid <= _MAX_PID:
-        return None
+    digest = data.get("original_sha256")
+    if type(fmt) is not int or fmt not in (LEGACY_FORMAT, RECOVERY_FORMAT):
+        return None, f"has an unknown format {fmt!r}"
+    pid_ok = type(pid) is int and 0 < pid <= _MAX_PID
+    if not pid_ok and (fmt == LEGACY_FORMAT or pid is not None):
+        return None, "has a bad process id"
     if not (start is None or isinstance(start, str)):
-        return None
+        return None, "has a bad process start time"
     if not (original is None or (isinstance(original, str) and original)):
-        return None
+        return None, "has a bad original file name"
+    if not (digest is None or (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest))):
+        return None, "has a bad original file hash"
     if not isinstance(title, str) or not isinstance(saved_at, str):
-        return None
+        return None, "has no title or time"
     try:
         when = _dt.datetime.fromisoformat(saved_at)
     except ValueError:
-        return None
+        return None, "has a bad time"
     if when.tzinfo is None:  # written by hand: take it as local time, so entries compare
         when = when.astimezone()
-    stem = meta_path.name[: -len(".json")]
-    entry = RecoveryEntry(
-        briefing_path=meta_path.with_name(stem + SUFFIX),
-        original_path=None if original is None else Path(original),
-        saved_at=when,
-        title=title,
-        pid=pid,
-    )
-    return entry, start
+    checked = dict(data)
+    checked["saved_at"] = when
+    return checked, None
 
 
-# --- is a process still running? -----------------------------------------------------------
+def _move_into_damaged(path: Path) -> Path:
+    folder = path.parent / DAMAGED_DIR
+    folder.mkdir(exist_ok=True, mode=0o700)
+    target = folder / path.name
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.name}.{n}"
+    os.replace(path, target)
+    return target
+
+
+def _set_aside(briefing_path: Path) -> Path:
+    """Move a slot's briefing and metadata into ``damaged/``; returns the briefing's new path."""
+    where = _move_into_damaged(briefing_path)
+    meta = _metadata_path(briefing_path)
+    if meta.exists():
+        with contextlib.suppress(OSError):
+            _move_into_damaged(meta)
+    return where
+
+
+def _remove_stale_locks(directory: Path, names: set[str]) -> None:
+    """Lock files of sessions that ended without a slot (killed after a clean save)."""
+    for name in names:
+        slot, dot, ext = name.rpartition(".")
+        if ext != "lock" or not dot or not _SLOT_ID.match(slot):
+            continue
+        if f"{slot}{SUFFIX}" in names or f"{slot}.json" in names:
+            continue
+        lock = _new_lock(directory / name)
+        try:
+            lock.acquire(timeout=0)
+        except OSError:  # held (a running app's) or not lockable: leave it
+            continue
+        _release(lock, remove=directory / name)
+
+
+# --- earlier versions' slots: is a process still running? -----------------------------------
 
 
 def _is_running(pid: int, process_start: str | None) -> bool:

@@ -197,6 +197,11 @@ class MainWindow(QMainWindow):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.write_recovery)
+        # Shown, in the status bar, for as long as unsaved work cannot be autosaved.
+        self.autosave_off = QLabel("⚠ Autosave off")
+        self.autosave_off.setAccessibleName("Autosave is off")
+        self.autosave_off.hide()
+        self.statusBar().addPermanentWidget(self.autosave_off)
 
         self._build_actions()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.resize(1366, 768)
         self._restore_geometry()
+        self._start_recovery()
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -571,9 +577,46 @@ class MainWindow(QMainWindow):
     def write_recovery(self) -> None:
         if self.recovery is not None and self.doc.modified:
             try:
-                self.recovery.write(self.doc.briefing, self.doc.path)
-            except OSError:  # the next change tries again
+                self.recovery.write(self.doc.briefing, self.doc.path, self.doc.file_hash)
+            except OSError as exc:  # the next change tries again
                 log.warning("Cannot autosave to %s", self.recovery.directory, exc_info=True)
+                self._autosave_unavailable(exc)
+            else:
+                self._autosave_available()
+
+    def _start_recovery(self) -> None:
+        """Take the recovery slot now, so an unusable folder is said at once, not at the crash."""
+        if self.recovery is None:
+            return
+        try:
+            self.recovery.start()
+        except OSError as exc:
+            log.warning(
+                "Autosave is off: %s cannot be used", self.recovery.directory, exc_info=True
+            )
+            self._autosave_unavailable(exc)
+
+    def _autosave_unavailable(self, exc: OSError) -> None:
+        assert self.recovery is not None
+        reason = exc.strerror or str(exc)
+        folder = self.recovery.directory
+        self.autosave_off.setToolTip(
+            f"Unsaved work cannot be autosaved to {folder} ({reason}), so it would be lost if "
+            "Briefing Builder closed unexpectedly. Save your work often; autosave resumes by "
+            "itself once the folder can be written."
+        )
+        if self.autosave_off.isHidden():
+            self.autosave_off.show()
+            self.statusBar().showMessage(
+                f"Autosave is off: {folder} cannot be used ({reason}). Save your work often.",
+                15000,
+            )
+
+    def _autosave_available(self) -> None:
+        if not self.autosave_off.isHidden():
+            self.autosave_off.hide()
+            log.info("Autosave is on again")
+            self.statusBar().showMessage("Autosave is on again", 5000)
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False means the officer cancelled."""
@@ -728,9 +771,15 @@ class MainWindow(QMainWindow):
         if self.recovery is not None:
             self.recovery.discard()
 
-    def recover(self, briefing: Briefing, original: Path | None) -> None:
-        """Load recovered work: unsaved, so the officer decides where to save it."""
-        self.doc.replace(briefing, original, file_hash(original) if original else None)
+    def recover(
+        self, briefing: Briefing, original: Path | None, expected_hash: str | None = None
+    ) -> None:
+        """Load recovered work: unsaved, so the officer decides where to save it.
+
+        ``expected_hash`` is the original file's hash as the work was based on (recorded at
+        autosave time): if the file has changed since, saving over it asks first.
+        """
+        self.doc.replace(briefing, original, expected_hash)
         # Make it count as an unsaved change, so closing asks and autosave keeps it.
         self.doc.undo_stack.resetClean()
         self._update_title()
@@ -768,7 +817,9 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        self._discard_recovery()
+        self._autosave.stop()
+        if self.recovery is not None:
+            self.recovery.close()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
         self._save_settings()
