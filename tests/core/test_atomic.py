@@ -420,3 +420,18 @@ def test_a_full_disk_in_a_word_export_prints_nothing(
     monkeypatch.undo()  # and with room on the disk the same export works
     export_to_file(briefing, library, out)
     assert zipfile.ZipFile(out).testzip() is None
+
+
+@POSIX
+def test_an_export_through_a_link_updates_the_shared_file(tmp_path: Path) -> None:
+    library = open_library(BUNDLED, use_cache=False).library
+    shared = tmp_path / "shared" / "briefing.pdf"
+    shared.parent.mkdir()
+    shared.write_bytes(b"last week's")
+    shared.chmod(0o664)
+    link = tmp_path / "briefing.pdf"
+    link.symlink_to(shared)
+    export_to_file(read_briefing(EXAMPLE), library, link)
+    assert link.is_symlink() and shared.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert _names(shared.parent) == ["briefing.pdf"]

@@ -210,3 +210,23 @@ def test_failed_replace_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None
     assert path.read_bytes() == before
     assert Settings.load(path).default_style == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]  # no temp file left
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and links")
+def test_settings_follow_the_umask_and_keep_a_link(tmp_path: Path) -> None:
+    saved = os.umask(0o022)
+    try:
+        path = tmp_path / "settings.json"
+        Settings(default_style="first").save(path)
+        assert path.stat().st_mode & 0o777 == 0o644  # not 0600, as every save used to be
+        # Settings kept elsewhere (a dotfiles repository) behind a link: the link stays.
+        real = tmp_path / "dotfiles" / "settings.json"
+        real.parent.mkdir()
+        path.rename(real)
+        real.chmod(0o600)
+        path.symlink_to(real)
+        Settings(default_style="second").save(path)
+        assert path.is_symlink() and Settings.load(real).default_style == "second"
+        assert real.stat().st_mode & 0o777 == 0o600  # its own mode kept
+    finally:
+        os.umask(saved)

@@ -5,6 +5,7 @@ autosaves and is killed with SIGKILL; the next start finds its slot and restores
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -444,3 +445,17 @@ def test_a_failing_autosave_turns_the_indicator_on(
     monkeypatch.undo()
     window.write_recovery()
     assert not window.autosave_off.isVisible()
+
+
+def test_the_error_handlers_autosave_records_the_files_hash(qtbot: QtBot, tmp_path: Path) -> None:
+    from briefing_builder.gui.errors import window_safeguard
+
+    path = tmp_path / "open.briefing.yaml"
+    opened_hash = save_briefing(Briefing(title="On disk"), path)
+    window = _window(qtbot, tmp_path)
+    assert window.open_briefing(path)
+    window.doc.set_metadata("title", "Edited when the error came")
+    window_safeguard(window)()
+    assert window.recovery is not None
+    meta = json.loads(window.recovery.metadata_path.read_text(encoding="utf-8"))
+    assert meta["original_sha256"] == opened_hash and meta["original_path"] == str(path)

@@ -120,7 +120,7 @@ def window_safeguard(window: MainWindow) -> Safeguard:
             return "your briefing has no unsaved changes."
         if window.recovery is None:
             return "your changes are still open in the window; save them when convenient."
-        window.recovery.write(window.doc.briefing, window.doc.path)
+        window.recovery.write(window.doc.briefing, window.doc.path, window.doc.file_hash)
         return (
             "your unsaved changes have just been autosaved, and will be offered back "
             "if Briefing Builder has to close."
