@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FINDINGS_YAML, SOURCES_YAML, write_library
+from tests.conftest import (
+    BETA_FINDINGS_YAML,
+    BETA_TEXT,
+    FINDINGS_YAML,
+    SOURCES_YAML,
+    write_library,
+)
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -51,7 +57,7 @@ def test_check_reports_file_line_message_and_exit_1(tmp_path: Path) -> None:
     path = root / "findings" / "alpha.yaml"
     assert f"{path}:6: theme 'nope' of finding 'alpha-001' is not in library.yaml" in proc.stdout
     assert f"{path}:18: kind 'anecdote' of finding 'alpha-003' should be one of" in proc.stdout
-    assert "2 problems found." in proc.stdout
+    assert "2 problems found (2 errors, 0 warnings)." in proc.stdout
     assert "3 findings" in proc.stdout  # the good ones still load
 
 
@@ -190,3 +196,38 @@ def test_check_library_path_with_a_nul_byte(
         out = capsys.readouterr()
         assert "the name contains a NUL character" in out.out + out.err
         assert "something went wrong" not in out.err
+
+
+def test_check_with_an_unreadable_text_fails_and_says_why(tmp_path: Path) -> None:
+    misquote = BETA_FINDINGS_YAML.replace("different IT systems.", "different IT suppliers.")
+    root = write_library(tmp_path / "lib", {"findings/beta.yaml": misquote, "texts/beta.txt": None})
+    (root / "texts" / "beta.txt").write_bytes((BETA_TEXT + "café\n").encode("latin-1"))
+    proc = run("check", "--library", root, "--no-cache")
+    assert proc.returncode == 1, proc.stdout
+    no_traceback(proc)
+    sources, beta = root / "sources.yaml", root / "findings" / "beta.yaml"
+    assert (
+        f"{sources}:13: text file of source 'beta' (texts/beta.txt) is not UTF-8 text "
+        "(it looks like Latin-1 or Windows-1252: byte 0xE9 on line 3); save it as UTF-8"
+    ) in proc.stdout
+    assert (
+        f"{beta}:11: the text of finding 'beta-002' could not be checked against "
+        "texts/beta.txt: see sources.yaml:13"
+    ) in proc.stdout
+    assert "3 of 5 quotes verified word for word; 2 not checked" in proc.stdout
+    assert proc.stdout.strip().endswith("3 problems found (3 errors, 0 warnings).")
+    assert "No problems found" not in proc.stdout
+
+
+def test_check_with_a_source_without_text_warns_and_passes(tmp_path: Path) -> None:
+    sources = SOURCES_YAML.replace("    text: texts/beta.txt\n", "")
+    root = write_library(tmp_path / "lib", {"sources.yaml": sources})
+    proc = run("check", "--library", root)
+    assert proc.returncode == 0, proc.stdout
+    assert (
+        f"{root / 'sources.yaml'}:9: warning: source 'beta' has no 'text:' (its plain text), "
+        "so its 2 findings are not checked word for word"
+    ) in proc.stdout
+    assert "3 of 5 quotes verified word for word; 2 not checked (see above)" in proc.stdout
+    assert proc.stdout.strip().endswith("1 problem found (0 errors, 1 warning).")
+    assert "No problems found" not in proc.stdout

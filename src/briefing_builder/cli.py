@@ -100,18 +100,30 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     lib = opened.library
     for problem in lib.problems:
         print(problem, file=out)
-    with_text = sum(1 for f in lib.findings if (s := lib.source(f.source)) and s.text_path)
+    total, verified = len(lib.findings), lib.verified_count
+    unchecked = f"; {total - verified} not checked (see above)" if verified < total else ""
     print(
-        f"{lib.title or root}: {len(lib.sources)} sources, {len(lib.findings)} findings, "
-        f"{len(lib.themes)} themes; {lib.verified_count} of {with_text} quotes verified word for word",
+        f"{lib.title or root}: {len(lib.sources)} sources, {total} findings, "
+        f"{len(lib.themes)} themes; {verified} of {total} quotes verified word for word{unchecked}",
         file=out,
     )
     if lib.problems:
-        n = len(lib.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found.", file=out)
+        errors, warnings = len(lib.errors), len(lib.problems) - len(lib.errors)
+        print(
+            f"{_count(len(lib.problems), 'problem')} found "
+            f"({_count(errors, 'error')}, {_count(warnings, 'warning')}).",
+            file=out,
+        )
+        return 0 if lib.ok else 1
+    if unchecked:  # never "No problems found" beside quotes nobody checked
+        print("Not every quote was checked.", file=out)
         return 1
     print("No problems found.", file=out)
     return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def finding_to_json(f: Finding, lib: Library) -> dict[str, object]:

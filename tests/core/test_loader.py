@@ -14,7 +14,14 @@ import pytest
 
 from briefing_builder.core.loader import load_library
 from briefing_builder.core.model import Library
-from tests.conftest import BETA_TEXT, BUNDLED, FINDINGS_YAML, SOURCES_YAML, write_library
+from tests.conftest import (
+    BETA_FINDINGS_YAML,
+    BETA_TEXT,
+    BUNDLED,
+    FINDINGS_YAML,
+    SOURCES_YAML,
+    write_library,
+)
 
 
 def problems_of(lib: Library) -> list[tuple[str, int | None, str]]:
@@ -264,12 +271,23 @@ def test_text_path_outside_the_library(tmp_path: Path) -> None:
 
 def test_missing_text_file(tmp_path: Path) -> None:
     lib = load_library(write_library(tmp_path, {"texts/beta.txt": None}))
-    assert single_problem(lib) == (
-        "sources.yaml",
-        13,
-        "text file of source 'beta' not found: texts/beta.txt",
-    )
-    # Findings of that source load, unverified: the problem is the source's, reported once.
+    assert problems_of(lib) == [
+        ("sources.yaml", 13, "text file of source 'beta' not found: texts/beta.txt"),
+        (
+            "beta.yaml",
+            4,
+            "the text of finding 'beta-001' could not be checked against texts/beta.txt: "
+            "see sources.yaml:13",
+        ),
+        (
+            "beta.yaml",
+            11,
+            "the text of finding 'beta-002' could not be checked against texts/beta.txt: "
+            "see sources.yaml:13",
+        ),
+    ]
+    assert not lib.ok
+    # Findings of that source still load, unverified: the fault is the source's text.
     beta = lib.finding("beta-002")
     assert beta is not None and not beta.verified
 
@@ -396,7 +414,7 @@ def test_text_symlink_loop_is_a_message(tmp_path: Path) -> None:
     [
         ('"texts/be\\0ta.txt"', "'text' of source 'beta' contains a NUL character"),
         ("texts/" + "b" * 300 + ".txt", "the file name is too long for this system"),
-        ("texts", "is a folder, not an ordinary file"),
+        ("texts", "(texts) is a folder, not a text file"),
     ],
     ids=["nul", "too-long", "folder"],
 )
@@ -522,3 +540,107 @@ def test_unreadable_folders_as_a_normal_user(tmp_path_factory: pytest.TempPathFa
             if path.is_dir():
                 path.chmod(0o755)
         shutil.rmtree(base)
+
+
+# --- quote checking never switches off silently -------------------------------------------
+
+MISQUOTE = BETA_FINDINGS_YAML.replace("different IT systems.", "different IT suppliers.")
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.write_bytes(BETA_TEXT.encode("latin-1")), None),  # ASCII: still UTF-8
+        (
+            lambda p: p.write_bytes((BETA_TEXT + "café").encode("latin-1")),
+            "is not UTF-8 text (it looks like Latin-1 or Windows-1252: byte 0xE9 on line 3); "
+            "save it as UTF-8",
+        ),
+        (
+            lambda p: p.write_bytes(BETA_TEXT.encode("utf-16")),
+            "is not UTF-8 text (it looks like UTF-16, as some Windows programs save 'Unicode' "
+            "text); save it as UTF-8",
+        ),
+        (
+            lambda p: p.write_bytes(BETA_TEXT.encode("utf-16-le")),
+            "is not UTF-8 text (it looks like UTF-16, as some Windows programs save 'Unicode' "
+            "text); save it as UTF-8",
+        ),
+        (lambda p: os.mkfifo(p), "is a named pipe (FIFO), not an ordinary file; it is not read"),
+        (lambda p: p.symlink_to(p.name), "cannot be read: it is a symbolic link that points"),
+        (lambda p: p.write_bytes(b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n"), "is a PDF file, not plain"),
+    ],
+    ids=["ascii-ok", "latin-1", "utf-16", "utf-16-no-bom", "fifo", "loop", "pdf"],
+)
+def test_a_text_that_cannot_be_read_is_an_error_for_every_quote(
+    tmp_path: Path, make: object, reason: str | None
+) -> None:
+    root = write_library(tmp_path / "lib", {"texts/beta.txt": None, "findings/beta.yaml": MISQUOTE})
+    make(root / "texts" / "beta.txt")  # type: ignore[operator]
+    lib = load_library(root)
+    found = problems_of(lib)
+    if reason is None:  # readable: the misquote is found
+        assert single_problem(lib)[:2] == ("beta.yaml", 11)
+        assert "is not word for word in beta.txt" in found[0][2]
+        return
+    assert found[0][:2] == ("sources.yaml", 13)
+    assert found[0][2].startswith("text file of source 'beta' (texts/beta.txt) " + reason)
+    see = "could not be checked against texts/beta.txt: see sources.yaml:13"
+    assert found[1:] == [
+        ("beta.yaml", 4, f"the text of finding 'beta-001' {see}"),
+        ("beta.yaml", 11, f"the text of finding 'beta-002' {see}"),
+    ]
+    assert not lib.ok and lib.verified_count == 3  # alpha's quotes are still checked
+
+
+def test_a_text_over_the_size_limit_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_builder.core import textmatch
+
+    monkeypatch.setattr(textmatch, "MAX_TEXT_BYTES", 1000)
+    files = {"findings/beta.yaml": MISQUOTE, "texts/beta.txt": BETA_TEXT + "x" * 1000}
+    lib = load_library(write_library(tmp_path / "lib", files))
+    found = problems_of(lib)
+    assert found[0][:2] == ("sources.yaml", 13)
+    assert "(texts/beta.txt) is too large to read" in found[0][2]
+    assert [p[:2] for p in found[1:]] == [("beta.yaml", 4), ("beta.yaml", 11)]
+
+
+def test_a_text_unreadable_in_a_worker_process_is_an_error(tmp_path: Path) -> None:
+    """A text that changed after sources.yaml was checked (worker processes read it again)."""
+    from briefing_builder.core import loader
+
+    root = write_library(tmp_path / "lib")
+    (root / "texts" / "beta.txt").write_bytes("Budgets were cut by a fifth. é".encode("utf-16"))
+    ref = loader._TextRef("beta", str(root / "texts" / "beta.txt"), "texts/beta.txt", None)
+    findings, problems = loader._read_findings_file(
+        str(root), "findings/beta.yaml", (ref,), frozenset({"data", "money"})
+    )
+    assert [f.id for f in findings] == ["beta-001", "beta-002"]
+    assert not any(f.verified for f in findings)
+    assert [(p.line, p.warning) for p in problems] == [(4, False), (11, False)]
+    assert problems[0].message.startswith(
+        "the text of finding 'beta-001' could not be checked against texts/beta.txt: "
+        "it is not UTF-8 text (it looks like UTF-16"
+    )
+
+
+def test_a_source_without_a_text_is_a_warning_that_counts_its_quotes(tmp_path: Path) -> None:
+    sources = SOURCES_YAML.replace("    text: texts/beta.txt\n", "")
+    lib = load_library(write_library(tmp_path / "lib", {"sources.yaml": sources}))
+    (problem,) = lib.problems
+    assert problem.warning and lib.ok
+    assert (Path(problem.file).name, problem.line) == ("sources.yaml", 9)
+    assert problem.message == (
+        "source 'beta' has no 'text:' (its plain text), so its 2 findings are not checked "
+        "word for word"
+    )
+    assert lib.verified_count == 3 and len(lib.findings) == 5
+
+
+def test_an_empty_text_path_is_an_error(tmp_path: Path) -> None:
+    sources = SOURCES_YAML.replace("text: texts/beta.txt", 'text: ""')
+    found = problems_of(load_library(write_library(tmp_path / "lib", {"sources.yaml": sources})))
+    assert found[0] == ("sources.yaml", 13, "'text' of source 'beta' is empty")
+    assert [p[:2] for p in found[1:]] == [("beta.yaml", 4), ("beta.yaml", 11)]

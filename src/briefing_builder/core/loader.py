@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .csl import (
     CSL_DATE_VARIABLES,
@@ -29,9 +29,9 @@ from .csl import (
     CSL_TYPES,
     NAME_KEYS,
 )
-from .files import _kind, _reason
+from .files import UnreadableFile, _kind, _reason
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
-from .textmatch import FoldedText
+from .textmatch import FoldedText, read_source_text
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ FINDING_KEYS = frozenset(
 )
 FINDING_REQUIRED = ("id", "source", "kind", "text", "locator", "themes")
 LOCATOR_KEYS = frozenset({"label", "value", "title"})
-MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -72,6 +71,10 @@ class _Report:
     def error(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.name, line, message))
         self.count += 1
+
+    def error_keeping(self, line: int | None, message: str) -> None:
+        """An error that does not leave the finding out (it is not the finding's own fault)."""
+        self.problems.append(Problem(self.name, line, message))
 
 
 def _display(root: Path, rel: str) -> str:
@@ -267,41 +270,58 @@ def _check_date(report: _Report, ref: LineDict, key: str, sid: str) -> bool:
     return report.count == before
 
 
-def _source_text_path(report: _Report, root: Path, ref: LineDict, sid: str) -> Path | None:
+class _TextRef(NamedTuple):
+    """A source's text as the findings need it (plain data: it goes to worker processes)."""
+
+    sid: str
+    path: str | None  # the text file, when it was read without a problem
+    shown: str | None  # its path as sources.yaml gives it
+    problem_at: str | None  # "sources.yaml:LINE" when the source's text has a problem
+
+
+def _source_text(
+    report: _Report, root: Path, ref: LineDict, sid: str, texts: dict[str, str]
+) -> _TextRef:
+    """Check and read the text of a source; its problem is reported once, at its line."""
+    no_text = _TextRef(sid, None, None, None)
+    if ref.get("text") is None:
+        return no_text
+    line = ref.line_of("text")
+    failed = _TextRef(sid, None, "its text file", f"{Path(report.name).name}:{line}")
     rel = _text(report, ref, "text", f"source '{sid}'", required=False)
     if rel is None:
-        return None
-    line = ref.line_of("text")
+        return failed
+    failed = failed._replace(shown=rel)
+    if not rel:
+        report.error(line, f"'text' of source '{sid}' is empty")
+        return failed
     if "\0" in rel:
         report.error(line, f"'text' of source '{sid}' contains a NUL character")
-        return None
+        return failed
     candidate = Path(rel)
     if candidate.is_absolute():
         report.error(
             line, f"'text' of source '{sid}' must be a path relative to the library folder"
         )
-        return None
+        return failed
     path = root / candidate
     # realpath, not Path.resolve: it never raises for a link loop or an over-long name (the read
     # below names those), and symbolic links inside the folder that lead out of it are caught.
     if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
         report.error(line, f"'text' of source '{sid}' points outside the library folder ({rel})")
-        return None
+        return failed
     try:
-        st = os.stat(path)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        texts[sid] = read_source_text(path)
+    except UnreadableFile as exc:
+        if exc.message == "file not found" or exc.message.startswith("file not found ("):
             report.error(line, f"text file of source '{sid}' not found: {rel}")
         else:
-            report.error(line, f"text file of source '{sid}' ({rel}) {_reason(exc)}")
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        report.error(
-            line,
-            f"text file of source '{sid}' ({rel}) is {_kind(st.st_mode)}, not an ordinary file",
-        )
-        return None
-    return path
+            message = exc.message.replace(
+                "expected a file but found a folder", "is a folder, not a text file"
+            )
+            report.error(line, f"text file of source '{sid}' ({rel}) {message}")
+        return failed
+    return _TextRef(sid, str(path), rel, None)
 
 
 def _default_short(csl: dict[str, Any], sid: str) -> str:
@@ -327,19 +347,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _load_sources(root: Path, lib: Library) -> dict[str, int]:
+def _load_sources(
+    root: Path, lib: Library, texts: dict[str, str]
+) -> tuple[dict[str, int], list[_TextRef]]:
+    """Fill the sources; return each one's line and its text, read into ``texts``."""
     rel = "sources.yaml"
     report = _Report(_display(root, rel), lib.problems)
     data = _load_file(root, rel, lib.problems)
     lines: dict[str, int] = {}
+    refs_out: list[_TextRef] = []
     if data is None:
-        return lines
+        return lines, refs_out
     if not isinstance(data, LineDict) or not isinstance(data.get("references"), LineList):
         report.error(
             getattr(data, "line", 1) or 1,
             "sources.yaml should hold a list of sources under 'references:'",
         )
-        return lines
+        return lines, refs_out
     _known_keys(report, data, frozenset({"references"}), "sources.yaml")
     allowed = SOURCE_EXTRA_KEYS | CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES
     refs: LineList = data["references"]
@@ -383,13 +407,15 @@ def _load_sources(root: Path, lib: Library) -> dict[str, int]:
                 ok = False  # unknown keys are reported above; "text"/"short" are read below
             if ok:
                 valid.append(key)
-        text_path = _source_text_path(report, root, ref, sid)
+        text = _source_text(report, root, ref, sid, texts)
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
         lines[sid] = ref.line_of("id")
         # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
         csl = {k: _plain(ref[k]) for k in valid}
+        text_path = Path(text.path) if text.path else None
         lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path))
-    return lines
+        refs_out.append(text)
+    return lines, refs_out
 
 
 # --- findings/*.yaml ----------------------------------------------------------------------
@@ -398,23 +424,28 @@ def _load_sources(root: Path, lib: Library) -> dict[str, int]:
 @dataclass
 class _FindingContext:
     root: Path
-    sources: dict[str, Source]
+    sources: dict[str, _TextRef]
     theme_ids: frozenset[str]
-    folded: dict[str, FoldedText | None]
+    texts: dict[str, str]  # texts already read (in this process)
+    folded: dict[str, FoldedText | str]  # folded text, or why it could not be read
 
 
-def _folded_source(ctx: _FindingContext, source: Source) -> FoldedText | None:
-    if source.id not in ctx.folded:
-        folded = None
-        if source.text_path is not None:
+def _folded_source(ctx: _FindingContext, ref: _TextRef) -> FoldedText | str:
+    """The source's folded text, or the reason it cannot be read now (a worker process reads it
+    again: it may have changed since sources.yaml was checked)."""
+    if ref.sid not in ctx.folded:
+        text = ctx.texts.get(ref.sid)
+        if text is None:
             try:
-                if source.text_path.stat().st_size <= MAX_TEXT_BYTES:
-                    folded = FoldedText.of(source.text_path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                log.warning("Cannot read the text of source %s", source.id, exc_info=True)
-                folded = None
-        ctx.folded[source.id] = folded
-    return ctx.folded[source.id]
+                text = read_source_text(ref.path or "")
+            except UnreadableFile as exc:
+                # info, not warning: in a worker process nothing is set up to log, and Python
+                # would print a warning to the terminal. The finding reports it.
+                log.info("Cannot read the text of source %s: %s", ref.sid, exc.message)
+                ctx.folded[ref.sid] = exc.message
+                return exc.message
+        ctx.folded[ref.sid] = FoldedText.of(text)
+    return ctx.folded[ref.sid]
 
 
 def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Finding | None:
@@ -456,15 +487,7 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
     places = tuple(p for p, _ in _string_list(report, item, "places", what) if p)
     verified = False
     if source is not None and text:
-        folded = _folded_source(ctx, source)
-        if folded is not None:
-            verified = folded.contains_quote(text)
-            if not verified:
-                report.error(
-                    item.line_of("text"),
-                    f"the text of {what} is not word for word in {source.text_path.name if source.text_path else sid}"
-                    " (only white space may differ; mark left-out words with …)",
-                )
+        verified = _check_quote(report, ctx, source, item.line_of("text"), text, what)
     if (
         report.count > before
         or fid is None
@@ -488,6 +511,37 @@ def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Fin
         line=item.line,
         verified=verified,
     )
+
+
+def _check_quote(
+    report: _Report, ctx: _FindingContext, source: _TextRef, line: int, text: str, what: str
+) -> bool:
+    """Whether the quote is word for word in its source's text. A quote that cannot be checked
+    is an error (never silently passed over); the finding still loads, unverified, because the
+    fault is the source text's. A source with no text at all is a warning, given once."""
+    if source.problem_at is not None:
+        report.error_keeping(
+            line,
+            f"the text of {what} could not be checked against {source.shown}: "
+            f"see {source.problem_at}",
+        )
+        return False
+    if source.path is None:
+        return False
+    folded = _folded_source(ctx, source)
+    if isinstance(folded, str):
+        report.error_keeping(
+            line, f"the text of {what} could not be checked against {source.shown}: it {folded}"
+        )
+        return False
+    if folded.contains_quote(text):
+        return True
+    report.error(
+        line,
+        f"the text of {what} is not word for word in {Path(source.path).name}"
+        " (only white space may differ; mark left-out words with …)",
+    )
+    return False
 
 
 def _parse_locator(report: _Report, item: LineDict, what: str) -> Locator | None:
@@ -517,21 +571,28 @@ def _parse_locator(report: _Report, item: LineDict, what: str) -> Locator | None
 
 # Findings files above this total size are read by worker processes, one file at a time.
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-SourceRefs = tuple[tuple[str, str | None], ...]  # (source id, text path) for worker processes
+SourceRefs = tuple[_TextRef, ...]
 
 
 def _read_findings_file(
-    root: str, rel: str, sources: SourceRefs, theme_ids: frozenset[str]
+    root: str,
+    rel: str,
+    sources: SourceRefs,
+    theme_ids: frozenset[str],
+    texts: dict[str, str] | None = None,
+    folded: dict[str, FoldedText | str] | None = None,
 ) -> tuple[list[Finding], list[Problem]]:
-    """Parse and validate one findings file. Runs in a worker process for large libraries."""
+    """Parse and validate one findings file. Runs in a worker process for large libraries (which
+    reads the source texts again); in this process, ``texts`` and ``folded`` are shared."""
     with gc_paused():
         base = Path(root)
         problems: list[Problem] = []
         ctx = _FindingContext(
             root=base,
-            sources={sid: Source(sid, {}, sid, Path(t) if t else None) for sid, t in sources},
+            sources={ref.sid: ref for ref in sources},
             theme_ids=theme_ids,
-            folded={},
+            texts=texts if texts is not None else {},
+            folded=folded if folded is not None else {},
         )
         report = _Report(_display(base, rel), problems)
         findings: list[Finding] = []
@@ -558,7 +619,12 @@ def _read_findings_file(
 
 
 def _read_all(
-    root: Path, rels: list[str], sources: SourceRefs, theme_ids: frozenset[str], total: int
+    root: Path,
+    rels: list[str],
+    sources: SourceRefs,
+    theme_ids: frozenset[str],
+    total: int,
+    texts: dict[str, str],
 ) -> list[tuple[list[Finding], list[Problem]]]:
     workers = min(os.cpu_count() or 1, len(rels), 8)
     if total >= PARALLEL_MIN_BYTES and workers > 1:
@@ -575,7 +641,8 @@ def _read_all(
                 return [f.result() for f in futures]
         except (OSError, BrokenProcessPool, RuntimeError):
             log.warning("Worker processes failed; reading the findings here", exc_info=True)
-    return [_read_findings_file(str(root), rel, sources, theme_ids) for rel in rels]
+    folded: dict[str, FoldedText | str] = {}
+    return [_read_findings_file(str(root), rel, sources, theme_ids, texts, folded) for rel in rels]
 
 
 def findings_files(root: Path) -> tuple[list[Path], str | None]:
@@ -608,7 +675,14 @@ def findings_files(root: Path) -> tuple[list[Path], str | None]:
     return [folder / n for n in yaml + yml], None
 
 
-def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> None:
+def _load_findings(
+    root: Path,
+    lib: Library,
+    theme_lines: dict[str, int],
+    sources: SourceRefs,
+    source_lines: dict[str, int],
+    texts: dict[str, str],
+) -> None:
     folder = root / "findings"
     files, problem = findings_files(root)
     if problem is not None:
@@ -617,15 +691,12 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
     if not files:
         lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
         return
-    sources: SourceRefs = tuple(
-        (s.id, str(s.text_path) if s.text_path else None) for s in lib.sources
-    )
     theme_ids = frozenset(t.id for t in lib.themes)
     rels = [p.relative_to(root).as_posix() for p in files]
     total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     used_themes: set[str] = set()
-    for findings, problems in _read_all(root, rels, sources, theme_ids, total):
+    for findings, problems in _read_all(root, rels, sources, theme_ids, total, texts):
         for f in findings:
             if f.id in seen:
                 problems.append(
@@ -643,6 +714,28 @@ def _load_findings(root: Path, lib: Library, theme_lines: dict[str, int]) -> Non
                 lib.problems.append(
                     Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
                 )
+    _warn_unchecked(root, lib, sources, source_lines)
+
+
+def _warn_unchecked(
+    root: Path, lib: Library, sources: SourceRefs, source_lines: dict[str, int]
+) -> None:
+    """A source without a text (allowed) still says how many quotes that leaves unchecked."""
+    without = {ref.sid for ref in sources if ref.path is None and ref.problem_at is None}
+    counts: dict[str, int] = {}
+    for f in lib.findings:
+        if f.source in without:
+            counts[f.source] = counts.get(f.source, 0) + 1
+    for sid, n in counts.items():
+        lib.problems.append(
+            Problem(
+                _display(root, "sources.yaml"),
+                source_lines.get(sid),
+                f"source '{sid}' has no 'text:' (its plain text), so its {n} "
+                f"finding{'s are' if n != 1 else ' is'} not checked word for word",
+                warning=True,
+            )
+        )
 
 
 def _size(path: Path) -> int:
@@ -684,7 +777,8 @@ def _load_library(root: Path) -> Library:
         lib.problems.append(Problem(str(root), None, problem))
         return lib
     theme_lines = _load_library_meta(root, lib)
-    _load_sources(root, lib)
-    _load_findings(root, lib, theme_lines)
+    texts: dict[str, str] = {}
+    source_lines, sources = _load_sources(root, lib, texts)
+    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts)
     lib.reindex()
     return lib

@@ -178,8 +178,11 @@ class Library:
         src = self.source(source_id)
         if src is None or src.text_path is None:
             return None
-        try:
-            return src.text_path.read_text(encoding="utf-8")
-        except OSError:
-            log.warning("Cannot read the text of source %s", source_id, exc_info=True)
+        from .files import UnreadableFile
+        from .textmatch import read_source_text
+
+        try:  # the way the loader read it: a FIFO is never waited on, a huge file never read
+            return read_source_text(src.text_path)
+        except UnreadableFile as exc:
+            log.warning("Cannot read the text of source %s: %s", source_id, exc.message)
             return None

@@ -3,12 +3,21 @@
 The rule (``evidence-format.md``): a quote must appear in its source word for word once white
 space is folded; words may be left out only with ``…`` or ``[...]``, each remaining part then
 found in order.
+
+A source's text is read with :func:`read_source_text`: the one way the loader (to check quotes)
+and the app (to show a quote in its source) read it, with the same plain reasons when it cannot be.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from .files import UnreadableFile, read_regular_file
+
+# A source's plain text: far above any report's text (the bundled ones are under 1 MB).
+MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 _WS = re.compile(r"\s+")
 _OMISSION = re.compile(r"\s*(?:…|\[\.\.\.\]|\[…\])\s*")
@@ -97,3 +106,43 @@ def locate_quote_parts(source_text: str, quote: str) -> list[tuple[int, int]]:
         pos = i + len(part)
         spans.append((folded.offsets[i], folded.offsets[pos - 1] + 1))
     return spans
+
+
+def read_source_text(path: Path | str, *, max_bytes: int | None = None) -> str:
+    """The text of a source's plain-text file, which must be UTF-8 (a byte-order mark is allowed).
+
+    Raises :class:`~briefing_builder.core.files.UnreadableFile` with a plain reason that does not
+    name the file: missing, not an ordinary file, too large, or not UTF-8 (saying what it looks
+    like, so the curator knows what to convert from).
+    """
+    raw = read_regular_file(path, max_bytes=MAX_TEXT_BYTES if max_bytes is None else max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(_not_utf8(raw, exc.start)) from None
+    if "\0" in text:  # valid UTF-8, but no text holds NUL: UTF-16 without a byte-order mark
+        raise UnreadableFile(_not_utf8(raw, raw.index(b"\0")))
+    return text
+
+
+def _not_utf8(raw: bytes, bad: int) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(raw):
+        looks = "it looks like UTF-16, as some Windows programs save 'Unicode' text"
+    elif raw.startswith(b"%PDF"):
+        return "is a PDF file, not plain text: save the source's text as a UTF-8 .txt file"
+    elif b"\0" in raw[:4096]:
+        looks = "it looks like a binary file, not text"
+    else:
+        line = raw[:bad].count(b"\n") + 1
+        looks = f"it looks like Latin-1 or Windows-1252: byte 0x{raw[bad]:02X} on line {line}"
+    return f"is not UTF-8 text ({looks}); save it as UTF-8"
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16 without a byte-order mark: every other byte is NUL."""
+    head = raw[:4096]
+    if len(head) < 4:
+        return False
+    return head[1::2].count(0) > 0.7 * (len(head) // 2) or head[0::2].count(0) > 0.7 * (
+        len(head) // 2
+    )
