@@ -231,3 +231,14 @@ def test_check_with_a_source_without_text_warns_and_passes(tmp_path: Path) -> No
     assert "3 of 5 quotes verified word for word; 2 not checked (see above)" in proc.stdout
     assert proc.stdout.strip().endswith("1 problem found (0 errors, 1 warning).")
     assert "No problems found" not in proc.stdout
+
+
+def test_check_never_passes_an_edited_misquote_from_the_cache(tmp_path: Path) -> None:
+    sources = SOURCES_YAML.replace("text: texts/beta.txt", "text: .texts/beta.txt")
+    root = write_library(tmp_path / "lib", {"sources.yaml": sources, ".texts/beta.txt": BETA_TEXT})
+    assert run("check", "--library", root).returncode == 0
+    text = root / ".texts" / "beta.txt"
+    text.write_text(text.read_text().replace("a fifth", "a quarter"))
+    proc = run("check", "--library", root)
+    assert proc.returncode == 1, proc.stdout
+    assert "the text of finding 'beta-001' is not word for word in beta.txt" in proc.stdout

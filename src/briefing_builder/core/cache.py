@@ -1,9 +1,18 @@
 """Opening a library fast: a cache of the loaded library and its filter index.
 
-The cache is keyed on the state of every file under the library folder (size, modification and
-change times, inode) taken *before* the files are read, and on the state of the loader's own code.
-Any difference — a file edited, added, removed or touched — is a miss, so stale data is never
-served. Entries are written atomically; a damaged entry is ignored and rebuilt.
+An entry is keyed on exactly what the loader read: the list of files it reads
+(:func:`~briefing_builder.core.loader.library_files`, the same function the loader picks its
+findings files with), and the state — size, modification and change times, inode, device, through
+symbolic links — of every file it read or tried to read, source texts included, taken *before*
+each was read (``Library.read_files``); and on the state of the loader's own code. Any difference
+— a file edited, added, removed or touched, a link pointed elsewhere, a folder made unreadable — is
+a miss, so stale data is never served. Hidden files (``findings/.draft.yaml``) are neither read nor
+keyed.
+
+The cache folder is made private (0700). Where the system has owners (POSIX), an entry is only
+unpickled if it and its folder belong to the user and no one else may write them; anything else
+is ignored (and logged), never loaded. Entries are written atomically; a damaged entry is ignored
+and rebuilt.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import hashlib
 import logging
 import os
 import pickle
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +31,20 @@ import platformdirs
 from .. import __version__
 from .atomic import atomic_output
 from .filtering import FilterIndex
-from .loader import gc_paused, library_folder_problem, load_library
+from .loader import (
+    file_stamp,
+    findings_files,
+    gc_paused,
+    library_files,
+    library_folder_problem,
+    load_library,
+)
 from .model import Library
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_ENV = "BRIEFING_BUILDER_CACHE_DIR"
-
-Signature = tuple[tuple[str, int, int, int, int], ...]
 
 
 @dataclass
@@ -46,21 +61,16 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("briefing-builder", appauthor=False)) / "libraries"
 
 
-def _tree_signature(root: Path) -> Signature:
-    entries: list[tuple[str, int, int, int, int]] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            rel = os.path.relpath(path, root)
-            entries.append((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    return tuple(entries)
+def _listing(root: Path) -> tuple[tuple[str, ...], str | None]:
+    """The files the loader would read now, and why the findings folder cannot be listed."""
+    return tuple(str(p) for p in library_files(root)), findings_files(root)[1]
+
+
+def _unchanged(read_files: object) -> bool:
+    """Whether every file an entry was built from is still in the state it was read in."""
+    if not isinstance(read_files, dict):
+        return False
+    return all(file_stamp(path) == stamp for path, stamp in read_files.items())
 
 
 def _code_signature() -> tuple[tuple[str, int, int], ...]:
@@ -95,15 +105,74 @@ def _entry_path(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"{digest}.pickle"
 
 
-def _read_entry(path: Path, key: tuple[object, ...]) -> OpenedLibrary | None:
+def _owned_privately(st: os.stat_result) -> bool:
+    """Ours, and no one else may write it (always true where there are no owners)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows: the folder is in the user's profile
+        return True
+    return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _private_folder(cache_dir: Path) -> bool:
+    """Create the cache folder (0700); whether it is safe to read entries from and write to."""
     try:
-        with path.open("rb") as fh, gc_paused():
-            stored_key = pickle.load(fh)
-            if stored_key != key:
-                return None
-            library, index = pickle.load(fh)
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(mode=0o700, exist_ok=True)
+        st = os.stat(cache_dir)
+    except OSError:
+        log.warning(
+            "Cannot write the library cache entry: its folder %s cannot be made; not caching",
+            cache_dir,
+            exc_info=True,
+        )
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        log.warning("The library cache folder %s is not a folder; not caching", cache_dir)
+        return False
+    if _owned_privately(st):
+        return True
+    if hasattr(os, "getuid") and st.st_uid == os.getuid():
+        try:  # our own folder, made by an earlier version with the umask's permissions
+            os.chmod(cache_dir, 0o700)
+            log.info("Made the library cache folder %s private (0700)", cache_dir)
+            return True
+        except OSError:
+            pass
+    log.warning(
+        "The library cache folder %s belongs to someone else or others may write to it; "
+        "not caching",
+        cache_dir,
+    )
+    return False
+
+
+def _read_entry(path: Path, prefix: tuple[object, ...]) -> OpenedLibrary | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:  # not cached yet
         return None
+    except OSError:
+        log.info("The library cache entry %s cannot be opened; reading afresh", path, exc_info=True)
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh, gc_paused():
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _owned_privately(st):
+                log.warning(
+                    "The library cache entry %s belongs to someone else or others may write to "
+                    "it; it is not used",
+                    path,
+                )
+                return None
+            stored_key = pickle.load(fh)
+            if (
+                not isinstance(stored_key, tuple)
+                or len(stored_key) != len(prefix) + 1
+                or stored_key[:-1] != prefix
+                or not _unchanged(stored_key[-1])
+            ):
+                return None
+            library, index = pickle.load(fh)
     except Exception:  # a damaged or foreign cache entry is simply not used
         log.info("The library cache entry %s cannot be used; reading afresh", path, exc_info=True)
         return None
@@ -128,16 +197,26 @@ def open_library(
 ) -> OpenedLibrary:
     """Load a library (from the cache when nothing has changed) with its filter index."""
     root = _absolute(Path(root))
-    if not use_cache or library_folder_problem(root) is not None:
+    cache_dir = cache_dir or default_cache_dir()
+    if not use_cache or library_folder_problem(root) is not None or not _private_folder(cache_dir):
         library = load_library(root)
         return OpenedLibrary(library, FilterIndex(library))
-    key = (CACHE_FORMAT, str(root), _code_signature(), _tree_signature(root))
-    entry = _entry_path(cache_dir or default_cache_dir(), root)
-    cached = _read_entry(entry, key)
+    listing = _listing(root)
+    prefix = (CACHE_FORMAT, str(root), _code_signature(), listing)
+    entry = _entry_path(cache_dir, root)
+    cached = _read_entry(entry, prefix)
     if cached is not None:
         return cached
     library = load_library(root)
     with gc_paused():
         opened = OpenedLibrary(library, FilterIndex(library))
-    _write_entry(entry, key, opened)
+    # Keyed on the state each file had before it was read; written only if the loader read the
+    # very files listed above (a findings file added or removed meanwhile: not cached this time).
+    if set(listing[0]) <= library.read_files.keys() and _listing(root) == listing:
+        _write_entry(entry, (*prefix, library.read_files), opened)
+        try:  # the writer gives new files the umask's permissions; an entry is the user's alone
+            if stat.S_IMODE(os.stat(entry).st_mode) & 0o077:
+                os.chmod(entry, 0o600)
+        except OSError:
+            pass
     return opened

@@ -280,7 +280,7 @@ class _TextRef(NamedTuple):
 
 
 def _source_text(
-    report: _Report, root: Path, ref: LineDict, sid: str, texts: dict[str, str]
+    report: _Report, root: Path, ref: LineDict, sid: str, lib: Library, texts: dict[str, str]
 ) -> _TextRef:
     """Check and read the text of a source; its problem is reported once, at its line."""
     no_text = _TextRef(sid, None, None, None)
@@ -305,6 +305,7 @@ def _source_text(
         )
         return failed
     path = root / candidate
+    lib.read_files[str(path)] = file_stamp(path)  # before it is looked at, for the cache
     # realpath, not Path.resolve: it never raises for a link loop or an over-long name (the read
     # below names those), and symbolic links inside the folder that lead out of it are caught.
     if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
@@ -407,7 +408,7 @@ def _load_sources(
                 ok = False  # unknown keys are reported above; "text"/"short" are read below
             if ok:
                 valid.append(key)
-        text = _source_text(report, root, ref, sid, texts)
+        text = _source_text(report, root, ref, sid, lib, texts)
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
         lines[sid] = ref.line_of("id")
         # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
@@ -645,6 +646,28 @@ def _read_all(
     return [_read_findings_file(str(root), rel, sources, theme_ids, texts, folded) for rel in rels]
 
 
+Stamp = tuple[int, int, int, int, int]
+
+
+def file_stamp(path: Path | str) -> Stamp:
+    """The state of a file as the cache compares it: size, modification and change times, inode
+    and device, through symbolic links; ``(-1, errno, 0, 0, 0)`` when it cannot be looked at."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return (-1, exc.errno or 0, 0, 0, 0)
+    except ValueError:  # a NUL character
+        return (-1, 0, 0, 0, 0)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def library_files(root: Path) -> list[Path]:
+    """Every file the loader reads for the library at ``root`` apart from the source texts (which
+    sources.yaml names: the loader records those, with these, in ``Library.read_files``):
+    library.yaml, sources.yaml and the findings files, in reading order."""
+    return [root / "library.yaml", root / "sources.yaml", *findings_files(root)[0]]
+
+
 def findings_files(root: Path) -> tuple[list[Path], str | None]:
     """The findings files the loader reads, in order, and why the folder cannot be listed.
 
@@ -691,6 +714,8 @@ def _load_findings(
     if not files:
         lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
         return
+    for path in files:
+        lib.read_files[str(path)] = file_stamp(path)
     theme_ids = frozenset(t.id for t in lib.themes)
     rels = [p.relative_to(root).as_posix() for p in files]
     total = sum(_size(p) for p in files)
@@ -776,6 +801,8 @@ def _load_library(root: Path) -> Library:
     if problem is not None:
         lib.problems.append(Problem(str(root), None, problem))
         return lib
+    for path in library_files(root)[:2]:
+        lib.read_files[str(path)] = file_stamp(path)
     theme_lines = _load_library_meta(root, lib)
     texts: dict[str, str] = {}
     source_lines, sources = _load_sources(root, lib, texts)

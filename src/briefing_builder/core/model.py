@@ -131,6 +131,8 @@ class Library:
     sources: list[Source] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Every file the loader read (or tried to), with its state just before: what the cache keys on.
+    read_files: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Finding] = field(default_factory=dict, repr=False)
     _sources_by_id: dict[str, Source] = field(default_factory=dict, repr=False)
     _themes_by_id: dict[str, Theme] = field(default_factory=dict, repr=False)
