@@ -644,3 +644,99 @@ def test_an_empty_text_path_is_an_error(tmp_path: Path) -> None:
     found = problems_of(load_library(write_library(tmp_path / "lib", {"sources.yaml": sources})))
     assert found[0] == ("sources.yaml", 13, "'text' of source 'beta' is empty")
     assert [p[:2] for p in found[1:]] == [("beta.yaml", 4), ("beta.yaml", 11)]
+
+
+# --- clear messages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "expected"),
+    [
+        ("library.yaml", "", "library.yaml is empty: it needs a title and a list of themes"),
+        ("library.yaml", "# nothing yet\n", "library.yaml is empty"),
+        (
+            "sources.yaml",
+            "\n\n",
+            "sources.yaml is empty: it needs a list of sources under 'references:'",
+        ),
+    ],
+)
+def test_empty_files_are_named_as_such(
+    tmp_path: Path, rel: str, content: str, expected: str
+) -> None:
+    lib = load_library(write_library(tmp_path / "lib", {rel: content}))
+    first = problems_of(lib)[0]
+    assert first[:2] == (rel, None)
+    assert first[2].startswith(expected)
+
+
+def test_an_empty_findings_file_is_a_warning(tmp_path: Path) -> None:
+    lib = load_library(write_library(tmp_path / "lib", {"findings/new.yaml": "# to do\n"}))
+    (problem,) = lib.problems
+    assert problem.warning and lib.ok and len(lib.findings) == 5
+    assert (Path(problem.file).name, problem.message) == (
+        "new.yaml",
+        "this findings file is empty (it has no findings)",
+    )
+
+
+def test_a_number_where_text_is_wanted_is_kept_as_written_with_a_warning(tmp_path: Path) -> None:
+    findings = (
+        FINDINGS_YAML.replace('{label: section, value: "2"}', "{label: section, value: 3.10}")
+        .replace('value: "4"}', "value: 4}")  # reads back the same: no warning
+        .replace("speaker: B02 Police", "speaker: 007")
+        .replace("places: [Scotland, New Zealand]", "places: [Scotland, 1_000]")
+    )
+    sources = SOURCES_YAML.replace(
+        "    short: Smith 2020\n", "    short: Smith 2020\n    volume: 3\n    number: 1.50\n"
+    )
+    lib = load_library(
+        write_library(tmp_path / "lib", {"findings/alpha.yaml": findings, "sources.yaml": sources})
+    )
+    assert lib.ok and len(lib.findings) == 5
+    found = [(Path(p.file).name, p.line, p.message) for p in lib.problems if p.warning]
+    assert found == [
+        (
+            "sources.yaml",
+            9,
+            "'number' of source 'alpha' is written as the number 1.50, which YAML reads as 1.5; "
+            'it is kept as written, but quote it so it stays text everywhere: number: "1.50"',
+        ),
+        (
+            "alpha.yaml",
+            12,
+            "'speaker' of finding 'alpha-002' is written as the number 007, which YAML reads as "
+            '7; it is kept as written, but quote it so it stays text everywhere: speaker: "007"',
+        ),
+        (
+            "alpha.yaml",
+            20,
+            "'value' of the locator of finding 'alpha-003' is written as the number 3.10, which "
+            "YAML reads as 3.1; it is kept as written, but quote it so it stays text everywhere: "
+            'value: "3.10"',
+        ),
+        (
+            "alpha.yaml",
+            22,
+            "an item of 'places' in finding 'alpha-003' is written as the number 1_000, which "
+            "YAML reads as 1000; it is kept as written, but quote it so it stays text "
+            'everywhere: "1_000"',
+        ),
+    ]
+    a2, a3 = lib.finding("alpha-002"), lib.finding("alpha-003")
+    assert a2 is not None and a2.speaker == "007" and a2.locator.value == "4"
+    assert a3 is not None and a3.locator.value == "3.10" and a3.places == ("Scotland", "1_000")
+    alpha = lib.source("alpha")
+    assert alpha is not None and alpha.csl["number"] == "1.50" and alpha.csl["volume"] == 3
+    assert type(alpha.csl["volume"]) is int  # plain data in the library (and its cache)
+
+
+def test_numeric_ids_and_titles(tmp_path: Path) -> None:
+    lib_yaml = "title: 2020\nthemes:\n  - id: trust\n    label: 1.10\n  - id: data\n    label: D\n"
+    lib_yaml += "  - id: money\n    label: M\n"
+    lib = load_library(write_library(tmp_path / "lib", {"library.yaml": lib_yaml}))
+    assert lib.title == "2020"
+    theme = lib.theme("trust")
+    assert theme is not None and theme.label == "1.10"
+    (problem,) = lib.problems
+    assert problem.warning and problem.line == 4 and 'label: "1.10"' in problem.message

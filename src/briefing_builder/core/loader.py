@@ -32,7 +32,15 @@ from .csl import (
 from .files import UnreadableFile, _kind, _reason
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .textmatch import FoldedText, read_source_text
-from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
+from .yamlio import (
+    LineDict,
+    LineList,
+    WrittenFloat,
+    WrittenInt,
+    YamlProblem,
+    load_yaml_file,
+    type_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +80,11 @@ class _Report:
         self.problems.append(Problem(self.name, line, message))
         self.count += 1
 
+    def warn(self, line: int | None, message: str) -> None:
+        problem = Problem(self.name, line, message, warning=True)
+        if problem not in self.problems[-4:]:  # the same value checked twice (a source's title)
+            self.problems.append(problem)
+
     def error_keeping(self, line: int | None, message: str) -> None:
         """An error that does not leave the finding out (it is not the finding's own fault)."""
         self.problems.append(Problem(self.name, line, message))
@@ -106,7 +119,9 @@ def _text(report: _Report, data: LineDict, key: str, what: str, *, required: boo
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         report.error(data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}")
         return None
-    value = str(value).strip()
+    if not isinstance(value, str):
+        value = _number_text(report, data.line_of(key), value, f"'{key}' of {what}", f"{key}: ")
+    value = value.strip()
     if required and not value:
         report.error(data.line_of(key), f"'{key}' of {what} is empty")
         return None
@@ -128,22 +143,42 @@ def _string_list(report: _Report, data: LineDict, key: str, what: str) -> list[t
     items: list[tuple[str, int]] = []
     for i, item in enumerate(value):
         line = value.line_of(i) if isinstance(value, LineList) else data.line_of(key)
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
             report.error(
                 line, f"each item of '{key}' in {what} should be text, not {type_name(item)}"
             )
             return []
-        items.append((str(item).strip(), line))
+        if not isinstance(item, str):
+            item = _number_text(report, line, item, f"an item of '{key}' in {what}", "")
+        items.append((item.strip(), line))
     return items
 
 
+def _number_text(report: _Report, line: int, value: float, label: str, quoted: str) -> str:
+    """A number where text is wanted, as the file wrote it. Where YAML reads it as something
+    else (``3.10`` as 3.1, ``007`` as 7, ``1:30`` as 90), a warning asks for quotes."""
+    written = getattr(value, "written", None) or str(value)
+    read = str(int(value)) if isinstance(value, int) else str(float(value))
+    if written != read:
+        report.warn(
+            line,
+            f"{label} is written as the number {written}, which YAML reads as {read}; it is "
+            f'kept as written, but quote it so it stays text everywhere: {quoted}"{written}"',
+        )
+    return written
+
+
+_UNREAD = object()  # a file that could not be read or parsed (its problem is reported)
+
+
 def _load_file(root: Path, rel: str, problems: list[Problem]) -> Any:
+    """The file's YAML, None for an empty file, or ``_UNREAD`` after reporting its problem."""
     report = _Report(_display(root, rel), problems)
     try:
-        return load_yaml_file(root / rel)
+        return load_yaml_file(root / rel, numbers_as_written=True)
     except YamlProblem as exc:
         report.error(exc.line, exc.message)
-        return None
+        return _UNREAD
 
 
 # --- library.yaml -------------------------------------------------------------------------
@@ -154,7 +189,10 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     report = _Report(_display(root, "library.yaml"), lib.problems)
     data = _load_file(root, "library.yaml", lib.problems)
     theme_lines: dict[str, int] = {}
+    if data is _UNREAD:
+        return theme_lines
     if data is None:
+        report.error(None, "library.yaml is empty: it needs a title and a list of themes")
         return theme_lines
     if not isinstance(data, LineDict):
         report.error(
@@ -345,6 +383,10 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, WrittenInt):
+        return int(value)
+    if isinstance(value, WrittenFloat):
+        return float(value)
     return value
 
 
@@ -357,7 +399,10 @@ def _load_sources(
     data = _load_file(root, rel, lib.problems)
     lines: dict[str, int] = {}
     refs_out: list[_TextRef] = []
+    if data is _UNREAD:
+        return lines, refs_out
     if data is None:
+        report.error(None, "sources.yaml is empty: it needs a list of sources under 'references:'")
         return lines, refs_out
     if not isinstance(data, LineDict) or not isinstance(data.get("references"), LineList):
         report.error(
@@ -392,18 +437,26 @@ def _load_sources(
             )
         _text(report, ref, "title", f"source '{sid}'", required=True)
         valid: list[str] = []
+        as_written: dict[str, str] = {}
         for key in ref:
             if key in CSL_NAME_VARIABLES:
                 ok = _check_names(report, ref, key, sid)
             elif key in CSL_DATE_VARIABLES:
                 ok = _check_date(report, ref, key, sid)
             elif key in CSL_TEXT_VARIABLES or key in ("id", "type"):
-                ok = not isinstance(ref[key], (list, dict))
+                value = ref[key]
+                ok = not isinstance(value, (list, dict))
                 if not ok:
                     report.error(
                         ref.line_of(key),
-                        f"'{key}' of source '{sid}' should be text, not {type_name(ref[key])}",
+                        f"'{key}' of source '{sid}' should be text, not {type_name(value)}",
                     )
+                elif isinstance(value, (WrittenInt, WrittenFloat)):
+                    # CSL allows numbers (volume: 3); one YAML would change is kept as written.
+                    label = f"'{key}' of source '{sid}'"
+                    written = _number_text(report, ref.line_of(key), value, label, f"{key}: ")
+                    if written != str(_plain(value)):
+                        as_written[key] = written
             else:
                 ok = False  # unknown keys are reported above; "text"/"short" are read below
             if ok:
@@ -412,7 +465,7 @@ def _load_sources(
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
         lines[sid] = ref.line_of("id")
         # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
-        csl = {k: _plain(ref[k]) for k in valid}
+        csl = {k: as_written[k] if k in as_written else _plain(ref[k]) for k in valid}
         text_path = Path(text.path) if text.path else None
         lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path))
         refs_out.append(text)
@@ -598,7 +651,10 @@ def _read_findings_file(
         report = _Report(_display(base, rel), problems)
         findings: list[Finding] = []
         data = _load_file(base, rel, problems)
+        if data is _UNREAD:
+            return findings, problems
         if data is None:
+            report.warn(None, "this findings file is empty (it has no findings)")
             return findings, problems
         if not isinstance(data, LineList):
             report.error(

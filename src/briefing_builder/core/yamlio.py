@@ -165,13 +165,46 @@ def _problem_line(exc: yaml.MarkedYAMLError) -> int | None:
     return mark.line + 1 if mark else None
 
 
-def load_yaml_text(text: str, *, allow_aliases: bool = True) -> Any:
+class WrittenInt(int):
+    """A whole number that remembers how the file wrote it (``007``, ``1_000``, ``1:30``)."""
+
+    written: str
+
+
+class WrittenFloat(float):
+    """A number that remembers how the file wrote it (``3.10``, ``1e3``)."""
+
+    written: str
+
+
+def _construct_written(loader: Any, node: yaml.ScalarNode) -> WrittenInt | WrittenFloat:
+    """(Opt-in, for the library loader: a curator's ``value: 3.10`` can be kept as written.)"""
+    number: WrittenInt | WrittenFloat
+    if node.tag.endswith(":int"):
+        number = WrittenInt(loader.construct_yaml_int(node))
+    else:
+        number = WrittenFloat(loader.construct_yaml_float(node))
+    number.written = str(node.value)
+    return number
+
+
+class _WrittenNumbersLoader(_Loader):
+    pass
+
+
+_WrittenNumbersLoader.add_constructor("tag:yaml.org,2002:int", _construct_written)
+_WrittenNumbersLoader.add_constructor("tag:yaml.org,2002:float", _construct_written)
+
+
+def load_yaml_text(
+    text: str, *, allow_aliases: bool = True, numbers_as_written: bool = False
+) -> Any:
     """Parse YAML text with line-keeping containers. Raises :class:`YamlProblem`.
 
     With ``allow_aliases=False`` an alias (``*name``) is an error at the line of the value it
     repeats: a file read into copies (a briefing) could otherwise expand to any size.
     """
-    loader = _Loader(text)
+    loader = (_WrittenNumbersLoader if numbers_as_written else _Loader)(text)
     loader.allow_aliases = allow_aliases
     try:
         return loader.get_single_data()
@@ -200,7 +233,9 @@ def load_yaml_text(text: str, *, allow_aliases: bool = True) -> Any:
         loader.dispose()
 
 
-def load_yaml_file(path: Path, *, allow_aliases: bool = True) -> Any:
+def load_yaml_file(
+    path: Path, *, allow_aliases: bool = True, numbers_as_written: bool = False
+) -> Any:
     """Read and parse a YAML file. Raises :class:`YamlProblem` with a plain reason."""
     try:
         raw = read_regular_file(path)
@@ -211,7 +246,7 @@ def load_yaml_file(path: Path, *, allow_aliases: bool = True) -> Any:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem(line, "is not UTF-8 text; save it as UTF-8") from None
-    return load_yaml_text(text, allow_aliases=allow_aliases)
+    return load_yaml_text(text, allow_aliases=allow_aliases, numbers_as_written=numbers_as_written)
 
 
 def type_name(value: Any) -> str:
