@@ -63,3 +63,8 @@ def test_long_titles_end_at_a_word_within_the_bound() -> None:
 @given(st.text(max_size=300))
 def test_every_title_gives_a_safe_name(title: str) -> None:
     assert follows_the_rule(safe_file_name(title))
+
+
+def test_what_a_swap_leaves_at_the_ends_is_trimmed() -> None:
+    assert safe_file_name(":0") == "0"
+    assert safe_file_name("~$draft: v2.") == "$draft - v2"

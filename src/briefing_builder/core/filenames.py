@@ -28,7 +28,7 @@ def _allowed(ch: str) -> bool:
 
 
 def _trim(name: str) -> str:
-    return name.strip(" .").lstrip("-~")
+    return name.lstrip(" .-~").rstrip(" .")
 
 
 def safe_file_name(title: str, fallback: str = "briefing", max_bytes: int = MAX_NAME_BYTES) -> str:
