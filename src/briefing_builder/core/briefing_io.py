@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import io
+import re
+import zipfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -28,6 +31,7 @@ from .briefing import (
     NoteItem,
     Section,
 )
+from .files import UnreadableFile, read_regular_file
 from .model import KINDS, LOCATOR_LABELS, Library, Locator, Problem
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 
@@ -96,9 +100,96 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
+_OPEN_LIBRARY = (
+    "open the library's folder with File → Open library… (on the command line: --library FOLDER)"
+)
+_NOT_BRIEFING = "not a briefing file"
+_EXPORTED = (
+    "Briefing Builder exports briefings as {what} but cannot read them back: open the "
+    f"briefing's own {SUFFIX} file instead"
+)
+_ZIP_KINDS = (  # (a name inside the archive, what the file is)
+    ("word/document.xml", "a Word document"),
+    ("xl/workbook.xml", "an Excel workbook"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+    ("content.xml", "an OpenDocument file (LibreOffice)"),
+)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+_FIRST_LINE = re.compile(r"^(?:[ \t]*(?:#.*)?\r?\n)*(.*)")
+
+
+def not_a_briefing(path: Path) -> str | None:
+    """What ``path`` is, and what to do, when it is plainly some other kind of file.
+
+    Checked before a file is parsed as a briefing, so a Word document is not "not UTF-8 text"
+    and a library's ``library.yaml`` is not a list of unknown keys. None when it may be a briefing
+    (its own problems, if any, are then found by reading it).
+    """
+    try:
+        if path.is_dir():
+            if (path / "library.yaml").is_file():
+                return f"this is an evidence library folder, {_NOT_BRIEFING}: {_OPEN_LIBRARY}"
+            return None  # reading it says "expected a file but found a folder"
+        raw = read_regular_file(path)
+    except (OSError, UnreadableFile):
+        return None  # reading it again names the problem
+    what = _binary_kind(raw)
+    if what is not None:
+        if what in ("a Word document", "a PDF"):
+            return f"this is {what}, {_NOT_BRIEFING}. " + _EXPORTED.format(
+                what="Word documents" if what == "a Word document" else "PDFs"
+            )
+        return f"this is {what}, {_NOT_BRIEFING}; open the briefing's {SUFFIX} file instead"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    keys = set(_TOP_KEY.findall(text))
+    if "briefing" in keys:
+        return None
+    if "themes" in keys:
+        return f"this is an evidence library's library.yaml, {_NOT_BRIEFING}: {_OPEN_LIBRARY}"
+    if "references" in keys:
+        return (
+            f"this is an evidence library's list of sources (sources.yaml), {_NOT_BRIEFING}: "
+            + _OPEN_LIBRARY
+        )
+    first = _FIRST_LINE.match(text)
+    if (
+        first is not None
+        and first.group(1).startswith("-")
+        and re.search(r"^[ \t-]*source[ \t]*:", text, re.MULTILINE)
+        and re.search(r"^[ \t-]*text[ \t]*:", text, re.MULTILINE)
+    ):
+        return (
+            f"this is a file of evidence findings, {_NOT_BRIEFING}: {_OPEN_LIBRARY}, then add "
+            "its findings to a briefing"
+        )
+    return None
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    if raw.startswith(b"%PDF-"):
+        return "a PDF"
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "a zip archive"
+        return next((what for name, what in _ZIP_KINDS if name in names), "a zip archive")
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an older Microsoft Office document (.doc, .xls or .ppt)"
+    if raw.startswith(b"{\\rtf"):
+        return "a Rich Text (RTF) document"
+    return None
+
+
 def read_briefing(path: Path | str) -> Briefing:
     """Read a briefing file; raises :class:`BriefingError` listing every problem."""
     path = Path(path)
+    if (other := not_a_briefing(path)) is not None:
+        raise BriefingError([Problem(str(path), None, other)])
     reader = _Reader(str(path), [])
     try:
         data = load_yaml_file(path, allow_aliases=False)
