@@ -194,7 +194,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
 
     path: Path = args.briefing
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return fail(f"there is no briefing file {path}")
     try:
         briefing = read_briefing(path)

@@ -148,3 +148,14 @@ def test_check_names_a_bad_date_in_sources(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert f"{root / 'sources.yaml'}:7: '2015-02-29' is not a real date" in proc.stdout
+
+
+def test_export_of_a_fifo_or_a_folder_says_what_it_is(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.briefing.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.briefing.yaml"
+    folder.mkdir()
+    for path, expected in ((fifo, "named pipe"), (folder, "found a folder")):
+        proc = run_cli("export", path, "-o", tmp_path / "out.pdf")
+        assert proc.returncode == 1 and expected in proc.stderr
+        assert "Traceback" not in proc.stderr
