@@ -187,6 +187,7 @@ def _load_file(root: Path, rel: str, problems: list[Problem]) -> Any:
 def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     """Fill title, description and themes; return each theme's line for later checks."""
     report = _Report(_display(root, "library.yaml"), lib.problems)
+    lib.title = root.name  # until library.yaml gives one
     data = _load_file(root, "library.yaml", lib.problems)
     theme_lines: dict[str, int] = {}
     if data is _UNREAD:
