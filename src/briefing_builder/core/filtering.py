@@ -15,9 +15,11 @@ from typing import Any, Literal
 import numpy as np
 
 from .model import KIND_LABELS, KINDS, Library
-from .search import Query, tokens
+from .search import Query, index_words, join_hyphens, joined_tokens, split_hyphens, tokens
 
 FACETS: tuple[str, ...] = ("themes", "sources", "kinds", "places")
+MAX_PREFIX_FORMS = 50  # hyphenated words a phrase's last word (a prefix) is tried as
+MAX_NEEDLES = 64  # forms of one phrase looked for
 ThemeMode = Literal["any", "all"]
 
 
@@ -182,19 +184,34 @@ class FilterIndex:
         library = self.library
         source_words: dict[str, str] = {}
         for src in library.sources:
-            source_words[src.id] = " ".join(tokens(f"{src.title} {src.short}"))
+            title = f"{src.title} {src.short}"
+            # Both forms, one per line, so a phrase is found in either and never across them.
+            source_words[src.id] = f"{' '.join(tokens(title))}\n {' '.join(joined_tokens(title))}"
         self._source_words = [source_words[s] for s in self.sources.names]
         vocab: dict[str, int] = {}
         tok_ids: list[int] = []
         doc_ids: list[int] = []
         self._doc_words: list[str] = []
+        # Hyphenated words, joined, and how their parts read among the tokens:
+        # "cooperation" -> {"co operation"}. A phrase with a joined word is looked for with its
+        # parts too ('"co-operation between"' finds "co-operation between").
+        compounds: dict[str, set[str]] = {}
+        joined_of: dict[str, str] = {}  # "co-operation" -> "cooperation", worked out once
         setdefault = vocab.setdefault
         for i, f in enumerate(library.findings):
-            words = tokens(f"{f.text} {f.speaker}" if f.speaker else f.text)
+            words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
             self._doc_words.append(" ".join(words))
             unique = set(words)
+            for word in hyphenated:
+                joined = joined_of.get(word)
+                if joined is None:
+                    joined = joined_of[word] = join_hyphens(word)
+                    compounds.setdefault(joined, set()).add(split_hyphens(word))
+                unique.add(joined)
             tok_ids.extend(setdefault(w, len(vocab)) for w in unique)
             doc_ids.extend([i] * len(unique))
+        self._compounds = {w: sorted(forms) for w, forms in compounds.items()}
+        self._compound_names = sorted(compounds)
         names = sorted(vocab)
         rank = np.empty(len(names), dtype=np.int32)
         for new, word in enumerate(names):
@@ -230,15 +247,37 @@ class FilterIndex:
         for phrase in query.phrases:
             for word in phrase:
                 mask &= self._word_mask(word)
-            needle = " " + " ".join(phrase)
+            needles = self._needles(phrase)
+            needle = needles[0]
+            others = needles[1:]
             for i in np.flatnonzero(mask):
                 hay = " " + self._doc_words[i]
-                if (
-                    needle not in hay
-                    and needle not in " " + self._source_words[self.source_code[i]]
-                ):
+                if needle in hay or (others and any(n in hay for n in others)):
+                    continue
+                source = " " + self._source_words[self.source_code[i]]
+                if not any(n in source for n in needles):
                     mask[i] = False
         return mask
+
+    def _needles(self, phrase: tuple[str, ...]) -> list[str]:
+        """The phrase as it may read among a text's tokens: as typed, and with each hyphenated
+        word in its parts ("joinedup working": also "joined up working"). The last word is a
+        prefix, so "joined-u" reads as "joined u" too."""
+        options: list[list[str]] = []
+        last = len(phrase) - 1
+        for k, word in enumerate(phrase):
+            forms = [word, *self._compounds.get(word, ())]
+            if k == last:
+                at = bisect.bisect_left(self._compound_names, word)
+                for name in self._compound_names[at : at + MAX_PREFIX_FORMS]:
+                    if not name.startswith(word):
+                        break
+                    forms.extend(_prefix_of(split, len(word)) for split in self._compounds[name])
+            options.append(list(dict.fromkeys(forms)))
+        needles = [""]
+        for forms in options:
+            needles = [f"{n} {form}" for n in needles for form in forms][:MAX_NEEDLES]
+        return needles
 
     def _facet_masks(self, flt: Filter) -> dict[str, np.ndarray | None]:
         masks: dict[str, np.ndarray | None] = {f: None for f in FACETS}
@@ -323,3 +362,14 @@ class FilterIndex:
 
 def _has_prefix(words: str, prefix: str) -> bool:
     return words.startswith(prefix) or f" {prefix}" in words
+
+
+def _prefix_of(spaced: str, length: int) -> str:
+    """The start of a hyphenated word's parts ("joined up") that spells ``length`` letters."""
+    seen = 0
+    for end, ch in enumerate(spaced):
+        if ch != " ":
+            seen += 1
+            if seen == length:
+                return spaced[: end + 1]
+    return spaced
