@@ -183,3 +183,62 @@ def test_keys_with_a_linux_desktops_key_bindings() -> None:
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert " skipped" in proc.stdout and " failed" not in proc.stdout
+
+
+# --- undo and redo ---------------------------------------------------------------------------
+
+
+def test_redo_is_ctrl_y_and_ctrl_shift_z(window: MainWindow) -> None:
+    keys = {
+        s.toString(QKeySequence.SequenceFormat.PortableText) for s in window.act_redo.shortcuts()
+    }
+    assert {"Ctrl+Y", "Ctrl+Shift+Z"} <= keys
+    assert "Ctrl+Z" in {
+        s.toString(QKeySequence.SequenceFormat.PortableText) for s in window.act_undo.shortcuts()
+    }
+
+
+def headings(window: MainWindow) -> list[str]:
+    return [s.heading for s in window.doc.briefing.sections]
+
+
+@pytest.mark.parametrize("redo", ["Ctrl+Y", "Ctrl+Shift+Z"])
+@pytest.mark.parametrize(
+    "where", ["title", "summary", "marking", "date", "commentary", "findings list", "outline"]
+)
+def test_undo_and_redo_keys_work_from_every_briefing_field(
+    qtbot: QtBot, window: MainWindow, where: str, redo: str
+) -> None:
+    window.briefing_panel.model.add_section(None, 1, "Two")
+    settle(qtbot)
+    widget = focus_targets(window)[where]
+    give_focus(qtbot, window, widget)
+    qtbot.keyClick(widget, Key.Key_Z, Ctrl)
+    settle(qtbot)
+    assert headings(window) == ["Introduction"], f"Ctrl+Z from the {where}"
+    give_focus(qtbot, window, widget)
+    key = QKeySequence(redo)[0]
+    qtbot.keyClick(widget, key.key(), key.keyboardModifiers())
+    settle(qtbot)
+    assert headings(window) == ["Introduction", "Two"], f"{redo} from the {where}"
+
+
+def test_redo_inside_a_details_field_after_undo_from_the_menu(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Typing undone from the Edit menu is redone by the key in the field (it did nothing)."""
+    title = window.briefing_panel.details.fields["title"]
+    give_focus(qtbot, window, title)
+    title.selectAll()
+    qtbot.keyClicks(title, "Partnership evidence")
+    assert window.doc.briefing.title == "Partnership evidence"
+    window.act_undo.trigger()
+    assert title.text() == window.doc.briefing.title == "Untitled briefing"
+    give_focus(qtbot, window, title)
+    qtbot.keyClick(title, Key.Key_Z, Ctrl | Shift)
+    assert title.text() == window.doc.briefing.title == "Partnership evidence"
+    # And Ctrl+Z in the field undoes the briefing's typing, as one step.
+    qtbot.keyClick(title, Key.Key_Z, Ctrl)
+    assert title.text() == window.doc.briefing.title == "Untitled briefing"
+    qtbot.keyClick(title, Key.Key_Y, Ctrl)
+    assert window.doc.briefing.title == "Partnership evidence"

@@ -54,7 +54,7 @@ from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
 from .outline_panel import BriefingPanel
-from .shortcuts import WindowKeys
+from .shortcuts import WindowKeys, redo_keys, undo_keys
 
 log = logging.getLogger(__name__)
 
@@ -254,9 +254,9 @@ class MainWindow(QMainWindow):
         self.recent_menu_actions: list[QAction] = []
 
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence(S.Undo))
+        self.act_undo.setShortcuts(undo_keys())
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcut(QKeySequence(S.Redo))
+        self.act_redo.setShortcuts(redo_keys())  # Ctrl+Y and Ctrl+Shift+Z on every platform
         self.act_add = a(
             "&Add to briefing",
             self.add_selected_findings,

@@ -22,6 +22,7 @@ from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
 from .date_field import DateField
 from .document import BriefingDocument
 from .outline_model import NodeIdRole, OutlineModel
+from .shortcuts import DOCUMENT_UNDO
 
 
 class OutlineView(QTreeView):
@@ -162,6 +163,10 @@ class DetailsForm(QWidget):
         summary_label.setBuddy(self.summary)
         form.addRow(summary_label, self.summary)
         self._loading = False
+        # Undo and Redo in these fields are the briefing's (one history for all typing).
+        for field in [*self.fields.values(), self.date.edit, self.marking, self.summary]:
+            field.setProperty(DOCUMENT_UNDO, True)
+        self.summary.setUndoRedoEnabled(False)
         doc.metadataChanged.connect(self.load_field)
         for key in (
             "title",
@@ -210,6 +215,8 @@ class NodeEditor(QWidget):
         self.edit = QPlainTextEdit()
         self.edit.setAccessibleName("Commentary")
         self.edit.setTabChangesFocus(True)
+        self.edit.setProperty(DOCUMENT_UNDO, True)
+        self.edit.setUndoRedoEnabled(False)
         self.label.setBuddy(self.edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
