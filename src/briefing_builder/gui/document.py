@@ -171,7 +171,59 @@ class _StructureCommand(QUndoCommand):
         self.doc, self.before, self.after, self.select = doc, before, after, select
 
     def redo(self) -> None:
-        self.doc._set_sections(self.after, self.select)
+        self.doc._set_sections(self.after, _landing(self.select, self.before, self.after))
 
     def undo(self) -> None:
-        self.doc._set_sections(self.before, self.select)
+        # Undoing an add goes back to the row it was added after.
+        select = _landing(self.select, self.after, self.before, back_first=True)
+        self.doc._set_sections(self.before, select)
+
+
+def _rows(sections: list[Section]) -> dict[str, tuple[list[str], str | None]]:
+    """Each node id: its siblings' ids as the outline shows them (items, then subsections), and
+    its parent section's id."""
+    out: dict[str, tuple[list[str], str | None]] = {}
+
+    def visit(siblings: list[Section], parent: str | None) -> None:
+        ids = [s.node_id for s in siblings]
+        for s in siblings:
+            out[s.node_id] = (ids, parent)
+        for s in siblings:
+            children = [*(i.node_id for i in s.items), *(c.node_id for c in s.sections)]
+            for item in s.items:
+                out[item.node_id] = (children, s.node_id)
+            if s.sections:
+                visit(s.sections, s.node_id)
+                for c in s.sections:
+                    out[c.node_id] = (children, s.node_id)
+
+    visit(sections, None)
+    return out
+
+
+def _landing(
+    ids: list[str], was: list[Section], now: list[Section], *, back_first: bool = False
+) -> list[str]:
+    """What to select after an edit took the outline from ``was`` to ``now``: the nodes the edit
+    was about, where they still are; else, where they were, the next row (or first the one
+    before, ``back_first``), or the section around them (so after Delete, or undoing an Add, the
+    officer is still somewhere)."""
+    here = _rows(now)
+    kept = [i for i in ids if i in here]
+    if kept or not ids:
+        return kept
+    there = _rows(was)
+    for nid in ids:
+        if nid not in there:
+            continue
+        siblings, parent = there[nid]
+        at = siblings.index(nid)
+        after, before = siblings[at + 1 :], siblings[:at][::-1]
+        for other in [*before, *after] if back_first else [*after, *before]:
+            if other in here:
+                return [other]
+        while parent is not None:
+            if parent in here:
+                return [parent]
+            parent = there[parent][1]
+    return []

@@ -477,7 +477,10 @@ class OutlineModel(QAbstractItemModel):
                 elif node is not None:
                     b.remove_item(node)
 
-        self.doc.edit_structure(f"Delete {len(ids)} items" if len(ids) > 1 else "Delete", edit)
+        # Selected afterwards: the row after the deleted ones (see document._landing).
+        self.doc.edit_structure(
+            f"Delete {len(ids)} items" if len(ids) > 1 else "Delete", edit, select=ids
+        )
 
     def move_by(self, node: Node, step: int) -> None:
         """Move a node up (-1) or down (+1) among its siblings of the same kind."""
