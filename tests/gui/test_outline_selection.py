@@ -3,7 +3,7 @@ before, else the section around; undoing a Delete selects what came back."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +12,7 @@ from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.outline_model import NodeIdRole
 
 from .helpers import settle
+from .test_outline_dnd import send_drag
 
 Key = Qt.Key
 Ctrl = Qt.KeyboardModifier.ControlModifier
@@ -122,3 +123,35 @@ def test_undoing_an_add_selects_where_it_was_added(qtbot: QtBot, window: MainWin
     press(qtbot, window, Key.Key_Z, Ctrl)
     assert [s.node_id for s in window.doc.briefing.sections] == ["One", "Two", "Three"]
     assert selected(window) == ("One", ["One"])
+
+
+# --- folding after a drag ----------------------------------------------------------------------
+
+
+def branch_image(window: MainWindow, node_id: str):  # type: ignore[no-untyped-def]
+    """The expand-arrow area of a row, as painted now (selection cleared, so only the arrow)."""
+    view = window.outline
+    view.selectionModel().clearSelection()
+    rect = view.visualRect(window.briefing_panel.model.index_of_id(node_id))
+    return view.viewport().grab(QRect(0, rect.top(), rect.left(), rect.height())).toImage()
+
+
+def test_a_dragged_section_shows_its_arrow_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    """Dragging a section into an empty one: both show their arrow straight after the drop,
+    the same as after a full re-layout, and a folded section stays folded."""
+    sample(window, qtbot)
+    model, view = window.briefing_panel.model, window.outline
+    view.collapse(model.index_of_id("One"))
+    for moving, onto in (("Two", "Three"), ("One", "Two")):
+        mime = model.mimeData([model.index_of_id(moving)])
+        target = view.visualRect(model.index_of_id(onto)).center()
+        assert send_drag(view.viewport(), target, mime)[0]
+        assert window.doc.briefing.find_node(onto).sections[-1].node_id == moving  # type: ignore[union-attr]
+        for nid in (onto, moving):
+            assert model.hasChildren(model.index_of_id(nid)), nid
+        assert view.isExpanded(model.index_of_id(onto))
+        assert view.isExpanded(model.index_of_id(moving)) == (moving != "One")
+        right_after = [branch_image(window, nid) for nid in (onto, moving)]
+        view.doItemsLayout()
+        assert right_after == [branch_image(window, nid) for nid in (onto, moving)]
+        settle(qtbot)
