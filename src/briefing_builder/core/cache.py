@@ -25,6 +25,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import platformdirs
 
@@ -32,6 +33,9 @@ from .. import __version__
 from .atomic import atomic_output
 from .filtering import FilterIndex
 from .loader import (
+    CancelCheck,
+    LoadCancelled,
+    Progress,
     file_stamp,
     findings_files,
     gc_paused,
@@ -181,42 +185,119 @@ def _read_entry(path: Path, prefix: tuple[object, ...]) -> OpenedLibrary | None:
     return OpenedLibrary(library, index, from_cache=True)
 
 
-def _write_entry(path: Path, key: tuple[object, ...], opened: OpenedLibrary) -> None:
+class _Cancellable:
+    """A file for the pickler that stops the write once the load is cancelled (the atomic
+    writer then removes its temporary file: no entry, not half of one)."""
+
+    def __init__(self, fh: IO[bytes], cancelled: CancelCheck | None) -> None:
+        self.fh = fh
+        self.cancelled = cancelled
+
+    def write(self, data: bytes) -> int:
+        if self.cancelled is not None and self.cancelled():
+            raise LoadCancelled
+        return self.fh.write(data)
+
+
+def _write_entry(
+    path: Path,
+    key: tuple[object, ...],
+    opened: OpenedLibrary,
+    cancelled: CancelCheck | None = None,
+) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not fsynced: an entry that a power cut damaged is read as a miss and rebuilt.
         with atomic_output(path, fsync=False) as fh:
-            pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump((opened.library, opened.index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            out = _Cancellable(fh, cancelled)
+            pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((opened.library, opened.index), out, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:  # a cache that cannot be written only costs speed next time
         log.warning("Cannot write the library cache entry %s", path, exc_info=True)
 
 
+class _Progress:
+    """One progress for reading the files and building the index, which weighs about a third
+    of the reading (measured at 100,000 findings: 3.5 s against 12 s)."""
+
+    def __init__(self, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.files = 2
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def _index_weight(self) -> int:
+        return max(1, self.files // 3)
+
+    def read(self, done: int, total: int) -> None:
+        self.files = total
+        self._report(done, total + self._index_weight())
+
+    def indexed(self, done: int, total: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise LoadCancelled
+        weight = self._index_weight()
+        self._report(self.files + weight * done // max(total, 1), self.files + weight)
+
+    def finished(self) -> None:
+        total = self.files + self._index_weight()
+        self._report(total, total)
+
+
+def _build(root: Path, steps: _Progress) -> OpenedLibrary:
+    library = load_library(root, progress=steps.read, cancelled=steps.cancelled)
+    with gc_paused():
+        opened = OpenedLibrary(library, FilterIndex(library, checkpoint=steps.indexed))
+    steps.indexed(1, 1)  # asks once more: a small library indexes without a checkpoint call
+    return opened
+
+
 def open_library(
-    root: Path | str, *, cache_dir: Path | None = None, use_cache: bool = True
+    root: Path | str,
+    *,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> OpenedLibrary:
-    """Load a library (from the cache when nothing has changed) with its filter index."""
+    """Load a library (from the cache when nothing has changed) with its filter index.
+
+    ``progress(done, total)`` follows the files read and the index built; ``cancelled()`` is
+    asked between files, during the index build and the cache write: once it is true the load
+    stops with :class:`~briefing_builder.core.loader.LoadCancelled`, and nothing is cached.
+    """
+    steps = _Progress(progress, cancelled)
     root = _absolute(Path(root))
     cache_dir = cache_dir or default_cache_dir()
     if not use_cache or library_folder_problem(root) is not None or not _private_folder(cache_dir):
-        library = load_library(root)
-        return OpenedLibrary(library, FilterIndex(library))
+        opened = _build(root, steps)
+        steps.finished()
+        return opened
     listing = _listing(root)
+    steps.files = len(listing[0])
     prefix = (CACHE_FORMAT, str(root), _code_signature(), listing)
     entry = _entry_path(cache_dir, root)
+    if cancelled is not None and cancelled():
+        raise LoadCancelled
     cached = _read_entry(entry, prefix)
     if cached is not None:
+        if cancelled is not None and cancelled():
+            raise LoadCancelled
+        steps.finished()
         return cached
-    library = load_library(root)
-    with gc_paused():
-        opened = OpenedLibrary(library, FilterIndex(library))
+    opened = _build(root, steps)
+    library = opened.library
     # Keyed on the state each file had before it was read; written only if the loader read the
     # very files listed above (a findings file added or removed meanwhile: not cached this time).
     if set(listing[0]) <= library.read_files.keys() and _listing(root) == listing:
-        _write_entry(entry, (*prefix, library.read_files), opened)
+        _write_entry(entry, (*prefix, library.read_files), opened, cancelled)
         try:  # the writer gives new files the umask's permissions; an entry is the user's alone
             if stat.S_IMODE(os.stat(entry).st_mode) & 0o077:
                 os.chmod(entry, 0o600)
         except OSError:
             pass
+    steps.finished()
     return opened

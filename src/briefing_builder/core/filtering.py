@@ -8,7 +8,7 @@ findings (see ``benchmarks/``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -133,7 +133,11 @@ class _Values:
 class FilterIndex:
     """Answers :class:`Filter` queries over one loaded library."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(
+        self, library: Library, *, checkpoint: Callable[[int, int], None] | None = None
+    ) -> None:
+        """``checkpoint(done, total)`` is called as the findings are indexed: a loader's progress,
+        and its chance to stop a build nobody wants any more (by raising)."""
         findings = library.findings
         n = len(findings)
         self.library = library
@@ -157,7 +161,7 @@ class FilterIndex:
         )
         self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
-        self._build_text_index()
+        self._build_text_index(checkpoint)
 
     # --- construction -----------------------------------------------------------------------
 
@@ -180,7 +184,7 @@ class FilterIndex:
             masks.append(mask)
         return masks
 
-    def _build_text_index(self) -> None:
+    def _build_text_index(self, checkpoint: Callable[[int, int], None] | None = None) -> None:
         library = self.library
         source_words: dict[str, str] = {}
         for src in library.sources:
@@ -198,7 +202,10 @@ class FilterIndex:
         compounds: dict[str, set[str]] = {}
         joined_of: dict[str, str] = {}  # "co-operation" -> "cooperation", worked out once
         setdefault = vocab.setdefault
+        n = len(library.findings)
         for i, f in enumerate(library.findings):
+            if checkpoint is not None and not i % 2048:
+                checkpoint(i, n)
             words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
             self._doc_words.append(" ".join(words))
             unique = set(words)
