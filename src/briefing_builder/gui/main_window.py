@@ -38,9 +38,10 @@ from ..core.briefing_io import (
     read_briefing,
     save_briefing,
 )
-from ..core.cache import OpenedLibrary, open_library
+from ..core.cache import OpenedLibrary
 from ..core.filenames import safe_file_name
 from ..core.filtering import Filter
+from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
@@ -53,6 +54,7 @@ from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .library_loader import LibraryLoader
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
 
@@ -202,6 +204,12 @@ class MainWindow(QMainWindow):
         self.autosave_off.setAccessibleName("Autosave is off")
         self.autosave_off.hide()
         self.statusBar().addPermanentWidget(self.autosave_off)
+        # Libraries open in the background; the one in use stays usable until the next is ready.
+        self.library_loader = LibraryLoader(self.statusBar(), self)
+        self.library_loader.loaded.connect(self._library_loaded)
+        self.library_loader.failed.connect(self._library_failed)
+        self.library_loader.cancelled.connect(self._library_cancelled)
+        self._flags_to_report: Path | None = None  # a briefing opened with its library
 
         self._build_actions()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
@@ -391,7 +399,15 @@ class MainWindow(QMainWindow):
             self.detail.show_finding(None)
 
     def switch_library(self, folder: Path) -> None:
-        opened = open_library(folder)
+        """Open the library in ``folder`` in the background (stopping any other being opened);
+        the library in use stays usable until it is ready, then :meth:`_library_loaded`."""
+        self.library_loader.start(folder)
+        self.statusBar().showMessage(
+            f"Opening the library in {folder}… You can keep working with “"
+            f"{self.opened.library.title}” meanwhile."
+        )
+
+    def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
         if not opened.library.findings and opened.library.problems:
             QMessageBox.warning(
                 self,
@@ -399,12 +415,47 @@ class MainWindow(QMainWindow):
                 f"No findings could be read from {folder}.\n\n"
                 + "\n".join(str(p) for p in opened.library.problems[:8]),
             )
+            self._report_flags()
             return
         self.opened = opened
         self.doc.set_library(opened.library)
         self._show_library()
         self.settings.last_library = str(folder)
         self._save_settings()
+        self._report_flags()
+
+    def _library_failed(self, folder: Path, exc: BaseException) -> None:
+        log.error("Cannot open the library %s", folder, exc_info=exc)
+        QMessageBox.warning(
+            self,
+            "Cannot open library",
+            f"The library in {folder} could not be opened: {one_sentence(exc)}.\n\n"
+            f"You are still working with “{self.opened.library.title}”. The details were "
+            "written to the log (Help → Open log folder).",
+        )
+        self._report_flags()
+
+    def _library_cancelled(self, folder: Path) -> None:
+        self.statusBar().showMessage(
+            f"Stopped opening the library in {folder}; still using “{self.opened.library.title}”.",
+            8000,
+        )
+        self._report_flags()
+
+    def _report_flags(self) -> None:
+        """Once a briefing's library is in (or not), say how many of its findings are flagged."""
+        path, self._flags_to_report = self._flags_to_report, None
+        if path is None:
+            return
+        flagged = [
+            self.briefing_panel.model.flag_text(e) for e in self.doc.briefing.evidence_items()
+        ]
+        n = sum(1 for f in flagged if f)
+        if n:
+            self.statusBar().showMessage(
+                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
+                8000,
+            )
 
     def open_library_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -667,7 +718,11 @@ class MainWindow(QMainWindow):
                 f"the quotes saved in the file; findings this library ({self.opened.library.title})"
                 " does not have are marked ⚠ in the outline."
             )
-        elif lib_folder is not None and lib_folder.resolve() != self.opened.library.root.resolve():
+        elif (
+            lib_folder is not None
+            and lib_folder.resolve()
+            != (self.library_loader.loading or self.opened.library.root).resolve()
+        ):
             self.switch_library(lib_folder)
         if briefing.style and briefing.style not in STYLES:
             line = briefing.key_lines.get("style")
@@ -686,13 +741,10 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self, "Briefing opened with warnings", f"{path.name}:\n\n" + "\n\n".join(warnings)
             )
-        flagged = [self.briefing_panel.model.flag_text(e) for e in briefing.evidence_items()]
-        n = sum(1 for f in flagged if f)
-        if n:
-            self.statusBar().showMessage(
-                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
-                8000,
-            )
+        # Flags are counted against the briefing's own library: once it is in, if it is opening.
+        self._flags_to_report = path
+        if self.library_loader.loading is None:
+            self._report_flags()
         return True
 
     def save(self) -> bool:
@@ -818,6 +870,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave.stop()
+        self.library_loader.shutdown()  # a library still opening is stopped, its thread ended
         if self.recovery is not None:
             self.recovery.close()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
