@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStatusBar,
     QWidget,
 )
@@ -84,16 +85,18 @@ class LoadProgress(QWidget):
         self.cancel_button.setToolTip(
             "Stop opening this library and keep working with the one in use"
         )
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
         lay.addWidget(self.cancel_button)
 
-    def begin(self, folder: Path) -> None:
+    def begin(self, folder: Path, in_use: str) -> None:
         name = folder.name or str(folder)
         self.label.setText(f"Opening library “{name}”…")
         self.setToolTip(
-            f"Opening the library in {folder}. The library in use stays available until the new "
-            "one is ready."
+            f"Opening the library in {folder}. You can keep working with “{in_use}” until the "
+            "new one is ready."
         )
         self.bar.setRange(0, 0)  # busy, until the first file is read
         self.bar.setValue(0)
@@ -130,8 +133,9 @@ class LibraryLoader(QObject):
         """The folder being opened, if any."""
         return self._current.folder if self._current is not None else None
 
-    def start(self, folder: Path) -> None:
-        """Open ``folder`` in the background, stopping any load still under way."""
+    def start(self, folder: Path, in_use: str = "the library in use") -> None:
+        """Open ``folder`` in the background, stopping any load still under way; ``in_use`` is
+        the title of the library the officer keeps meanwhile."""
         self._stop_current()
         carrier = _Carrier()
         carrier.progressed.connect(self._progressed)
@@ -140,7 +144,7 @@ class LibraryLoader(QObject):
         load.thread = threading.Thread(target=load.run, name="library-loader", daemon=False)
         self._current = load
         self._running.append(load)
-        self.progress.begin(folder)
+        self.progress.begin(folder, in_use)
         load.thread.start()
 
     @Slot()

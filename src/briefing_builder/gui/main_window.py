@@ -401,11 +401,7 @@ class MainWindow(QMainWindow):
     def switch_library(self, folder: Path) -> None:
         """Open the library in ``folder`` in the background (stopping any other being opened);
         the library in use stays usable until it is ready, then :meth:`_library_loaded`."""
-        self.library_loader.start(folder)
-        self.statusBar().showMessage(
-            f"Opening the library in {folder}… You can keep working with “"
-            f"{self.opened.library.title}” meanwhile."
-        )
+        self.library_loader.start(folder, self.opened.library.title)
 
     def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
         if not opened.library.findings and opened.library.problems:
