@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from briefing_builder.core import cache as cache_mod
 from briefing_builder.core import loader
 from briefing_builder.core.cache import open_library
+from briefing_builder.core.filtering import Filter
 from briefing_builder.core.loader import LoadCancelled, gc_paused, load_library
 from tests.conftest import BETA_FINDINGS_YAML, write_library
 
@@ -158,3 +160,61 @@ def test_overlapping_pauses_switch_the_collector_back_on_once(tmp_path: Path) ->
     thread.join(5)
     assert during == [False]
     assert gc.isenabled()
+
+
+def test_the_cache_entry_holds_the_findings_in_chunks(
+    lib_and_cache: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache_dir = lib_and_cache
+    monkeypatch.setattr(cache_mod, "FINDINGS_PER_CHUNK", 2)
+    first = open_library(root, cache_dir=cache_dir)
+    second = open_library(root, cache_dir=cache_dir)
+    assert second.from_cache
+    assert second.library.findings == first.library.findings  # 7 findings: 4 chunks, in order
+    assert second.index.library is second.library
+    assert second.library.finding("gamma-002") == first.library.finding("gamma-002")
+    assert len(second.index.query(Filter(text="maori"))) == 1
+    # An entry cut short in its chunks is not used, and is written afresh.
+    (entry,) = cache_dir.glob("*.pickle")
+    data = entry.read_bytes()
+    entry.write_bytes(data[: len(data) - 200])
+    third = open_library(root, cache_dir=cache_dir)
+    assert not third.from_cache and third.library.findings == first.library.findings
+    assert open_library(root, cache_dir=cache_dir).from_cache
+
+
+def test_a_large_load_freezes_what_it_made(
+    lib_and_cache: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _ = lib_and_cache
+    frozen = gc.get_freeze_count()
+    load_library(root)  # a small library: left to the collector as usual
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+    monkeypatch.setattr(loader, "FREEZE_ABOVE", 0)
+    try:
+        load_library(root)
+        assert gc.get_freeze_count() > frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_loading_makes_no_garbage_cycles(tmp_path: Path) -> None:
+    """What makes freezing safe: a load leaves nothing for the cyclic collector, even a load
+    full of problems."""
+    bad = write_library(
+        tmp_path / "bad",
+        {
+            "findings/broken.yaml": "- id: [unclosed\n",
+            "findings/odd.yaml": "- id: x\n  kind: gossip\n  themes: nonsense\n",
+            "sources.yaml": "references:\n  - id: alpha\n    text: ../outside.txt\n",
+        },
+    )
+    for root in (bad, write_library(tmp_path / "good")):
+        gc.collect()
+        gc.disable()
+        try:
+            library = open_library(root, use_cache=False).library
+            assert library.findings or library.problems
+            assert gc.collect() == 0
+        finally:
+            gc.enable()

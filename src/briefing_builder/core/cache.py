@@ -17,6 +17,7 @@ and rebuilt.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -43,11 +44,15 @@ from .loader import (
     library_folder_problem,
     load_library,
 )
-from .model import Library
+from .model import Finding, Library
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+# Findings are pickled in runs of this many, each a pickle of its own: one pickle of 100,000
+# findings holds the interpreter for up to a quarter of a second at a time (its memo table grows
+# past millions of entries), which a window loading in the background would feel as a freeze.
+FINDINGS_PER_CHUNK = 2000
 CACHE_ENV = "BRIEFING_BUILDER_CACHE_DIR"
 
 
@@ -150,7 +155,9 @@ def _private_folder(cache_dir: Path) -> bool:
     return False
 
 
-def _read_entry(path: Path, prefix: tuple[object, ...]) -> OpenedLibrary | None:
+def _read_entry(
+    path: Path, prefix: tuple[object, ...], cancelled: CancelCheck | None = None
+) -> OpenedLibrary | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:  # not cached yet
@@ -176,13 +183,25 @@ def _read_entry(path: Path, prefix: tuple[object, ...]) -> OpenedLibrary | None:
                 or not _unchanged(stored_key[-1])
             ):
                 return None
-            library, index = pickle.load(fh)
+            shell, index, chunks = pickle.load(fh)
+            if not isinstance(shell, Library) or not isinstance(index, FilterIndex):
+                return None
+            findings: list[Finding] = []
+            for _ in range(chunks):
+                if cancelled is not None and cancelled():
+                    raise LoadCancelled
+                chunk = pickle.load(fh)
+                if not isinstance(chunk, list):
+                    return None
+                findings.extend(chunk)
+    except LoadCancelled:
+        raise
     except Exception:  # a damaged or foreign cache entry is simply not used
         log.info("The library cache entry %s cannot be used; reading afresh", path, exc_info=True)
         return None
-    if not isinstance(library, Library) or not isinstance(index, FilterIndex):
-        return None
-    return OpenedLibrary(library, index, from_cache=True)
+    shell.findings = findings
+    shell.reindex()
+    return OpenedLibrary(shell, index, from_cache=True)
 
 
 class _Cancellable:
@@ -211,7 +230,17 @@ def _write_entry(
         with atomic_output(path, fsync=False) as fh:
             out = _Cancellable(fh, cancelled)
             pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump((opened.library, opened.index), out, protocol=pickle.HIGHEST_PROTOCOL)
+            # The library and its index without the findings, then the findings in chunks.
+            findings = opened.library.findings
+            shell = copy.copy(opened.library)
+            shell.findings, shell._by_id = [], {}
+            index = copy.copy(opened.index)
+            index.library = shell
+            starts = range(0, len(findings), FINDINGS_PER_CHUNK)
+            pickle.dump((shell, index, len(starts)), out, protocol=pickle.HIGHEST_PROTOCOL)
+            for start in starts:
+                chunk = findings[start : start + FINDINGS_PER_CHUNK]
+                pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:  # a cache that cannot be written only costs speed next time
         log.warning("Cannot write the library cache entry %s", path, exc_info=True)
 
@@ -282,7 +311,7 @@ def open_library(
     entry = _entry_path(cache_dir, root)
     if cancelled is not None and cancelled():
         raise LoadCancelled
-    cached = _read_entry(entry, prefix)
+    cached = _read_entry(entry, prefix, cancelled)
     if cached is not None:
         if cancelled is not None and cancelled():
             raise LoadCancelled

@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 _gc_lock = threading.Lock()
 _gc_pauses = 0  # pauses under way, in any thread
 _gc_was_enabled = False
+# Objects made during a pause past which they are frozen (see gc_paused): a library of a few
+# thousand findings.
+FREEZE_ABOVE = 50_000
 
 
 @contextlib.contextmanager
@@ -57,6 +60,13 @@ def gc_paused() -> Iterator[None]:
 
     Counted, because loads may overlap in threads (a load being cancelled while the next one
     starts): the collector is on again only once the last of them has finished.
+
+    A large load leaves millions of objects that all live on (and no garbage cycles). Switched
+    back on, the collector would walk every one of them in its next young collection and again
+    as they age: pauses of a tenth of a second or more, each holding the interpreter, on
+    whichever thread allocates next (the window's too, while a library loads in the background).
+    So after a large load they are frozen (``gc.freeze``): left out of collections from then on,
+    and still freed by reference counting when the library is replaced.
     """
     global _gc_pauses, _gc_was_enabled
     with _gc_lock:
@@ -70,6 +80,8 @@ def gc_paused() -> Iterator[None]:
         with _gc_lock:
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
+                if gc.get_count()[0] > FREEZE_ABOVE:
+                    gc.freeze()
                 gc.enable()
 
 
