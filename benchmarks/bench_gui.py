@@ -149,12 +149,20 @@ STARTUP_SCRIPT = textwrap.dedent(
 
     app = QApplication(sys.argv[:1])
 
+    first = []
+
     def shown():
+        # The window shows at once; its library opens in the background: wait for it.
         from briefing_builder.gui.main_window import MainWindow
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        assert windows and windows[0].isVisible()
+        first.append(first[0] if first else time.time())
+        if windows[0].library_loader.loading is not None:
+            QTimer.singleShot(5, shown)
+            return
         app.processEvents()
-        assert windows and windows[0].isVisible() and windows[0].model.rowCount() > 0
-        print("SHOWN", repr(time.time()), windows[0].model.rowCount(), flush=True)
+        assert windows[0].model.rowCount() > 0
+        print("SHOWN", repr(time.time()), windows[0].model.rowCount(), repr(first[0]), flush=True)
         os._exit(0)
 
     QTimer.singleShot(0, shown)  # runs once app.exec() has started, the window shown

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.cache import OpenedLibrary, default_cache_dir
@@ -134,7 +134,8 @@ def test_cancel_keeps_the_library_in_use(
     qtbot.mouseClick(progress.cancel_button, Qt.MouseButton.LeftButton)
     assert not progress.isVisible() and window.library_loader.loading is None
     assert window.statusBar().currentMessage() == (
-        f"Stopped opening the library in {small}; still using “Police partnership working”."
+        f"Stopped opening the library in {small}. You are still working with “Police "
+        "partnership working”."
     )
     qtbot.waitUntil(lambda: _threads_done(window), timeout=10000)
     assert gate.stopped == [small]
@@ -248,3 +249,66 @@ def test_a_briefings_flags_are_counted_once_its_library_is_in(
     assert window.opened.library.root == lib.resolve()
     # Only the finding this library lacks is flagged.
     assert window.statusBar().currentMessage().startswith("Opened b.briefing.yaml: 1 finding")
+
+
+def _start_app(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, during: Callable[[MainWindow], None]
+) -> None:
+    """Start the app on ``folder``; ``during`` runs where the event loop would, then it closes."""
+    from briefing_builder.core.logs import teardown_logging
+    from briefing_builder.gui import app as app_module
+
+    def exec_(_app: QApplication) -> int:
+        (window,) = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        try:
+            during(window)
+        finally:
+            window.doc.undo_stack.setClean()
+            window.close()
+            window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    try:
+        assert app_module.run(folder) == 0
+    finally:
+        teardown_logging()
+
+
+def test_start_up_shows_the_window_then_opens_the_library(
+    qtbot: QtBot, gate: Gate, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    small = write_library(tmp_path / "small")
+    gate.hold.add(small)
+
+    def during(window: MainWindow) -> None:
+        # Shown at once, the library still opening.
+        _wait_reached(qtbot, gate)
+        assert window.library_loader.loading == small
+        assert window.count_label.text() == "Opening the library…"
+        assert window.model.rowCount() == 0 and window.library_loader.progress.isVisible()
+        gate.release.set()
+        wait_for_library(qtbot, window)
+        assert window.model.rowCount() == 5
+        assert window.statusBar().currentMessage().startswith("Library “Test library”: 5 findings")
+
+    _start_app(monkeypatch, small, during)
+
+
+def test_start_up_on_a_library_with_nothing_usable_shows_its_problems(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    empty = tmp_path / "not-a-library"
+    empty.mkdir()
+
+    def during(window: MainWindow) -> None:
+        wait_for_library(qtbot, window)
+        # Nothing to keep instead: no refusal, the problems are in their dock.
+        assert dialogs.calls == []
+        assert window.model.rowCount() == 0 and window.problems.count() > 0
+        assert window.problems_dock.isVisible()
+        assert f"{empty / 'library.yaml'}" in window.problems.item(0).text()
+
+    _start_app(monkeypatch, empty, during)

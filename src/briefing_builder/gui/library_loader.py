@@ -31,9 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.cache import OpenedLibrary, open_library
+from ..core.filtering import FilterIndex
 from ..core.loader import LoadCancelled
+from ..core.model import Library
 
 log = logging.getLogger(__name__)
+
+
+def nothing_yet(folder: Path) -> OpenedLibrary:
+    """An empty library named after ``folder``: what the window shows while its first library
+    opens in the background (the window appears at once, not after the whole load)."""
+    library = Library(root=folder, title=folder.name or str(folder))
+    return OpenedLibrary(library, FilterIndex(library))
 
 
 class _Carrier(QObject):

@@ -402,9 +402,13 @@ class MainWindow(QMainWindow):
         """Open the library in ``folder`` in the background (stopping any other being opened);
         the library in use stays usable until it is ready, then :meth:`_library_loaded`."""
         self.library_loader.start(folder, self.opened.library.title)
+        if not self.opened.library.findings:  # nothing in use yet (start-up)
+            self.count_label.setText("Opening the library…")
+            self.statusBar().clearMessage()
 
     def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
-        if not opened.library.findings and opened.library.problems:
+        # Refused only when there is a library in use to keep; otherwise its problems are shown.
+        if not opened.library.findings and opened.library.problems and self.opened.library.findings:
             QMessageBox.warning(
                 self,
                 "Cannot open library",
@@ -420,21 +424,25 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self._report_flags()
 
+    def _in_use(self) -> str:
+        if self.opened.library.findings:
+            return f"You are still working with “{self.opened.library.title}”."
+        self._update_count(0)
+        return "No library is open: choose one with File → Open library…."
+
     def _library_failed(self, folder: Path, exc: BaseException) -> None:
         log.error("Cannot open the library %s", folder, exc_info=exc)
         QMessageBox.warning(
             self,
             "Cannot open library",
             f"The library in {folder} could not be opened: {one_sentence(exc)}.\n\n"
-            f"You are still working with “{self.opened.library.title}”. The details were "
-            "written to the log (Help → Open log folder).",
+            f"{self._in_use()} The details were written to the log (Help → Open log folder).",
         )
         self._report_flags()
 
     def _library_cancelled(self, folder: Path) -> None:
         self.statusBar().showMessage(
-            f"Stopped opening the library in {folder}; still using “{self.opened.library.title}”.",
-            8000,
+            f"Stopped opening the library in {folder}. {self._in_use()}", 8000
         )
         self._report_flags()
 
