@@ -233,7 +233,8 @@ def _write_entry(
             # The library and its index without the findings, then the findings in chunks.
             findings = opened.library.findings
             shell = copy.copy(opened.library)
-            shell.findings, shell._by_id = [], {}
+            shell.findings = []
+            shell.reindex()  # its lookups are worked out again from the findings when read
             index = copy.copy(opened.index)
             index.library = shell
             starts = range(0, len(findings), FINDINGS_PER_CHUNK)

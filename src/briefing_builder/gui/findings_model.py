@@ -52,8 +52,6 @@ class FindingsModel(QAbstractListModel):
             np.asarray(years, dtype=np.int64)[index.source_code] if n else np.zeros(0, np.int64)
         )
         self._position = np.arange(n, dtype=np.int64)
-        # Library position by finding id: list.index() would compare dataclasses one by one.
-        self._pos_by_id = {f.id: i for i, f in enumerate(library.findings)}
 
     @property
     def library(self) -> Library:
@@ -128,7 +126,7 @@ class FindingsModel(QAbstractListModel):
         return None
 
     def row_of(self, finding_id: str) -> int:
-        pos = self._pos_by_id.get(finding_id)
+        pos = self._library.position(finding_id)
         if pos is None:
             return -1
         hits = np.flatnonzero(self._rows == pos)
