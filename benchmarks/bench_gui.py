@@ -5,6 +5,7 @@ Uses the generated library of ``bench_library.py`` (100,000 findings by default;
 
     .venv/bin/python benchmarks/bench_gui.py
     .venv/bin/python benchmarks/bench_gui.py --findings 20000 --startup-runs 3
+    .venv/bin/python benchmarks/bench_gui.py --loading    # only: opening libraries in the background
 
 Without a display it uses Qt's offscreen platform, which paints into memory like a real window
 (set QT_QPA_PLATFORM to choose another). Settings, recovery and the start-up runs' library caches

@@ -75,7 +75,7 @@ def _wait_reached(qtbot: QtBot, gate: Gate) -> None:
     qtbot.waitUntil(gate.reached.is_set, timeout=10000)
 
 
-def _threads_done(window: MainWindow) -> bool:
+def _threads_done() -> bool:
     return not any(t.name == "library-loader" for t in threading.enumerate())
 
 
@@ -137,7 +137,7 @@ def test_cancel_keeps_the_library_in_use(
         f"Stopped opening the library in {small}. You are still working with “Police "
         "partnership working”."
     )
-    qtbot.waitUntil(lambda: _threads_done(window), timeout=10000)
+    qtbot.waitUntil(lambda: _threads_done(), timeout=10000)
     assert gate.stopped == [small]
     qtbot.wait(20)  # anything the stopped thread sent has been delivered
     assert window.opened is before and window.model.rowCount() == 247
@@ -169,7 +169,7 @@ def test_opening_another_library_stops_the_first(
     assert window.library_loader.loading == second
     wait_for_library(qtbot, window)
     assert window.opened.library.title == "Second"
-    qtbot.waitUntil(lambda: _threads_done(window), timeout=10000)
+    qtbot.waitUntil(lambda: _threads_done(), timeout=10000)
     assert gate.stopped == [first]
     qtbot.wait(20)
     assert window.opened.library.title == "Second"  # the first never came back over it
@@ -223,7 +223,7 @@ def test_closing_the_window_while_loading_stops_the_load(
         qtbot.wait(20)
     assert exceptions == []
     # The thread ended before the window went: nothing is left running.
-    assert _threads_done(window) and gate.stopped == [small]
+    assert _threads_done() and gate.stopped == [small]
     assert not window.isVisible()
 
 
