@@ -46,7 +46,7 @@ from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
-from .detail_pane import DetailPane, SourceViewer
+from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
 from .export_dialog import ExportDialog, citation_text
@@ -55,6 +55,7 @@ from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
+from .source_reader import SourceReader
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,10 @@ class MainWindow(QMainWindow):
         self.problems_dock.setObjectName("problems")
         self.problems_dock.setWidget(self.problems)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        # Show in source: beside the window, following the selected finding until closed.
+        self.reader = SourceReader(opened.library, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reader)
+        self.reader.hide()
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -356,6 +361,7 @@ class MainWindow(QMainWindow):
         self.list.selectionModel().currentChanged.connect(self._current_finding_changed)
         self.list.doubleClicked.connect(lambda _i: self.add_selected_findings())
         self.detail.showInSource.connect(lambda f: self.show_in_source(f))
+        self.reader.findingChosen.connect(self._reader_moved)
         self.detail.addRequested.connect(self.add_selected_findings)
         # Bound methods, not lambdas: Qt disconnects them when the window goes away.
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -372,6 +378,7 @@ class MainWindow(QMainWindow):
         result = self.model.set_library(lib, self.opened.index)
         self.filters.show_result(result)
         self.detail.library = lib
+        self.reader.set_library(lib)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -435,9 +442,9 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"<b>{n}</b> of {total} findings")
 
     def _current_finding_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self.detail.show_finding(
-            self.model.finding_at(current.row()) if current.isValid() else None
-        )
+        finding = self.model.finding_at(current.row()) if current.isValid() else None
+        self.detail.show_finding(finding)
+        self.reader.follow(finding)
 
     def selected_findings(self) -> list[Finding]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
@@ -445,15 +452,26 @@ class MainWindow(QMainWindow):
             rows = [self.list.currentIndex().row()]
         return [f for r in rows if (f := self.model.finding_at(r)) is not None]
 
-    def show_in_source(self, finding: Finding | None = None) -> SourceViewer | None:
+    def show_in_source(self, finding: Finding | None = None) -> SourceReader | None:
+        """Open the reader on the finding (it says so when the source has no readable text)."""
         finding = finding or self.detail.finding
-        if finding is None or self.opened.library.source_text(finding.source) is None:
+        if finding is None:
             return None
-        viewer = SourceViewer(self.opened.library, finding, self)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.show()
-        self._last_viewer = viewer
-        return viewer
+        self.reader.show()
+        self.reader.raise_()
+        self.reader.show_finding(finding)
+        self.reader.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.reader
+
+    def _reader_moved(self, finding_id: str) -> None:
+        """The reader went to another finding: select it in the list, if the filters show it."""
+        row = self.model.row_of(finding_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        else:
+            self.statusBar().showMessage(
+                "That finding is hidden by the filters; clear them to see it in the list", 5000
+            )
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -464,6 +482,7 @@ class MainWindow(QMainWindow):
         for fid in self.doc.briefing.finding_ids():
             counts[fid] = counts.get(fid, 0) + 1
         self.model.set_in_briefing(counts)
+        self.reader.set_in_briefing(counts)
 
     # --- outline editing -------------------------------------------------------------------
 
@@ -806,6 +825,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+        if s.window_state:  # where the docks are, and whether the reader is open
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+            self.problems_dock.setVisible(bool(self.opened.library.problems))
 
     def _save_settings(self) -> None:
         try:
@@ -822,6 +844,7 @@ class MainWindow(QMainWindow):
             self.recovery.close()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self._save_settings()
         event.accept()
 
