@@ -435,13 +435,20 @@ def test_a_source_without_text_gets_a_message_not_a_dialog(
     assert dialogs.calls == []
 
 
-def test_an_unreadable_text_gets_a_message(qtbot: QtBot, tmp_path: Path) -> None:
+def test_an_unreadable_text_gets_a_message(qtbot: QtBot, tmp_path: Path, qtlog) -> None:  # type: ignore[no-untyped-def]
     root = write_library(tmp_path / "lib")
     window = small_window(qtbot, root)
+    select(window, "alpha-003")
+    window.show_in_source()
+    settle(qtbot)
+    assert window.reader.highlighted_text()
     (root / "texts" / "beta.txt").write_bytes(b"\xff\xfeB\x00u\x00d\x00")  # now UTF-16
     select(window, "beta-002")
     window.show_in_source()
     settle(qtbot)
+    # Nothing of the text shown before is looked for in the empty view.
+    assert window.reader.spans == [] and window.reader.highlighted_text() == []
+    assert not [r for r in qtlog.records if "out of range" in r.message]
     message = window.reader.message.text()
     assert message.startswith("The text of “Budgets and the police” cannot be read: beta.txt is")
     assert "UTF-16" in message
@@ -496,3 +503,39 @@ def test_the_readers_place_is_saved_and_restored(
     again.close()
     third = make_window(qtbot, bundled, settings=Settings.load())
     assert third.reader.isHidden()
+
+
+def test_show_in_source_again_brings_the_passage_back(qtbot: QtBot, window: MainWindow) -> None:
+    reader = open_reader(qtbot, window, "scotgov-y4-010")
+    bar = reader.view.verticalScrollBar()
+    bar.triggerAction(bar.SliderAction.SliderToMaximum)  # the officer reads on
+    assert not passage_in_view(reader)
+    window.list.setFocus()
+    qtbot.keyClick(window.list, Key.Key_R, Ctrl | Shift)
+    settle(qtbot)
+    assert passage_in_view(reader)
+
+
+def test_the_reader_opens_and_closes_from_the_view_menu(qtbot: QtBot, window: MainWindow) -> None:
+    view_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"
+    )
+    toggle = next(a for a in view_menu.actions() if a.text().replace("&", "") == "Source reader")
+    assert not toggle.isChecked()
+    select(window, "npia-2009-002")
+    toggle.trigger()
+    settle(qtbot)
+    assert window.reader.isVisible() and window.reader.finding is not None
+    assert window.reader.finding.id == "npia-2009-002"
+    toggle.trigger()
+    assert window.reader.isHidden()
+
+
+def test_tab_leaves_the_text_for_the_next_control(qtbot: QtBot, window: MainWindow) -> None:
+    reader = open_reader(qtbot, window, "npia-2009-002")
+    reader.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is reader.view)
+    before = reader.view.document().toPlainText()
+    qtbot.keyClick(reader.view, Key.Key_Tab)
+    assert QApplication.focusWidget() is not reader.view
+    assert reader.view.document().toPlainText() == before

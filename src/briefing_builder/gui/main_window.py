@@ -307,6 +307,8 @@ class MainWindow(QMainWindow):
         )
         self.act_problems = self.problems_dock.toggleViewAction()
         self.act_problems.setText("Library &problems")
+        self.act_reader = self.reader.toggleViewAction()
+        self.act_reader.setText("Source &reader")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -342,6 +344,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
+        view_menu.addAction(self.act_reader)
         help_menu = bar.addMenu("&Help")
         self.act_open_log_folder = self._action(
             "Open &log folder",
@@ -457,9 +460,10 @@ class MainWindow(QMainWindow):
         finding = finding or self.detail.finding
         if finding is None:
             return None
+        self.reader.follow(finding)  # shown as the reader opens, not the one it last showed
         self.reader.show()
         self.reader.raise_()
-        self.reader.show_finding(finding)
+        self.reader.reveal(finding)
         self.reader.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return self.reader
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -109,11 +109,21 @@ class ReaderView(QTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByMouse
         )
         self.setAccessibleName("Source text")
+        self.setTabChangesFocus(True)
         self.setViewportMargins(MARK_WIDTH, 0, 0, 0)
         self.margin = MarginMarks(self)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.margin.update())
 
     resized = Signal()
+    touched = Signal()  # the officer moved about in the text
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.touched.emit()
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
+        super().mousePressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -301,7 +311,6 @@ class SourceReader(QDockWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setAccessibleName("Reader message")
         self.message.hide()
         self.view = ReaderView()
 
@@ -335,6 +344,7 @@ class SourceReader(QDockWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
+        layout.addStretch(0)  # keeps a message at the top when there is no text to show
         layout.addWidget(self.find_bar)
         self.setWidget(body)
         self.setMinimumWidth(260)
@@ -357,6 +367,7 @@ class SourceReader(QDockWidget):
         self._anchored = False
         self.view.resized.connect(self._keep_passage_in_view)
         self.view.verticalScrollBar().actionTriggered.connect(self._unanchor)
+        self.view.touched.connect(self._unanchor)
         self.prev_button.clicked.connect(lambda: self.go(-1))
         self.next_button.clicked.connect(lambda: self.go(1))
         self.view.margin.clicked.connect(self._mark_clicked)
@@ -369,6 +380,11 @@ class SourceReader(QDockWidget):
         find_close.clicked.connect(self.close_find)
         self._show_message("Select a finding to read it in its source.")
         self._update_nav()
+
+    def sizeHint(self) -> QSize:
+        # Wide enough to read in comfort when first docked; the officer can narrow it.
+        hint = super().sizeHint()
+        return QSize(max(440, hint.width()), hint.height())
 
     def _action(self, text: str, slot: object, key: QKeySequence.StandardKey | str) -> QAction:
         action = QAction(text, self)
@@ -408,6 +424,14 @@ class SourceReader(QDockWidget):
             self.show_finding(finding)
         else:
             self._pending = finding
+
+    def reveal(self, finding: Finding) -> None:
+        """Show in source: the finding's passage brought back into view even if it is the one
+        already shown and the officer has scrolled away from it."""
+        self.show_finding(finding)
+        if self.spans:
+            self.scroll_to_passage()
+            self._anchored = True
 
     def show_finding(self, finding: Finding) -> None:
         self._pending = None
@@ -460,7 +484,8 @@ class SourceReader(QDockWidget):
         self._source_id = source_id
         self._layout = self._utf16 = None
         self.passages = []
-        self.matches = []
+        self.spans = []
+        self.matches, self.match_index = [], -1
         self.view.margin.set_marks([])
         try:
             text = text_for_reading(self.library, source_id)
