@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolTip
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.cache import OpenedLibrary, open_library
@@ -290,8 +290,15 @@ def test_a_mark_names_its_finding_and_a_click_reads_it(qtbot: QtBot, window: Mai
     assert margin.marks_at((top + bottom) // 2)[0].finding.id == mark.finding.id
     words = " ".join(mark.finding.text.split()[:8])
     assert mark_tooltip(mark) == f"A finding: “{words}…” — click to read it"
+    # Hovering shows it.
+    middle = QPoint(6, (top + bottom) // 2)
+    QApplication.sendEvent(
+        margin, QHelpEvent(QEvent.Type.ToolTip, middle, margin.mapToGlobal(middle))
+    )
+    assert QToolTip.isVisible() and QToolTip.text() == mark_tooltip(mark)
+    QToolTip.hideText()
     with qtbot.waitSignal(reader.findingChosen):
-        qtbot.mouseClick(margin, Qt.MouseButton.LeftButton, pos=QPoint(6, (top + bottom) // 2))
+        qtbot.mouseClick(margin, Qt.MouseButton.LeftButton, pos=middle)
     assert reader.finding is not None and reader.finding.id == mark.finding.id
     assert current_id(window) == mark.finding.id
 
@@ -339,6 +346,15 @@ def test_find_counts_and_steps_through_the_matches(qtbot: QtBot, window: MainWin
     assert len(reader.view.extraSelections()) == len(reader.spans)
     assert QApplication.focusWidget() is reader.view
     assert reader.isVisible()
+
+
+def test_the_find_button_opens_find(qtbot: QtBot, window: MainWindow) -> None:
+    reader = open_reader(qtbot, window, "npia-2009-002")
+    qtbot.mouseClick(reader.find_button, Qt.MouseButton.LeftButton)
+    assert reader.find_bar.isVisible() and QApplication.focusWidget() is reader.find_field
+    qtbot.keyClicks(reader.find_field, "hartlepool")
+    assert reader.find_count.text() == "1 of 2"  # a slide title, and the list of sites
+    assert reader.view.textCursor().selectedText() == "Hartlepool"
 
 
 def test_ctrl_f_searches_the_findings_outside_the_reader(qtbot: QtBot, window: MainWindow) -> None:

@@ -296,9 +296,8 @@ class SourceReader(QDockWidget):
         nav.addWidget(self.position, 1)
         nav.addWidget(self.next_button)
         self.legend = QLabel(
-            "Margin: "
-            + " ".join(
-                f"<span style='color:{MARK_COLOURS[k]}'>█</span> {label}"
+            "&nbsp;&nbsp;".join(
+                f"<span style='color:{MARK_COLOURS[k]}'>█</span>&nbsp;{label}"
                 for k, label in (
                     ("current", "this finding"),
                     ("briefing", "in the briefing"),
@@ -308,6 +307,12 @@ class SourceReader(QDockWidget):
         )
         self.legend.setStyleSheet("color: palette(placeholder-text)")
         self.legend.setWordWrap(True)
+        self.legend.setToolTip(
+            "The bars in the margin mark the passages of this source that are findings"
+        )
+        self.find_button = _tool_button(
+            "Find…", "Find in this source", "Find in this source (Ctrl+F)"
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -316,7 +321,7 @@ class SourceReader(QDockWidget):
 
         self.find_field = FindField()
         self.find_field.setPlaceholderText("Find in this source")
-        self.find_field.setAccessibleName("Find in this source")
+        self.find_field.setAccessibleName("Text to find in this source")
         self.find_field.setClearButtonEnabled(True)
         self.find_count = QLabel()
         self.find_count.setMinimumWidth(70)
@@ -341,7 +346,10 @@ class SourceReader(QDockWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.where)
         layout.addLayout(nav)
-        layout.addWidget(self.legend)
+        legend_row = QHBoxLayout()
+        legend_row.addWidget(self.legend, 1)
+        legend_row.addWidget(self.find_button)
+        layout.addLayout(legend_row)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         layout.addStretch(0)  # keeps a message at the top when there is no text to show
@@ -378,6 +386,7 @@ class SourceReader(QDockWidget):
         find_next.clicked.connect(lambda: self.find_step(1))
         find_prev.clicked.connect(lambda: self.find_step(-1))
         find_close.clicked.connect(self.close_find)
+        self.find_button.clicked.connect(self.open_find)
         self._show_message("Select a finding to read it in its source.")
         self._update_nav()
 
@@ -509,6 +518,7 @@ class SourceReader(QDockWidget):
         self.message.show()
         self.view.setVisible(keep_text)
         self.legend.setVisible(keep_text)
+        self.find_button.setVisible(keep_text)
         self.act_find.setEnabled(keep_text)
         if not keep_text:
             self.close_find()
@@ -517,6 +527,7 @@ class SourceReader(QDockWidget):
         self.message.hide()
         self.view.show()
         self.legend.show()
+        self.find_button.show()
         self.act_find.setEnabled(True)
 
     def _passage(self, finding_id: str) -> Passage | None:
