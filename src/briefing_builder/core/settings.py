@@ -69,6 +69,7 @@ class Settings:
     window_geometry: str | None = None
     window_state: str | None = None
     splitter_state: str | None = None
+    detail_splitter_state: str | None = None
 
     def add_recent(self, path: Path | str) -> None:
         """Put ``path`` (stored resolved) at the top of the recent files, once."""
@@ -99,7 +100,13 @@ class Settings:
     @classmethod
     def _from_data(cls, data: dict[str, Any]) -> Settings:
         settings = cls()
-        for key in ("last_library", "window_geometry", "window_state", "splitter_state"):
+        for key in (
+            "last_library",
+            "window_geometry",
+            "window_state",
+            "splitter_state",
+            "detail_splitter_state",
+        ):
             value = data.get(key)
             if isinstance(value, str):
                 setattr(settings, key, value)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -117,6 +117,15 @@ class FindingsView(QTableView):
             self.fit_rows(self.itemDelegate())  # type: ignore[arg-type]
 
 
+# Column widths at first start (filters, findings, briefing), as shares of the window's width.
+INITIAL_COLUMNS = (22, 45, 33)  # per cent
+FILTERS_WIDE = 340  # pixels: on a wide screen the filters need no more
+
+
+def _b64(state: QByteArray) -> str:
+    return bytes(state.toBase64().data()).decode()
+
+
 def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icons" / "briefing-builder.svg"))
 
@@ -153,6 +162,9 @@ class MainWindow(QMainWindow):
         for key, label in SORT_MODES.items():
             self.sort.addItem(label, key)
         self.sort.setAccessibleName("Sort findings")
+        # The longest sort name must not set the findings column's minimum width: below its
+        # natural width the combo shrinks (and elides) rather than squeezing the list.
+        self.sort.setMinimumWidth(self.sort.fontMetrics().averageCharWidth() * 16)
         self.count_label = QLabel()
         self.detail = DetailPane()
         self.detail.library = opened.library
@@ -173,18 +185,27 @@ class MainWindow(QMainWindow):
         head.addWidget(self.sort)
         lay.addLayout(head)
         lay.addWidget(self.list, 1)
-        middle = QSplitter(Qt.Orientation.Vertical)
+        self.detail_splitter = middle = QSplitter(Qt.Orientation.Vertical)
+        middle.setObjectName("detail_splitter")
         middle.addWidget(list_box)
         middle.addWidget(self.detail)
+        middle.setChildrenCollapsible(False)
+        middle.setStretchFactor(0, 2)
+        middle.setStretchFactor(1, 1)
         middle.setSizes([470, 250])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.filters)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.briefing_panel)
+        self.splitter.setChildrenCollapsible(False)
+        # When the window grows or shrinks the findings list gains or gives the most: it is
+        # what the officer reads; the filters keep their width.
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([290, 560, 500])
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([13 * p for p in INITIAL_COLUMNS])
+        self._columns_fitted = False
         self.setCentralWidget(self.splitter)
 
         self.problems = QListWidget()
@@ -827,11 +848,40 @@ class MainWindow(QMainWindow):
         s = self.settings
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
-        if s.window_state:  # where the docks are, and whether the reader is open
-            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
-            self.problems_dock.setVisible(bool(self.opened.library.problems))
+        if s.detail_splitter_state:
+            self.detail_splitter.restoreState(
+                QByteArray.fromBase64(s.detail_splitter_state.encode())
+            )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Only now is the real width known (a saved geometry, a small screen, maximised).
+            self._columns_fitted = True
+            if not self.settings.splitter_state:
+                width = max(1, sum(self.splitter.sizes()))
+                filters = min(width * INITIAL_COLUMNS[0] // 100, FILTERS_WIDE)
+                rest = width - filters
+                share = INITIAL_COLUMNS[1] * 100 // (INITIAL_COLUMNS[1] + INITIAL_COLUMNS[2])
+                self.splitter.setSizes([filters, rest * share // 100, rest - rest * share // 100])
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Keep the findings list usable: a layout saved on a larger screen (or a column dragged
+        too far) must not leave it squeezed by the outline or the filters. The officer may still
+        widen the outline, up to a little over half of what the filters leave."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 3 or sum(sizes) <= 0:
+            return
+        total = sum(sizes)
+        filters = min(sizes[0], max(self.filters.minimumSizeHint().width(), total * 30 // 100))
+        rest = total - filters
+        findings = max(sizes[1] + sizes[0] - filters, rest * 45 // 100)
+        self.splitter.setSizes([filters, findings, rest - findings])
 
     def _save_settings(self) -> None:
         try:
@@ -846,9 +896,10 @@ class MainWindow(QMainWindow):
         self._autosave.stop()
         if self.recovery is not None:
             self.recovery.close()
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
-        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
+        self.settings.window_geometry = _b64(self.saveGeometry())
+        self.settings.window_state = _b64(self.saveState())
+        self.settings.splitter_state = _b64(self.splitter.saveState())
+        self.settings.detail_splitter_state = _b64(self.detail_splitter.saveState())
         self._save_settings()
         event.accept()
 
