@@ -47,7 +47,7 @@ from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
-from .detail_pane import DetailPane, SourceViewer
+from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
 from .export_dialog import ExportDialog, citation_text
@@ -57,6 +57,7 @@ from .findings_model import SORT_MODES, FindingsModel
 from .library_loader import LibraryLoader
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
+from .source_reader import SourceReader
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,10 @@ class MainWindow(QMainWindow):
         self.problems_dock.setObjectName("problems")
         self.problems_dock.setWidget(self.problems)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        # Show in source: beside the window, following the selected finding until closed.
+        self.reader = SourceReader(opened.library, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reader)
+        self.reader.hide()
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -331,6 +336,8 @@ class MainWindow(QMainWindow):
         )
         self.act_problems = self.problems_dock.toggleViewAction()
         self.act_problems.setText("Library &problems")
+        self.act_reader = self.reader.toggleViewAction()
+        self.act_reader.setText("Source &reader")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -366,6 +373,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
+        view_menu.addAction(self.act_reader)
         help_menu = bar.addMenu("&Help")
         self.act_open_log_folder = self._action(
             "Open &log folder",
@@ -385,6 +393,7 @@ class MainWindow(QMainWindow):
         self.list.selectionModel().currentChanged.connect(self._current_finding_changed)
         self.list.doubleClicked.connect(lambda _i: self.add_selected_findings())
         self.detail.showInSource.connect(lambda f: self.show_in_source(f))
+        self.reader.findingChosen.connect(self._reader_moved)
         self.detail.addRequested.connect(self.add_selected_findings)
         # Bound methods, not lambdas: Qt disconnects them when the window goes away.
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -401,6 +410,7 @@ class MainWindow(QMainWindow):
         result = self.model.set_library(lib, self.opened.index)
         self.filters.show_result(result)
         self.detail.library = lib
+        self.reader.set_library(lib)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -511,9 +521,9 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"<b>{n}</b> of {total} findings")
 
     def _current_finding_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self.detail.show_finding(
-            self.model.finding_at(current.row()) if current.isValid() else None
-        )
+        finding = self.model.finding_at(current.row()) if current.isValid() else None
+        self.detail.show_finding(finding)
+        self.reader.follow(finding)
 
     def selected_findings(self) -> list[Finding]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
@@ -521,15 +531,27 @@ class MainWindow(QMainWindow):
             rows = [self.list.currentIndex().row()]
         return [f for r in rows if (f := self.model.finding_at(r)) is not None]
 
-    def show_in_source(self, finding: Finding | None = None) -> SourceViewer | None:
+    def show_in_source(self, finding: Finding | None = None) -> SourceReader | None:
+        """Open the reader on the finding (it says so when the source has no readable text)."""
         finding = finding or self.detail.finding
-        if finding is None or self.opened.library.source_text(finding.source) is None:
+        if finding is None:
             return None
-        viewer = SourceViewer(self.opened.library, finding, self)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.show()
-        self._last_viewer = viewer
-        return viewer
+        self.reader.follow(finding)  # shown as the reader opens, not the one it last showed
+        self.reader.show()
+        self.reader.raise_()
+        self.reader.reveal(finding)
+        self.reader.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.reader
+
+    def _reader_moved(self, finding_id: str) -> None:
+        """The reader went to another finding: select it in the list, if the filters show it."""
+        row = self.model.row_of(finding_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        else:
+            self.statusBar().showMessage(
+                "That finding is hidden by the filters; clear them to see it in the list", 5000
+            )
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -540,6 +562,7 @@ class MainWindow(QMainWindow):
         for fid in self.doc.briefing.finding_ids():
             counts[fid] = counts.get(fid, 0) + 1
         self.model.set_in_briefing(counts)
+        self.reader.set_in_briefing(counts)
 
     # --- outline editing -------------------------------------------------------------------
 
