@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +48,7 @@ from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
+from .context_menus import ContextMenus
 from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
@@ -54,6 +56,14 @@ from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .help import (
+    open_example_briefing,
+    plain_text,
+    shortcut_tooltips,
+    show_shortcuts,
+    show_user_guide,
+)
+from .icons import PaletteIcons
 from .library_loader import LibraryLoader
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
@@ -238,6 +248,8 @@ class MainWindow(QMainWindow):
         self._flags_to_report: Path | None = None  # a briefing opened with its library
 
         self._build_actions()
+        self._build_toolbar()
+        self._build_context_menus()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
         self._keys = WindowKeys(self, [self.act_undo, self.act_redo])
         self._connect()
@@ -374,7 +386,23 @@ class MainWindow(QMainWindow):
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
         view_menu.addAction(self.act_reader)
+        self.view_menu = view_menu  # the toolbar's entry joins it in _build_toolbar
         help_menu = bar.addMenu("&Help")
+        self.act_user_guide = self._action(
+            "&User guide", lambda: show_user_guide(self), S.HelpContents, "How to use the app"
+        )
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts",
+            lambda: show_shortcuts(self),
+            tip="Every keyboard shortcut, by menu",
+        )
+        self.act_open_example = self._action(
+            "Open &example briefing",
+            lambda: open_example_briefing(self),
+            tip="Open a copy of the example briefing that comes with the app",
+        )
+        help_menu.addActions([self.act_user_guide, self.act_shortcuts, self.act_open_example])
+        help_menu.addSeparator()
         self.act_open_log_folder = self._action(
             "Open &log folder",
             lambda: open_log_folder(self),
@@ -384,6 +412,57 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About Briefing Builder", self.about))
         self._refresh_recent_menu()
+
+    # Toolbar actions: (attribute, icon in resources/icons), None for a separator.
+    TOOLBAR = (
+        ("act_new", "file-plus"),
+        ("act_open", "folder-open"),
+        ("act_save", "save"),
+        ("act_export", "file-output"),
+        None,
+        ("act_undo", "undo-2"),
+        ("act_redo", "redo-2"),
+        None,
+        ("act_add", "list-plus"),
+        ("act_new_section", "heading"),
+        ("act_new_note", "message-square-plus"),
+        None,
+        ("act_show_source", "book-open"),
+        ("act_open_library", "library"),
+    )
+    # Shown with their names beside the icon; the others as icons with tooltips.
+    TOOLBAR_LABELLED = ("act_export", "act_add", "act_show_source")
+
+    def _build_toolbar(self) -> None:
+        """The everyday actions as icons: the same QAction objects as the menus."""
+        self.toolbar = bar = self.addToolBar("Toolbar")
+        bar.setObjectName("main_toolbar")  # saveState keeps where it is and whether shown
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons: dict[QAction, str] = {}
+        for entry in self.TOOLBAR:
+            if entry is None:
+                bar.addSeparator()
+                continue
+            name, icon = entry
+            action: QAction = getattr(self, name)
+            if name not in self.TOOLBAR_LABELLED:
+                action.setPriority(QAction.Priority.LowPriority)  # icon only in the toolbar
+            icons[action] = icon
+            bar.addAction(action)
+            # Named for a screen reader ("Undo", not the change it would undo).
+            bar.widgetForAction(action).setAccessibleName(plain_text(action.text()))
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:  # shown when the window is too narrow for every button
+            more.setAccessibleName("More toolbar buttons")
+        self.toolbar_icons = PaletteIcons(self, icons)
+        self._tooltips = shortcut_tooltips(list(icons), self)
+        self.act_toolbar = bar.toggleViewAction()
+        self.act_toolbar.setText("&Toolbar")
+        self.view_menu.addAction(self.act_toolbar)
+
+    def _build_context_menus(self) -> None:
+        """Right-click menus on the findings, the outline and the filter lists."""
+        self.context_menus = ContextMenus(self)
 
     def _connect(self) -> None:
         self.filters.filterChanged.connect(self.apply_filter)
