@@ -171,6 +171,7 @@ class ShortcutsDialog(QDialog):
                 QTreeWidgetItem(head, [name, keys])
         self.tree.expandAll()
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
         note = QLabel(
             "Keys marked “in the briefing outline” work while the outline has the focus: "
             "click it, or use View → Go to outline."
@@ -182,7 +183,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(520, 620)
+        self.resize(600, 660)
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(group, action, shortcut) as listed, for checking what the dialog shows."""
@@ -220,7 +221,7 @@ class UserGuide(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
         self.browser.setAccessibleName("User guide")
-        self.browser.document().setMarkdown(text)
+        self.browser.setMarkdown(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
