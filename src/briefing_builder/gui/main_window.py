@@ -372,6 +372,7 @@ class MainWindow(QMainWindow):
         result = self.model.set_library(lib, self.opened.index)
         self.filters.show_result(result)
         self.detail.library = lib
+        self.detail.set_query(self.model.current_filter.text)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -420,6 +421,7 @@ class MainWindow(QMainWindow):
         at = self.model.finding_at(current.row()) if current.isValid() else None
         keep = at.id if at is not None else None
         result = self.model.apply_filter(flt)
+        self.detail.set_query(flt.text)  # the list marks hits through the model
         self.filters.show_result(result)
         self._update_count(len(result))
         row = self.model.row_of(keep) if keep else -1
