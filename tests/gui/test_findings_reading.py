@@ -14,7 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.filtering import Filter
 from briefing_builder.gui.finding_delegate import QUOTE_LINES, FindingDelegate
-from briefing_builder.gui.findings_model import TOOLTIP_CHARS, FindingIdRole, HitsRole
+from briefing_builder.gui.findings_model import (
+    TOOLTIP_CHARS,
+    FindingIdRole,
+    HitsRole,
+    SourceLabelRole,
+    SourceShortRole,
+)
 from briefing_builder.gui.highlight import HIT_BACKGROUND, wrap_lines
 from briefing_builder.gui.main_window import MainWindow
 
@@ -161,13 +167,11 @@ def _shown(layout: QtGui.QTextLayout) -> str:
 
 
 def test_rows_name_the_source_by_its_short_label(window: MainWindow) -> None:
-    select_finding(window, "copacc-2015-004")
-    row = window.list.currentIndex().row()
-    image = paint_row(window, row)
-    assert not image.isNull()
-    from briefing_builder.gui.findings_model import SourceLabelRole
-
-    assert window.model.index(row).data(SourceLabelRole) == "CoPaCC 2015, section 1 (Introduction)"
+    row = select_finding(window, "copacc-2015-004")
+    index = window.model.index(row)
+    assert index.data(SourceShortRole) == "CoPaCC 2015"
+    assert index.data(SourceLabelRole) == "CoPaCC 2015, section 1 (Introduction)"
+    assert not paint_row(window, row).isNull()
 
 
 # --- the tooltip -------------------------------------------------------------------------------

@@ -17,7 +17,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.search import Span
-from .findings_model import HitsRole, InBriefingRole, SourceLabelRole, ThemesRole
+from .findings_model import (
+    HitsRole,
+    InBriefingRole,
+    SourceLabelRole,
+    SourceShortRole,
+    ThemesRole,
+)
 from .highlight import hit_ranges, utf16
 
 QUOTE_LINES = 3
@@ -88,21 +94,32 @@ class FindingDelegate(QStyledItemDelegate):
         fm = QFontMetrics(meta)
         bold = QFont(meta)
         bold.setBold(True)
-        source = str(index.data(SourceLabelRole) or "")
         badge = (
             ("✓ In briefing" + (f" ×{in_briefing}" if in_briefing > 1 else ""))
             if in_briefing
             else ""
         )
         badge_w = QFontMetrics(bold).horizontalAdvance(badge) + PAD if badge else 0
+        # The source's short label in bold, then where in it, so the source stands out.
+        short = str(index.data(SourceShortRole) or "")
+        where = str(index.data(SourceLabelRole) or "")[len(short) :]
+        room = rect.width() - badge_w
+        short_text = QFontMetrics(bold).elidedText(short, Qt.TextElideMode.ElideRight, room)
+        short_w = QFontMetrics(bold).horizontalAdvance(short_text)
         painter.setFont(bold)
         painter.drawText(
-            QRect(rect.left(), y, rect.width() - badge_w, fm.lineSpacing()),
+            QRect(rect.left(), y, short_w, fm.lineSpacing()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            QFontMetrics(bold).elidedText(
-                source, Qt.TextElideMode.ElideRight, rect.width() - badge_w
-            ),
+            short_text,
         )
+        if where and short_w < room:
+            painter.setFont(meta)
+            painter.drawText(
+                QRect(rect.left() + short_w, y, room - short_w, fm.lineSpacing()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(where, Qt.TextElideMode.ElideRight, room - short_w),
+            )
+            painter.setFont(bold)
         if badge:
             painter.drawText(
                 QRect(rect.right() - badge_w, y, badge_w, fm.lineSpacing()),
@@ -117,6 +134,11 @@ class FindingDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fm.elidedText(themes, Qt.TextElideMode.ElideRight, rect.width()),
         )
+        if not selected:
+            # A hairline between cards, so each reads as one.
+            painter.setPen(opt.palette.color(group, QPalette.ColorRole.Midlight))
+            bottom = opt.rect.bottom()
+            painter.drawLine(opt.rect.left() + PAD, bottom, opt.rect.right() - PAD, bottom)
         painter.restore()
 
     def quote_layout(

@@ -19,6 +19,7 @@ InBriefingRole = Qt.ItemDataRole.UserRole + 3
 SourceLabelRole = Qt.ItemDataRole.UserRole + 4
 ThemesRole = Qt.ItemDataRole.UserRole + 5
 HitsRole = Qt.ItemDataRole.UserRole + 6  # where the search matches the quote: [(start, end)]
+SourceShortRole = Qt.ItemDataRole.UserRole + 7  # the source's short label alone
 
 #: How wide a row's tooltip is, in characters: a comfortable line to read.
 TOOLTIP_CHARS = 64
@@ -204,6 +205,8 @@ class FindingsModel(QAbstractListModel):
             return finding.text
         if role == SourceLabelRole:
             return f"{self.source_label(finding)}, {finding.locator}"
+        if role == SourceShortRole:
+            return self.source_label(finding)
         if role == ThemesRole:
             return ", ".join(t.label for tid in finding.themes if (t := self._library.theme(tid)))
         if role == InBriefingRole:
