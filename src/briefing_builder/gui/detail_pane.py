@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import KIND_LABELS, Finding, Library
+from ..core.search import Query, hit_spans
+from .highlight import hit_html
 
 CitationFormatter = Callable[[Finding, Library], str]
 
@@ -33,6 +35,7 @@ class DetailPane(QWidget):
         self.library: Library | None = None
         self.finding: Finding | None = None
         self.citation: CitationFormatter = plain_citation
+        self.query = Query()  # the search, whose hits are marked
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Finding detail")
         self.browser.setOpenLinks(False)
@@ -56,6 +59,16 @@ class DetailPane(QWidget):
         self.add_button.clicked.connect(self.addRequested.emit)
         self.show_finding(None)
 
+    def set_query(self, text: str) -> None:
+        """Mark what the search ``text`` matches in the finding shown (now and from now on)."""
+        query = Query.parse(text)
+        if query != self.query:
+            self.query = query
+            self.show_finding(self.finding)
+
+    def _marked(self, text: str) -> str:
+        return hit_html(text, hit_spans(text, self.query))
+
     def show_finding(self, finding: Finding | None) -> None:
         self.finding = finding
         lib = self.library
@@ -68,25 +81,26 @@ class DetailPane(QWidget):
             return
         src = lib.source(finding.source)
         themes = ", ".join(t.label for tid in finding.themes if (t := lib.theme(tid)))
+        # Rich text, escaped; the search may have matched the speaker or the source's title too.
         rows: list[tuple[str, str]] = []
         if finding.speaker:
-            rows.append(("Speaker", finding.speaker))
+            rows.append(("Speaker", self._marked(finding.speaker)))
         rows += [
-            ("Source", src.title if src else finding.source),
-            ("Where", str(finding.locator)),
-            ("Kind", KIND_LABELS.get(finding.kind, finding.kind)),
-            ("Themes", themes),
+            ("Source", self._marked(src.title) if src else "Unknown source"),
+            ("Where", escape(str(finding.locator))),
+            ("Kind", escape(KIND_LABELS.get(finding.kind, finding.kind))),
+            ("Themes", escape(themes)),
         ]
         if finding.places:
-            rows.append(("Places", ", ".join(finding.places)))
+            rows.append(("Places", escape(", ".join(finding.places))))
         table = "".join(
-            f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
+            f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{v}</td></tr>"
             for k, v in rows
         )
         citation = escape(self.citation(finding, lib))
         verified = "Checked word for word against the source text." if finding.verified else ""
         self.browser.setHtml(
-            f"<p style='font-size:large; margin:6px 4px'>“{escape(finding.text)}”</p>"
+            f"<p style='font-size:large; margin:6px 4px'>“{self._marked(finding.text)}”</p>"
             f"<p style='margin:6px 4px'><b>Cited as:</b> {citation}</p>"
             f"<table cellspacing=2 style='margin:4px'>{table}</table>"
             f"<p style='color:gray; margin:6px 4px'>{escape(finding.id)}. {verified}</p>"

@@ -10,19 +10,16 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,6 +53,7 @@ from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .findings_view import FindingsView
 from .help import (
     open_example_briefing,
     plain_text,
@@ -86,47 +84,6 @@ def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str
         return Path(os.path.relpath(folder.resolve(), new.parent.resolve())).as_posix()
     except ValueError:  # on another drive (Windows): only an absolute path reaches it
         return str(folder.resolve())
-
-
-class FindingsView(QTableView):
-    """The findings as one column of equal-height cards.
-
-    A table view with fixed row heights lays out 100,000 rows in constant time after a filter
-    change; a QListView walks every row (calling into the Python model twice per row), which
-    stalled typing in the search box by a quarter of a second at 100,000 findings.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.horizontalHeader().hide()
-        self.verticalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.setShowGrid(False)
-        self.setCornerButtonEnabled(False)
-        for button in self.findChildren(QAbstractButton):
-            button.setAccessibleName("Select all findings")
-        self.setWordWrap(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setTabKeyNavigation(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def fit_rows(self, delegate: FindingDelegate) -> None:
-        from PySide6.QtWidgets import QStyleOptionViewItem
-
-        option = QStyleOptionViewItem()
-        option.initFrom(self)
-        self.verticalHeader().setDefaultSectionSize(
-            delegate.sizeHint(option, QModelIndex()).height()
-        )
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        # Follow the system font size.
-        if event.type() == event.Type.FontChange and isinstance(
-            self.itemDelegate(), FindingDelegate
-        ):
-            self.fit_rows(self.itemDelegate())  # type: ignore[arg-type]
 
 
 # Column widths at first start (filters, findings, briefing), as shares of the window's width.
@@ -490,6 +447,7 @@ class MainWindow(QMainWindow):
         self.filters.show_result(result)
         self.detail.library = lib
         self.reader.set_library(lib)
+        self.detail.set_query(self.model.current_filter.text)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -585,6 +543,7 @@ class MainWindow(QMainWindow):
         at = self.model.finding_at(current.row()) if current.isValid() else None
         keep = at.id if at is not None else None
         result = self.model.apply_filter(flt)
+        self.detail.set_query(flt.text)  # the list marks hits through the model
         self.filters.show_result(result)
         self._update_count(len(result))
         row = self.model.row_of(keep) if keep else -1
