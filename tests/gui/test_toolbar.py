@@ -109,7 +109,19 @@ def test_toolbar_can_be_hidden_from_the_view_menu_and_is_kept_by_save_state(
 
 
 def test_toolbar_does_not_widen_the_window(window: MainWindow) -> None:
+    assert window.toolbar.minimumSizeHint().width() < 400  # it folds into its » menu instead
+    assert window.minimumSizeHint().width() <= 1024
     window.resize(1024, 640)
     QApplication.processEvents()
     assert window.width() == 1024
     assert window.toolbar.width() <= 1024
+
+
+def test_undo_tooltip_names_the_change_and_its_key(window: MainWindow) -> None:
+    window.list.setCurrentIndex(window.model.index(0))
+    window.act_add.trigger()
+    tip = window.act_undo.toolTip()
+    assert tip.startswith("Undo ") and tip != "Undo" and "(Ctrl+Z" in tip
+    window.act_undo.trigger()
+    assert window.act_redo.toolTip().startswith("Redo ")
+    assert "Ctrl+Y" in window.act_redo.toolTip()
