@@ -49,10 +49,11 @@ from ..export.citations import STYLES, usable_style
 from .detail_pane import DetailPane, SourceViewer
 from .document import BriefingDocument
 from .errors import open_log_folder
-from .export_dialog import ExportDialog, citation_text
+from .export_dialog import ExportDialog, ExportReport, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .length_status import LengthStatus
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
 
@@ -60,6 +61,7 @@ log = logging.getLogger(__name__)
 
 FILE_FILTER = f"Briefings (*{SUFFIX} *.yaml *.yml);;All files (*)"
 AUTOSAVE_DELAY_MS = 2000
+RECENT_TEXT_WIDTH = 560  # pixels; a longer path in Open recent is elided in the middle
 SHOW_IN_SOURCE_KEY = "Ctrl+Shift+R"
 
 
@@ -202,6 +204,11 @@ class MainWindow(QMainWindow):
         self.autosave_off.setAccessibleName("Autosave is off")
         self.autosave_off.hide()
         self.statusBar().addPermanentWidget(self.autosave_off)
+        self.length_status = LengthStatus(
+            self.doc, lambda: usable_style(self.doc.briefing.style, self.settings.default_style)
+        )
+        self.statusBar().addPermanentWidget(self.length_status)
+        self._export_message = ""  # the status message about the last export, while it holds
 
         self._build_actions()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
@@ -362,6 +369,8 @@ class MainWindow(QMainWindow):
         self.doc.undo_stack.indexChanged.connect(self._document_changed)
         self.doc.metadataChanged.connect(self._update_title)
         self.doc.pathChanged.connect(self._update_title)
+        self.doc.undo_stack.indexChanged.connect(self._clear_export_message)
+        self.doc.pathChanged.connect(self._clear_export_message)
         self.briefing_panel.model.modelReset.connect(self._update_in_briefing)
 
     # --- library -------------------------------------------------------------------------------
@@ -562,8 +571,14 @@ class MainWindow(QMainWindow):
     # --- files ---------------------------------------------------------------------------------
 
     def _update_title(self, *_args: object) -> None:
-        name = self.doc.path.name if self.doc.path else "Untitled"
-        self.setWindowTitle(f"{name}[*] — {self.doc.briefing.title} — Briefing Builder")
+        """ "Name — Briefing Builder": the file's name, or the title of a briefing never saved;
+        ``[*]`` shows the unsaved mark (an asterisk, or the dot on macOS)."""
+        path = self.doc.path
+        if path is not None:
+            name = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+        else:
+            name = self.doc.briefing.title.strip() or "Untitled briefing"
+        self.setWindowTitle(f"{name}[*] — Briefing Builder")
         self.setWindowModified(self.doc.modified)
 
     def _document_changed(self, _index: int) -> None:
@@ -787,12 +802,17 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
+        self.recent_menu.setToolTipsVisible(True)
+        metrics = self.recent_menu.fontMetrics()
         for p in self.settings.recent_files:
             path = Path(p)
-            act = self.recent_menu.addAction(path.name)
-            act.setToolTip(str(path))
-            act.setStatusTip(str(path))
-            act.setEnabled(path.exists())
+            # The full path, so two briefings of one name in different folders can be told apart.
+            text = metrics.elidedText(str(path), Qt.TextElideMode.ElideMiddle, RECENT_TEXT_WIDTH)
+            act = self.recent_menu.addAction(text.replace("&", "&&"))
+            exists = path.exists()
+            act.setToolTip(str(path) if exists else f"{path} (no longer there)")
+            act.setStatusTip(str(path) if exists else f"{path} is no longer there")
+            act.setEnabled(exists)
             act.triggered.connect(
                 lambda _c=False, path=path: self.maybe_save() and self.open_briefing(path)
             )
@@ -822,8 +842,53 @@ class MainWindow(QMainWindow):
             self.recovery.close()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.settings.last_briefing = str(self.doc.path) if self.doc.path else None
         self._save_settings()
         event.accept()
+
+    def reopen_last(self) -> bool:
+        """At start: open the briefing that was open when the app last closed, if the setting
+        asks for it. A briefing that has gone or cannot be read is said in the status bar."""
+        last = self.settings.last_briefing
+        if not self.settings.reopen_last or not last:
+            return False
+        path = Path(last)
+        if not path.is_file():
+            self.statusBar().showMessage(
+                f"The briefing open last time, {path}, is no longer there; this is a new briefing.",
+                15000,
+            )
+            return False
+        try:
+            read_briefing(path)
+        except (BriefingError, OSError) as exc:
+            log.warning("Cannot reopen %s: %s", path, exc)
+            self.statusBar().showMessage(
+                f"The briefing open last time, {path}, cannot be read; open it with File → "
+                "Open to see why.",
+                15000,
+            )
+            return False
+        return self.open_briefing(path)
+
+    def _exported(self, report: ExportReport) -> None:
+        """After an export: remember its choices for this briefing, and say how long it came out."""
+        self.settings.remember_export(
+            report.briefing_file, report.format, report.style, report.path.parent
+        )
+        self._save_settings()
+        message = f"Exported to {report.path} — {report.length_text}"
+        if report.over_limit:
+            message += f". ⚠ {report.over_limit}"
+        self._export_message = message
+        self.statusBar().showMessage(message)
+        self.length_status.set_report(report)
+
+    def _clear_export_message(self, *_args: object) -> None:
+        """The briefing changed: what was said about its last export no longer holds."""
+        if self._export_message and self.statusBar().currentMessage() == self._export_message:
+            self.statusBar().clearMessage()
+        self._export_message = ""
 
     def export_dialog(self) -> ExportDialog:
         """Open the export dialog (non-modal, so the officer can keep reading)."""
@@ -834,7 +899,9 @@ class MainWindow(QMainWindow):
             self.doc.path,
             self.settings.default_style,
             self,
+            remembered=self.settings.export_choice(self.doc.path),
         )
+        dialog.exported.connect(self._exported)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self._export_dialog = dialog
