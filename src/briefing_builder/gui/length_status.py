@@ -43,11 +43,14 @@ class LengthStatus(QLabel):
         doc.metadataChanged.connect(self._changed)
         doc.sectionsReplaced.connect(self._changed)
         doc.libraryChanged.connect(self._changed)
+        doc.pathChanged.connect(self.refresh)  # another briefing opened: no stale count meanwhile
         self.refresh()
 
     def _changed(self, *_args: object) -> None:
         """An edit: the last export's page count is out of date; count again shortly."""
-        self.report = None
+        if self.report is not None:
+            self.report = None
+            self._show()
         self._timer.start()
 
     def set_report(self, report: ExportReport) -> None:
