@@ -259,7 +259,7 @@ def test_recent_files_menu(
     window.doc.set_metadata("title", "Two")
     dialogs.choose_file(second)
     assert window.save()
-    actions = window.recent_menu.actions()
+    actions = window.recent_menu_actions
     # The full path (folders tell apart briefings of one name), elided in the middle if long.
     assert [a.text() for a in actions] == [_menu_text(window, second), _menu_text(window, first)]
     assert actions[0].text().endswith("two.briefing.yaml")
@@ -269,7 +269,7 @@ def test_recent_files_menu(
     # Kept in the settings, for the next start.
     assert Settings.load().recent_files == [str(second.resolve()), str(first.resolve())]
     fresh = make_window(qtbot, bundled, settings=Settings.load())
-    assert [a.text() for a in fresh.recent_menu.actions()] == [
+    assert [a.text() for a in fresh.recent_menu_actions] == [
         _menu_text(fresh, second),
         _menu_text(fresh, first),
     ]
@@ -280,15 +280,19 @@ def test_recent_files_menu(
     actions[1].trigger()
     assert window.doc.path == first.resolve()
     assert window.doc.briefing.title == "One" and not window.doc.modified
-    assert [a.text() for a in window.recent_menu.actions()] == [
+    assert [a.text() for a in window.recent_menu_actions] == [
         _menu_text(window, first),
         _menu_text(window, second),
     ]
     # A file that has gone is shown greyed out, and its tip says so.
     second.unlink()
     window._refresh_recent_menu()
-    assert [a.isEnabled() for a in window.recent_menu.actions()] == [True, False]
-    assert window.recent_menu.actions()[1].toolTip() == f"{second.resolve()} (no longer there)"
+    assert [a.isEnabled() for a in window.recent_menu_actions] == [True, False]
+    # Deleted while the app runs: greyed out as soon as the menu opens.
+    first.unlink()
+    window.recent_menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in window.recent_menu_actions] == [False, False]
+    assert window.recent_menu_actions[1].toolTip() == f"{second.resolve()} (no longer there)"
 
 
 def _menu_text(window: MainWindow, path: Path) -> str:
@@ -305,12 +309,25 @@ def test_recent_files_show_a_long_path_elided_in_the_middle(
     deep.write_text("briefing: 1\ntitle: Board\n", encoding="utf-8")
     settings = Settings(recent_files=[str(deep.resolve())])
     window = make_window(qtbot, bundled, settings=settings)
-    [action] = window.recent_menu.actions()
+    [action] = window.recent_menu_actions
     text = action.text()
     assert "…" in text and len(text) < len(str(deep))
     assert text.startswith(str(tmp_path.resolve())[:10])
     assert text.endswith("2026/board.briefing.yaml")
     assert action.toolTip() == str(deep.resolve()) and action.isEnabled()
+
+
+def test_reopen_last_can_be_turned_off_from_open_recent(
+    qtbot: QtBot, bundled: OpenedLibrary, tmp_path: Path
+) -> None:
+    settings = Settings(recent_files=[str(tmp_path / "a.briefing.yaml")])
+    window = make_window(qtbot, bundled, settings=settings)
+    assert window.act_reopen_last in window.recent_menu.actions()
+    assert window.act_reopen_last.isChecked()
+    window.act_reopen_last.trigger()
+    assert Settings.load().reopen_last is False
+    window.recent_menu.aboutToShow.emit()
+    assert not window.act_reopen_last.isChecked()
 
 
 def test_open_a_file_with_an_impossible_date_or_an_alias_bomb_warns(

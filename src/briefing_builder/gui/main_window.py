@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
+        # Built afresh each time it opens, so a file deleted meanwhile shows greyed out.
+        self.recent_menu.aboutToShow.connect(self._refresh_recent_menu)
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
         file_menu.addAction(self.act_export)
@@ -802,6 +804,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
+        self.recent_menu_actions = []
         self.recent_menu.setToolTipsVisible(True)
         metrics = self.recent_menu.fontMetrics()
         for p in self.settings.recent_files:
@@ -813,10 +816,25 @@ class MainWindow(QMainWindow):
             act.setToolTip(str(path) if exists else f"{path} (no longer there)")
             act.setStatusTip(str(path) if exists else f"{path} is no longer there")
             act.setEnabled(exists)
+            self.recent_menu_actions.append(act)
             act.triggered.connect(
                 lambda _c=False, path=path: self.maybe_save() and self.open_briefing(path)
             )
+        if self.settings.recent_files:
+            self.recent_menu.addSeparator()
+            reopen = self.recent_menu.addAction("Reopen the last briefing at &start")
+            reopen.setCheckable(True)
+            reopen.setChecked(self.settings.reopen_last)
+            reopen.setStatusTip(
+                "Start with the briefing that was open when Briefing Builder closed"
+            )
+            reopen.toggled.connect(self._set_reopen_last)
+            self.act_reopen_last = reopen
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    def _set_reopen_last(self, on: bool) -> None:
+        self.settings.reopen_last = on
+        self._save_settings()
 
     # --- window ----------------------------------------------------------------------------------
 
