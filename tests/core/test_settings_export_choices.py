@@ -40,6 +40,13 @@ def test_export_choices_per_briefing_and_the_latest_for_new_ones(tmp_path: Path)
     assert back.export_choice(tmp_path / "c.briefing.yaml")["format"] == "docx"
     assert back.export_choice(None)["style"] == "harvard"
     assert Settings().export_choice(a) == {}
+    # ... except the style, when the briefing names its own.
+    assert back.export_choice(tmp_path / "c.briefing.yaml", "numbered-notes") == {
+        "format": "docx",
+        "style": "numbered-notes",
+        "folder": str(tmp_path / "drafts"),
+    }
+    assert back.export_choice(a, "harvard")["style"] == "numbered-notes"  # its own choice
 
 
 def test_export_choices_are_bounded_oldest_first_out(tmp_path: Path) -> None:

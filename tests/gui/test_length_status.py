@@ -177,5 +177,16 @@ def test_export_choices_are_remembered_per_briefing(
     again.act_new.trigger()
     dialog = again.export_dialog()
     assert dialog.format.currentData() == "pdf"
+    assert dialog.style_box.currentData() == "numbered-notes"
+    assert Path(dialog.path.text()).parent == packs
+    dialog.reject()
+
+    # Another briefing, never exported: the last values, but the style it names itself.
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    assert again.open_briefing(_example_copy(other_dir))
+    dialog = again.export_dialog()
+    assert dialog.format.currentData() == "pdf"
+    assert dialog.style_box.currentData() == "harvard"
     assert Path(dialog.path.text()).parent == packs
     dialog.reject()

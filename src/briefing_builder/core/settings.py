@@ -86,13 +86,19 @@ class Settings:
     export_choices: dict[str, dict[str, str]] = field(default_factory=dict)
     last_export: dict[str, str] = field(default_factory=dict)
 
-    def export_choice(self, briefing_path: Path | str | None) -> dict[str, str]:
-        """The export choices remembered for this briefing, else the last ones used."""
+    def export_choice(
+        self, briefing_path: Path | str | None, briefing_style: str | None = None
+    ) -> dict[str, str]:
+        """The export choices remembered for this briefing, else the last ones used — but not
+        their style when the briefing names its own (``briefing_style``)."""
         if briefing_path is not None:
             remembered = self.export_choices.get(_path_key(str(briefing_path)))
             if remembered is not None:
                 return dict(remembered)
-        return dict(self.last_export)
+        choice = dict(self.last_export)
+        if briefing_style:
+            choice["style"] = briefing_style
+        return choice
 
     def remember_export(
         self, briefing_path: Path | str | None, fmt: str, style: str, folder: Path | str

@@ -917,7 +917,7 @@ class MainWindow(QMainWindow):
             self.doc.path,
             self.settings.default_style,
             self,
-            remembered=self.settings.export_choice(self.doc.path),
+            remembered=self.settings.export_choice(self.doc.path, self.doc.briefing.style),
         )
         dialog.exported.connect(self._exported)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -121,7 +121,7 @@ class OutlineView(QTreeView):
 
 
 class DetailsForm(QWidget):
-    """Title, subtitle, author, organisation, date, version, marking and summary."""
+    """Title, subtitle, author, organisation, date, version, marking, page limit and summary."""
 
     def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,7 +158,7 @@ class DetailsForm(QWidget):
         form.addRow("&Marking", self.marking)
         # The length the briefing should keep to; 0 shows as "No limit".
         self.max_pages = QSpinBox()
-        self.max_pages.setRange(0, 999)
+        self.max_pages.setRange(0, 9999)
         self.max_pages.setSpecialValueText("No limit")
         self.max_pages.setAccessibleName("Maximum pages")
         self.max_pages.setToolTip(
