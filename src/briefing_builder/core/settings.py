@@ -78,6 +78,7 @@ class Settings:
     window_geometry: str | None = None
     window_state: str | None = None
     splitter_state: str | None = None
+    detail_splitter_state: str | None = None
     # Start with the briefing that was open when the app last closed.
     reopen_last: bool = True
     last_briefing: str | None = None
@@ -149,6 +150,7 @@ class Settings:
             "window_state",
             "splitter_state",
             "last_briefing",
+            "detail_splitter_state",
         ):
             value = data.get(key)
             if isinstance(value, str):

@@ -255,11 +255,7 @@ class FilterPanel(QWidget):
         self.models["sources"].set_values([(s.id, s.short, s.title) for s in library.sources])
         self.models["kinds"].set_values([(k, KIND_LABELS[k], "") for k in KINDS])
         # Places by how often they occur: the broad jurisdictions first, single towns last.
-        counts: dict[str, int] = {}
-        for f in library.findings:
-            for p in f.places:
-                counts[p] = counts.get(p, 0) + 1
-        places = sorted(library.places, key=lambda p: (-counts.get(p, 0), p.casefold()))
+        places = sorted(library.places, key=lambda p: (-library.place_count(p), p.casefold()))
         self.models["places"].set_values([(p, p, "") for p in places])
         self._filter = Filter(theme_mode=self._filter.theme_mode)
         self.search.blockSignals(True)

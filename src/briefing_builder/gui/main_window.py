@@ -8,21 +8,18 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,24 +35,28 @@ from ..core.briefing_io import (
     read_briefing,
     save_briefing,
 )
-from ..core.cache import OpenedLibrary, open_library
+from ..core.cache import OpenedLibrary
 from ..core.filenames import safe_file_name
 from ..core.filtering import Filter
+from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
-from .detail_pane import DetailPane, SourceViewer
+from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
 from .export_dialog import ExportDialog, ExportReport, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .findings_view import FindingsView
 from .length_status import LengthStatus
+from .library_loader import LibraryLoader
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
+from .source_reader import SourceReader
 
 log = logging.getLogger(__name__)
 
@@ -77,45 +78,13 @@ def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str
         return str(folder.resolve())
 
 
-class FindingsView(QTableView):
-    """The findings as one column of equal-height cards.
+# Column widths at first start (filters, findings, briefing), as shares of the window's width.
+INITIAL_COLUMNS = (22, 45, 33)  # per cent
+FILTERS_WIDE = 340  # pixels: on a wide screen the filters need no more
 
-    A table view with fixed row heights lays out 100,000 rows in constant time after a filter
-    change; a QListView walks every row (calling into the Python model twice per row), which
-    stalled typing in the search box by a quarter of a second at 100,000 findings.
-    """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.horizontalHeader().hide()
-        self.verticalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.setShowGrid(False)
-        self.setCornerButtonEnabled(False)
-        for button in self.findChildren(QAbstractButton):
-            button.setAccessibleName("Select all findings")
-        self.setWordWrap(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setTabKeyNavigation(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def fit_rows(self, delegate: FindingDelegate) -> None:
-        from PySide6.QtWidgets import QStyleOptionViewItem
-
-        option = QStyleOptionViewItem()
-        option.initFrom(self)
-        self.verticalHeader().setDefaultSectionSize(
-            delegate.sizeHint(option, QModelIndex()).height()
-        )
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        # Follow the system font size.
-        if event.type() == event.Type.FontChange and isinstance(
-            self.itemDelegate(), FindingDelegate
-        ):
-            self.fit_rows(self.itemDelegate())  # type: ignore[arg-type]
+def _b64(state: QByteArray) -> str:
+    return bytes(state.toBase64().data()).decode()
 
 
 def app_icon() -> QIcon:
@@ -154,6 +123,9 @@ class MainWindow(QMainWindow):
         for key, label in SORT_MODES.items():
             self.sort.addItem(label, key)
         self.sort.setAccessibleName("Sort findings")
+        # The longest sort name must not set the findings column's minimum width: below its
+        # natural width the combo shrinks (and elides) rather than squeezing the list.
+        self.sort.setMinimumWidth(self.sort.fontMetrics().averageCharWidth() * 16)
         self.count_label = QLabel()
         self.detail = DetailPane()
         self.detail.library = opened.library
@@ -174,18 +146,27 @@ class MainWindow(QMainWindow):
         head.addWidget(self.sort)
         lay.addLayout(head)
         lay.addWidget(self.list, 1)
-        middle = QSplitter(Qt.Orientation.Vertical)
+        self.detail_splitter = middle = QSplitter(Qt.Orientation.Vertical)
+        middle.setObjectName("detail_splitter")
         middle.addWidget(list_box)
         middle.addWidget(self.detail)
+        middle.setChildrenCollapsible(False)
+        middle.setStretchFactor(0, 2)
+        middle.setStretchFactor(1, 1)
         middle.setSizes([470, 250])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.filters)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.briefing_panel)
+        self.splitter.setChildrenCollapsible(False)
+        # When the window grows or shrinks the findings list gains or gives the most: it is
+        # what the officer reads; the filters keep their width.
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([290, 560, 500])
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([13 * p for p in INITIAL_COLUMNS])
+        self._columns_fitted = False
         self.setCentralWidget(self.splitter)
 
         self.problems = QListWidget()
@@ -194,6 +175,10 @@ class MainWindow(QMainWindow):
         self.problems_dock.setObjectName("problems")
         self.problems_dock.setWidget(self.problems)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        # Show in source: beside the window, following the selected finding until closed.
+        self.reader = SourceReader(opened.library, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reader)
+        self.reader.hide()
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -209,6 +194,12 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addPermanentWidget(self.length_status)
         self._export_message = ""  # the status message about the last export, while it holds
+        # Libraries open in the background; the one in use stays usable until the next is ready.
+        self.library_loader = LibraryLoader(self.statusBar(), self)
+        self.library_loader.loaded.connect(self._library_loaded)
+        self.library_loader.failed.connect(self._library_failed)
+        self.library_loader.cancelled.connect(self._library_cancelled)
+        self._flags_to_report: Path | None = None  # a briefing opened with its library
 
         self._build_actions()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
@@ -309,6 +300,8 @@ class MainWindow(QMainWindow):
         )
         self.act_problems = self.problems_dock.toggleViewAction()
         self.act_problems.setText("Library &problems")
+        self.act_reader = self.reader.toggleViewAction()
+        self.act_reader.setText("Source &reader")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -346,6 +339,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
+        view_menu.addAction(self.act_reader)
         help_menu = bar.addMenu("&Help")
         self.act_open_log_folder = self._action(
             "Open &log folder",
@@ -365,6 +359,7 @@ class MainWindow(QMainWindow):
         self.list.selectionModel().currentChanged.connect(self._current_finding_changed)
         self.list.doubleClicked.connect(lambda _i: self.add_selected_findings())
         self.detail.showInSource.connect(lambda f: self.show_in_source(f))
+        self.reader.findingChosen.connect(self._reader_moved)
         self.detail.addRequested.connect(self.add_selected_findings)
         # Bound methods, not lambdas: Qt disconnects them when the window goes away.
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -383,6 +378,8 @@ class MainWindow(QMainWindow):
         result = self.model.set_library(lib, self.opened.index)
         self.filters.show_result(result)
         self.detail.library = lib
+        self.reader.set_library(lib)
+        self.detail.set_query(self.model.current_filter.text)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -402,20 +399,67 @@ class MainWindow(QMainWindow):
             self.detail.show_finding(None)
 
     def switch_library(self, folder: Path) -> None:
-        opened = open_library(folder)
-        if not opened.library.findings and opened.library.problems:
+        """Open the library in ``folder`` in the background (stopping any other being opened);
+        the library in use stays usable until it is ready, then :meth:`_library_loaded`."""
+        self.library_loader.start(folder, self.opened.library.title)
+        if not self.opened.library.findings:  # nothing in use yet (start-up)
+            self.count_label.setText("Opening the library…")
+            self.statusBar().clearMessage()
+
+    def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
+        # Refused only when there is a library in use to keep; otherwise its problems are shown.
+        if not opened.library.findings and opened.library.problems and self.opened.library.findings:
             QMessageBox.warning(
                 self,
                 "Cannot open library",
                 f"No findings could be read from {folder}.\n\n"
                 + "\n".join(str(p) for p in opened.library.problems[:8]),
             )
+            self._report_flags()
             return
         self.opened = opened
         self.doc.set_library(opened.library)
         self._show_library()
         self.settings.last_library = str(folder)
         self._save_settings()
+        self._report_flags()
+
+    def _in_use(self) -> str:
+        if self.opened.library.findings:
+            return f"You are still working with “{self.opened.library.title}”."
+        self._update_count(0)
+        return "No library is open: choose one with File → Open library…."
+
+    def _library_failed(self, folder: Path, exc: BaseException) -> None:
+        log.error("Cannot open the library %s", folder, exc_info=exc)
+        QMessageBox.warning(
+            self,
+            "Cannot open library",
+            f"The library in {folder} could not be opened: {one_sentence(exc)}.\n\n"
+            f"{self._in_use()} The details were written to the log (Help → Open log folder).",
+        )
+        self._report_flags()
+
+    def _library_cancelled(self, folder: Path) -> None:
+        self.statusBar().showMessage(
+            f"Stopped opening the library in {folder}. {self._in_use()}", 8000
+        )
+        self._report_flags()
+
+    def _report_flags(self) -> None:
+        """Once a briefing's library is in (or not), say how many of its findings are flagged."""
+        path, self._flags_to_report = self._flags_to_report, None
+        if path is None:
+            return
+        flagged = [
+            self.briefing_panel.model.flag_text(e) for e in self.doc.briefing.evidence_items()
+        ]
+        n = sum(1 for f in flagged if f)
+        if n:
+            self.statusBar().showMessage(
+                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
+                8000,
+            )
 
     def open_library_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -431,6 +475,7 @@ class MainWindow(QMainWindow):
         at = self.model.finding_at(current.row()) if current.isValid() else None
         keep = at.id if at is not None else None
         result = self.model.apply_filter(flt)
+        self.detail.set_query(flt.text)  # the list marks hits through the model
         self.filters.show_result(result)
         self._update_count(len(result))
         row = self.model.row_of(keep) if keep else -1
@@ -446,9 +491,9 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"<b>{n}</b> of {total} findings")
 
     def _current_finding_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self.detail.show_finding(
-            self.model.finding_at(current.row()) if current.isValid() else None
-        )
+        finding = self.model.finding_at(current.row()) if current.isValid() else None
+        self.detail.show_finding(finding)
+        self.reader.follow(finding)
 
     def selected_findings(self) -> list[Finding]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
@@ -456,15 +501,27 @@ class MainWindow(QMainWindow):
             rows = [self.list.currentIndex().row()]
         return [f for r in rows if (f := self.model.finding_at(r)) is not None]
 
-    def show_in_source(self, finding: Finding | None = None) -> SourceViewer | None:
+    def show_in_source(self, finding: Finding | None = None) -> SourceReader | None:
+        """Open the reader on the finding (it says so when the source has no readable text)."""
         finding = finding or self.detail.finding
-        if finding is None or self.opened.library.source_text(finding.source) is None:
+        if finding is None:
             return None
-        viewer = SourceViewer(self.opened.library, finding, self)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.show()
-        self._last_viewer = viewer
-        return viewer
+        self.reader.follow(finding)  # shown as the reader opens, not the one it last showed
+        self.reader.show()
+        self.reader.raise_()
+        self.reader.reveal(finding)
+        self.reader.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.reader
+
+    def _reader_moved(self, finding_id: str) -> None:
+        """The reader went to another finding: select it in the list, if the filters show it."""
+        row = self.model.row_of(finding_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        else:
+            self.statusBar().showMessage(
+                "That finding is hidden by the filters; clear them to see it in the list", 5000
+            )
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -475,6 +532,7 @@ class MainWindow(QMainWindow):
         for fid in self.doc.briefing.finding_ids():
             counts[fid] = counts.get(fid, 0) + 1
         self.model.set_in_briefing(counts)
+        self.reader.set_in_briefing(counts)
 
     # --- outline editing -------------------------------------------------------------------
 
@@ -684,7 +742,11 @@ class MainWindow(QMainWindow):
                 f"the quotes saved in the file; findings this library ({self.opened.library.title})"
                 " does not have are marked ⚠ in the outline."
             )
-        elif lib_folder is not None and lib_folder.resolve() != self.opened.library.root.resolve():
+        elif (
+            lib_folder is not None
+            and lib_folder.resolve()
+            != (self.library_loader.loading or self.opened.library.root).resolve()
+        ):
             self.switch_library(lib_folder)
         if briefing.style and briefing.style not in STYLES:
             line = briefing.key_lines.get("style")
@@ -703,13 +765,10 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self, "Briefing opened with warnings", f"{path.name}:\n\n" + "\n\n".join(warnings)
             )
-        flagged = [self.briefing_panel.model.flag_text(e) for e in briefing.evidence_items()]
-        n = sum(1 for f in flagged if f)
-        if n:
-            self.statusBar().showMessage(
-                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
-                8000,
-            )
+        # Flags are counted against the briefing's own library: once it is in, if it is opening.
+        self._flags_to_report = path
+        if self.library_loader.loading is None:
+            self._report_flags()
         return True
 
     def save(self) -> bool:
@@ -842,8 +901,40 @@ class MainWindow(QMainWindow):
         s = self.settings
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+        if s.detail_splitter_state:
+            self.detail_splitter.restoreState(
+                QByteArray.fromBase64(s.detail_splitter_state.encode())
+            )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Only now is the real width known (a saved geometry, a small screen, maximised).
+            self._columns_fitted = True
+            if not self.settings.splitter_state:
+                width = max(1, sum(self.splitter.sizes()))
+                filters = min(width * INITIAL_COLUMNS[0] // 100, FILTERS_WIDE)
+                rest = width - filters
+                share = INITIAL_COLUMNS[1] * 100 // (INITIAL_COLUMNS[1] + INITIAL_COLUMNS[2])
+                self.splitter.setSizes([filters, rest * share // 100, rest - rest * share // 100])
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Keep the findings list usable: a layout saved on a larger screen (or a column dragged
+        too far) must not leave it squeezed by the outline or the filters. The officer may still
+        widen the outline, up to a little over half of what the filters leave."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 3 or sum(sizes) <= 0:
+            return
+        total = sum(sizes)
+        filters = min(sizes[0], max(self.filters.minimumSizeHint().width(), total * 30 // 100))
+        rest = total - filters
+        findings = max(sizes[1] + sizes[0] - filters, rest * 45 // 100)
+        self.splitter.setSizes([filters, findings, rest - findings])
 
     def _save_settings(self) -> None:
         try:
@@ -856,10 +947,13 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave.stop()
+        self.library_loader.shutdown()  # a library still opening is stopped, its thread ended
         if self.recovery is not None:
             self.recovery.close()
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.settings.window_geometry = _b64(self.saveGeometry())
+        self.settings.window_state = _b64(self.saveState())
+        self.settings.splitter_state = _b64(self.splitter.saveState())
+        self.settings.detail_splitter_state = _b64(self.detail_splitter.saveState())
         self.settings.last_briefing = str(self.doc.path) if self.doc.path else None
         self._save_settings()
         event.accept()

@@ -238,6 +238,7 @@ class NodeEditor(QWidget):
         self.node_id: str | None = None
         self.field = ""
         self.label = QLabel()
+        self.label.setWordWrap(True)  # a long prompt must not set the column's minimum width
         self.edit = QPlainTextEdit()
         self.edit.setAccessibleName("Commentary")
         self.edit.setTabChangesFocus(True)
