@@ -140,3 +140,16 @@ def test_recovered_work_comes_before_the_last_briefing(
     assert len(asked) == 1 and "Crash test" in asked[0]
     assert window.doc.briefing.title == "Crash test" and window.doc.path is None
     assert window.doc.modified
+
+
+def test_at_start_a_lost_last_briefing_is_said_after_the_library_opens(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    gone = tmp_path / "gone.briefing.yaml"
+    Settings(last_briefing=str(gone)).save()
+    window = _Started(monkeypatch).run(qtbot)
+    qtbot.waitUntil(lambda: window.library_loader.loading is None, timeout=60000)
+    qtbot.waitUntil(lambda: window.opened.library.findings != [], timeout=60000)
+    message = window.statusBar().currentMessage()
+    assert str(gone) in message and "no longer there" in message
+    assert dialogs.calls == [] and window.doc.path is None

@@ -966,22 +966,29 @@ class MainWindow(QMainWindow):
             return False
         path = Path(last)
         if not path.is_file():
-            self.statusBar().showMessage(
-                f"The briefing open last time, {path}, is no longer there; this is a new briefing.",
-                15000,
+            self._start_message(
+                f"The briefing open last time, {path}, is no longer there; this is a new briefing."
             )
             return False
         try:
             read_briefing(path)
         except (BriefingError, OSError) as exc:
             log.warning("Cannot reopen %s: %s", path, exc)
-            self.statusBar().showMessage(
+            self._start_message(
                 f"The briefing open last time, {path}, cannot be read; open it with File → "
-                "Open to see why.",
-                15000,
+                "Open to see why."
             )
             return False
         return self.open_briefing(path)
+
+    def _start_message(self, message: str) -> None:
+        """Say ``message`` now, and again once the library opening at start has said its piece."""
+        self.statusBar().showMessage(message, 15000)
+        if self.library_loader.loading is not None:
+            self.library_loader.loaded.connect(
+                lambda *_a: self.statusBar().showMessage(message, 15000),
+                Qt.ConnectionType.SingleShotConnection,
+            )
 
     def _exported(self, report: ExportReport) -> None:
         """After an export: remember its choices for this briefing, and say how long it came out."""
