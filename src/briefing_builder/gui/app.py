@@ -209,8 +209,12 @@ def run(library: Path | None = None, briefing: Path | None = None) -> int:
         return 1
     errors.attach(window)
     report_set_aside(window, leftovers.set_aside)
-    if not offer_recovery(window, leftovers.entries) and briefing is not None:
-        window.open_briefing(briefing)
+    # Recovered work comes first; then the briefing asked for, else the one open last time.
+    if not offer_recovery(window, leftovers.entries):
+        if briefing is not None:
+            window.open_briefing(briefing)
+        else:
+            window.reopen_last()
     try:
         return app.exec()
     finally:

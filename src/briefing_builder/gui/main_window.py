@@ -49,7 +49,7 @@ from .context_menus import ContextMenus
 from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
-from .export_dialog import ExportDialog, citation_text
+from .export_dialog import ExportDialog, ExportReport, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
@@ -62,6 +62,7 @@ from .help import (
     show_user_guide,
 )
 from .icons import PaletteIcons
+from .length_status import LengthStatus
 from .library_loader import LibraryLoader
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
@@ -71,6 +72,7 @@ log = logging.getLogger(__name__)
 
 FILE_FILTER = f"Briefings (*{SUFFIX} *.yaml *.yml);;All files (*)"
 AUTOSAVE_DELAY_MS = 2000
+RECENT_TEXT_WIDTH = 560  # pixels; a longer path in Open recent is elided in the middle
 SHOW_IN_SOURCE_KEY = "Ctrl+Shift+R"
 
 
@@ -197,6 +199,11 @@ class MainWindow(QMainWindow):
         self.autosave_off.setAccessibleName("Autosave is off")
         self.autosave_off.hide()
         self.statusBar().addPermanentWidget(self.autosave_off)
+        self.length_status = LengthStatus(
+            self.doc, lambda: usable_style(self.doc.briefing.style, self.settings.default_style)
+        )
+        self.statusBar().addPermanentWidget(self.length_status)
+        self._export_message = ""  # the status message about the last export, while it holds
         # Libraries open in the background; the one in use stays usable until the next is ready.
         self.library_loader = LibraryLoader(self.statusBar(), self)
         self.library_loader.loaded.connect(self._library_loaded)
@@ -312,6 +319,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
+        # Built afresh each time it opens, so a file deleted meanwhile shows greyed out.
+        self.recent_menu.aboutToShow.connect(self._refresh_recent_menu)
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
         file_menu.addAction(self.act_export)
@@ -436,6 +445,8 @@ class MainWindow(QMainWindow):
         self.doc.undo_stack.indexChanged.connect(self._document_changed)
         self.doc.metadataChanged.connect(self._update_title)
         self.doc.pathChanged.connect(self._update_title)
+        self.doc.undo_stack.indexChanged.connect(self._clear_export_message)
+        self.doc.pathChanged.connect(self._clear_export_message)
         self.briefing_panel.model.modelReset.connect(self._update_in_briefing)
 
     # --- library -------------------------------------------------------------------------------
@@ -699,8 +710,14 @@ class MainWindow(QMainWindow):
     # --- files ---------------------------------------------------------------------------------
 
     def _update_title(self, *_args: object) -> None:
-        name = self.doc.path.name if self.doc.path else "Untitled"
-        self.setWindowTitle(f"{name}[*] — {self.doc.briefing.title} — Briefing Builder")
+        """ "Name — Briefing Builder": the file's name, or the title of a briefing never saved;
+        ``[*]`` shows the unsaved mark (an asterisk, or the dot on macOS)."""
+        path = self.doc.path
+        if path is not None:
+            name = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+        else:
+            name = self.doc.briefing.title.strip() or "Untitled briefing"
+        self.setWindowTitle(f"{name}[*] — Briefing Builder")
         self.setWindowModified(self.doc.modified)
 
     def _document_changed(self, _index: int) -> None:
@@ -925,16 +942,37 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
+        self.recent_menu_actions = []
+        self.recent_menu.setToolTipsVisible(True)
+        metrics = self.recent_menu.fontMetrics()
         for p in self.settings.recent_files:
             path = Path(p)
-            act = self.recent_menu.addAction(path.name)
-            act.setToolTip(str(path))
-            act.setStatusTip(str(path))
-            act.setEnabled(path.exists())
+            # The full path, so two briefings of one name in different folders can be told apart.
+            text = metrics.elidedText(str(path), Qt.TextElideMode.ElideMiddle, RECENT_TEXT_WIDTH)
+            act = self.recent_menu.addAction(text.replace("&", "&&"))
+            exists = path.exists()
+            act.setToolTip(str(path) if exists else f"{path} (no longer there)")
+            act.setStatusTip(str(path) if exists else f"{path} is no longer there")
+            act.setEnabled(exists)
+            self.recent_menu_actions.append(act)
             act.triggered.connect(
                 lambda _c=False, path=path: self.maybe_save() and self.open_briefing(path)
             )
+        if self.settings.recent_files:
+            self.recent_menu.addSeparator()
+            reopen = self.recent_menu.addAction("Reopen the last briefing at &start")
+            reopen.setCheckable(True)
+            reopen.setChecked(self.settings.reopen_last)
+            reopen.setStatusTip(
+                "Start with the briefing that was open when Briefing Builder closed"
+            )
+            reopen.toggled.connect(self._set_reopen_last)
+            self.act_reopen_last = reopen
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    def _set_reopen_last(self, on: bool) -> None:
+        self.settings.reopen_last = on
+        self._save_settings()
 
     # --- window ----------------------------------------------------------------------------------
 
@@ -995,8 +1033,60 @@ class MainWindow(QMainWindow):
         self.settings.window_state = _b64(self.saveState())
         self.settings.splitter_state = _b64(self.splitter.saveState())
         self.settings.detail_splitter_state = _b64(self.detail_splitter.saveState())
+        self.settings.last_briefing = str(self.doc.path) if self.doc.path else None
         self._save_settings()
         event.accept()
+
+    def reopen_last(self) -> bool:
+        """At start: open the briefing that was open when the app last closed, if the setting
+        asks for it. A briefing that has gone or cannot be read is said in the status bar."""
+        last = self.settings.last_briefing
+        if not self.settings.reopen_last or not last:
+            return False
+        path = Path(last)
+        if not path.is_file():
+            self._start_message(
+                f"The briefing open last time, {path}, is no longer there; this is a new briefing."
+            )
+            return False
+        try:
+            read_briefing(path)
+        except (BriefingError, OSError) as exc:
+            log.warning("Cannot reopen %s: %s", path, exc)
+            self._start_message(
+                f"The briefing open last time, {path}, cannot be read; open it with File → "
+                "Open to see why."
+            )
+            return False
+        return self.open_briefing(path)
+
+    def _start_message(self, message: str) -> None:
+        """Say ``message`` now, and again once the library opening at start has said its piece."""
+        self.statusBar().showMessage(message, 15000)
+        if self.library_loader.loading is not None:
+            self.library_loader.loaded.connect(
+                lambda *_a: self.statusBar().showMessage(message, 15000),
+                Qt.ConnectionType.SingleShotConnection,
+            )
+
+    def _exported(self, report: ExportReport) -> None:
+        """After an export: remember its choices for this briefing, and say how long it came out."""
+        self.settings.remember_export(
+            report.briefing_file, report.format, report.style, report.path.parent
+        )
+        self._save_settings()
+        message = f"Exported to {report.path} — {report.length_text}"
+        if report.over_limit:
+            message += f". ⚠ {report.over_limit}"
+        self._export_message = message
+        self.statusBar().showMessage(message)
+        self.length_status.set_report(report)
+
+    def _clear_export_message(self, *_args: object) -> None:
+        """The briefing changed: what was said about its last export no longer holds."""
+        if self._export_message and self.statusBar().currentMessage() == self._export_message:
+            self.statusBar().clearMessage()
+        self._export_message = ""
 
     def export_dialog(self) -> ExportDialog:
         """Open the export dialog (non-modal, so the officer can keep reading)."""
@@ -1007,7 +1097,9 @@ class MainWindow(QMainWindow):
             self.doc.path,
             self.settings.default_style,
             self,
+            remembered=self.settings.export_choice(self.doc.path, self.doc.briefing.style),
         )
+        dialog.exported.connect(self._exported)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self._export_dialog = dialog
