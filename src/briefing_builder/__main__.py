@@ -45,7 +45,11 @@ def _quit_when_shown(argv: Sequence[str] | None) -> None:
             # shown with its library, so a large one is read (by worker processes) before quitting.
             QTimer.singleShot(20, shown)
             return
-        title = windows[0].windowTitle() if windows else ""
+        # The title as the desktop shows it: Qt's "[*]" is the unsaved mark, drawn only if set.
+        title = ""
+        if windows:
+            mark = "*" if windows[0].isWindowModified() else ""
+            title = windows[0].windowTitle().replace("[*]", mark)
         desktop = QApplication.desktopFileName() or "-"
         print("SHOWN" if windows else "NOT SHOWN", repr(time.time()), desktop, title, flush=True)
         app.exit(0 if windows else 1)
