@@ -54,7 +54,28 @@ class OutlineView(QTreeView):
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
         model.doc.sectionsReplaced.connect(self._select_ids)
+        model.doc.selectRequested.connect(self.select_ids)
+        model.rowsInserted.connect(self._unfold_new)
+        model.rowsMoved.connect(self._unfold_destination)
         self.expandAll()
+
+    def _unfold_new(self, parent: QModelIndex, first: int, last: int) -> None:
+        """New sections open unfolded, as does a section that was empty until now; sections
+        the officer folded stay folded."""
+        model = self.outline()
+        if parent.isValid() and model.rowCount(parent) == last - first + 1:
+            self.expand(parent)
+        for row in range(first, last + 1):
+            idx = model.index(row, 0, parent)
+            if isinstance(model.node(idx), Section):
+                self.expandRecursively(idx)
+
+    def _unfold_destination(
+        self, _src: QModelIndex, first: int, last: int, dest: QModelIndex, _row: int
+    ) -> None:
+        model = self.outline()
+        if dest.isValid() and model.rowCount(dest) == last - first + 1:
+            self.expand(dest)
 
     def outline(self) -> OutlineModel:
         return self.model()  # type: ignore[return-value]
