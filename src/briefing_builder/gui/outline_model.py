@@ -7,6 +7,7 @@ goes through :class:`BriefingDocument` so it can be undone; the rules of the out
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,6 +40,16 @@ _Index = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 10
 NodeKindRole = Qt.ItemDataRole.UserRole + 11
 FlagRole = Qt.ItemDataRole.UserRole + 12
+
+
+# Asked for every row at every repaint: built once.
+_NODE_FLAGS = (
+    Qt.ItemFlag.ItemIsDropEnabled
+    | Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
@@ -252,16 +263,7 @@ class OutlineModel(QAbstractItemModel):
     # --- data --------------------------------------------------------------------------------
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsDropEnabled
-        if not index.isValid():
-            return base
-        return (
-            base
-            | Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        return _NODE_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def evidence_label(self, item: EvidenceItem) -> tuple[str, str]:
         """(quote text, "Short label, locator") from the library, or from the snapshot."""
@@ -272,6 +274,22 @@ class OutlineModel(QAbstractItemModel):
         if item.snapshot is not None:
             return item.snapshot.text, f"{item.snapshot.source}, {item.snapshot.locator}"
         return f"[{item.finding_id}]", "not in the library"
+
+    def short_source(self, item: EvidenceItem) -> str:
+        finding = self.doc.library.finding(item.finding_id)
+        if finding is not None:
+            src = self.doc.library.source(finding.source)
+            return src.short if src else finding.source
+        return item.snapshot.source if item.snapshot is not None else "not in the library"
+
+    def _tooltip_parts(self, node: Node) -> list[str]:
+        if isinstance(node, Section):
+            return [node.heading, node.text]
+        if isinstance(node, NoteItem):
+            return [node.text]
+        quote, where = self.evidence_label(node)
+        flag = self.flag_text(node)
+        return [node.comment, f"“{quote}”\n— {where}", f"⚠ {flag}" if flag else ""]
 
     def flag_text(self, node: Node) -> str:
         if not isinstance(node, EvidenceItem):
@@ -294,15 +312,16 @@ class OutlineModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if isinstance(node, Section):
-                return (
-                    f"{self._numbers.get(node.node_id, '')}  {node.heading or '(untitled section)'}"
-                )
+                number = self._numbers.get(node.node_id, "")
+                heading = node.heading or "(untitled section)"
+                return f"{number}  {heading}" + ("  · has text" if node.text.strip() else "")
             if isinstance(node, NoteItem):
-                return _excerpt(node.text) or "(empty note)"
-            quote, where = self.evidence_label(node)
-            lead = f"{_excerpt(node.comment, 80)} " if node.comment else ""
+                return _excerpt(node.text, 90) or "(empty note)"
+            # Short enough to scan: the source and the quote's first words; all in the tooltip.
+            quote, _where = self.evidence_label(node)
             warn = "⚠ " if self.flag_text(node) else ""
-            return f"{warn}{lead}“{_excerpt(quote)}” — {where}"
+            lead = "  · lead-in" if node.comment.strip() else ""
+            return f"{warn}{self.short_source(node)}: “{_first_words(quote, 10)}”{lead}"
         if role == Qt.ItemDataRole.EditRole:
             if isinstance(node, Section):
                 return node.heading
@@ -310,13 +329,7 @@ class OutlineModel(QAbstractItemModel):
                 return node.text
             return node.comment
         if role == Qt.ItemDataRole.ToolTipRole:
-            if isinstance(node, Section):
-                return node.heading
-            if isinstance(node, NoteItem):
-                return node.text
-            quote, where = self.evidence_label(node)
-            flag = self.flag_text(node)
-            return f"{quote}\n— {where}" + (f"\n\n⚠ {flag}" if flag else "")
+            return _tooltip(self._tooltip_parts(node))
         if role == Qt.ItemDataRole.FontRole:
             if isinstance(node, Section):
                 font = QFont(QApplication.font())
@@ -672,6 +685,16 @@ class _ModelEar(OutlineObserver):
         self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
     ) -> None:
         self.model._moved(node, old, old_row, new, new_row)
+
+
+def _tooltip(parts: list[str]) -> str:
+    """Rich text, so Qt wraps it to a readable width instead of one line across the screen."""
+    paras = "".join(
+        f"<p style='white-space:pre-wrap'>{html.escape(p.strip(), quote=False)}</p>"
+        for p in parts
+        if p.strip()
+    )
+    return f"<div style='max-width:36em'>{paras}</div>" if paras else ""
 
 
 def _first_words(text: str, words: int = 5) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,8 +37,11 @@ class OutlineView(QTreeView):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setWordWrap(True)
-        self.setUniformRowHeights(False)
+        # One line a row (the full text is in the tooltip and the detail pane): uniform heights
+        # let the view place a row without measuring every row above it, so edits stay quick
+        # in a long briefing.
+        self.setWordWrap(False)
+        self.setUniformRowHeights(True)
         self.setAlternatingRowColors(False)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -111,16 +114,18 @@ class OutlineView(QTreeView):
     def select_ids(self, ids: list[str]) -> None:
         model = self.outline()
         sel = self.selectionModel()
-        sel.clearSelection()
-        first = None
-        for nid in ids:
-            idx = model.index_of_id(nid)
-            if idx.isValid():
-                self.scrollTo(idx)
-                sel.select(idx, sel.SelectionFlag.Select)
-                first = first or idx
-        if first is not None:
-            sel.setCurrentIndex(first, sel.SelectionFlag.NoUpdate)
+        wanted = [idx for nid in ids if (idx := model.index_of_id(nid)).isValid()]
+        if not wanted:
+            return
+        # One selection change (clearing first repaints and re-measures every selected row).
+        selection = QItemSelection()
+        for idx in wanted:
+            selection.select(idx, idx)
+        if sel.selection() != selection:
+            sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(wanted[-1])
+        self.scrollTo(wanted[0])
+        sel.setCurrentIndex(wanted[0], QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # Drops from the findings list are copies; moves inside the outline are moves.
     def _fix_action(self, event: QDragMoveEvent | QDropEvent) -> None:
