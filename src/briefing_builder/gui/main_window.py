@@ -53,6 +53,7 @@ from .export_dialog import ExportDialog, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .outline_clipboard import OutlineClipboard
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
 
@@ -279,7 +280,21 @@ class MainWindow(QMainWindow):
         self.act_down = a("Move do&wn", lambda: self.move_current(1), "Alt+Down")
         self.act_indent = a("&Indent section", self.indent_current, "Alt+Right")
         self.act_outdent = a("&Outdent section", self.outdent_current, "Alt+Left")
+        self.outline_clipboard = OutlineClipboard(self.briefing_panel, self.statusBar())
+        self.act_cut = a("Cu&t", self.outline_clipboard.cut, S.Cut)
+        self.act_copy = a("&Copy", lambda: self.outline_clipboard.copy(), S.Copy)
+        self.act_paste = a("&Paste", self.outline_clipboard.paste, S.Paste)
+        self.act_move_to = a(
+            "Move to sec&tion…",
+            lambda: self.outline_clipboard.move_to_section(self),
+            "Ctrl+Shift+T",
+            "Move the selected outline items into another section",
+        )
         for act in (
+            self.act_cut,
+            self.act_copy,
+            self.act_paste,
+            self.act_move_to,
             self.act_edit,
             self.act_delete,
             self.act_up,
@@ -331,6 +346,8 @@ class MainWindow(QMainWindow):
                 self.act_outdent,
             ]
         )
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_move_to])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_find, self.act_clear, self.act_show_source])
         view_menu.addSeparator()

@@ -8,6 +8,7 @@ goes through :class:`BriefingDocument` so it can be undone; the rules of the out
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -594,7 +595,12 @@ class OutlineModel(QAbstractItemModel):
         return note.node_id
 
     def insert_copies(
-        self, nodes: list[Node], section: Section | None, item_row: int, section_row: int, name: str
+        self,
+        nodes: Sequence[Node],
+        section: Section | None,
+        item_row: int,
+        section_row: int,
+        name: str,
     ) -> list[str]:
         """Insert nodes (new copies, from a paste): items at ``item_row`` of ``section``, sections
         at ``section_row`` among its subsections (or at the top level when it is None)."""
