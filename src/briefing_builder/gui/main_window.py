@@ -380,6 +380,7 @@ class MainWindow(QMainWindow):
         self.doc.metadataChanged.connect(self._update_title)
         self.doc.pathChanged.connect(self._update_title)
         self.briefing_panel.model.modelReset.connect(self._update_in_briefing)
+        self.briefing_panel.currentNodeChanged.connect(self._current_node_changed)
 
     # --- library -------------------------------------------------------------------------------
 
@@ -455,6 +456,12 @@ class MainWindow(QMainWindow):
         self.detail.show_finding(
             self.model.finding_at(current.row()) if current.isValid() else None
         )
+
+    def _current_node_changed(self, node: Section | EvidenceItem | NoteItem | None) -> None:
+        """The detail pane shows the outline row just chosen there."""
+        if node is None or not self.outline.hasFocus():
+            return
+        self.detail.show_outline_item(*self.briefing_panel.model.detail_of(node))
 
     def selected_findings(self) -> list[Finding]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())

@@ -33,6 +33,7 @@ from ..core.briefing import (
     Section,
 )
 from ..core.briefing_io import ItemState, item_states
+from ..core.model import Finding
 from .document import BriefingDocument
 from .mime import MIME_TYPE, DragPayload
 
@@ -275,6 +276,20 @@ class OutlineModel(QAbstractItemModel):
         if item.snapshot is not None:
             return item.snapshot.text, f"{item.snapshot.source}, {item.snapshot.locator}"
         return f"[{item.finding_id}]", "not in the library"
+
+    def detail_of(self, node: Node) -> tuple[Finding | None, str, str, str]:
+        """What the detail pane shows for a row: (finding, lead-in, title, text)."""
+        if isinstance(node, Section):
+            number = self._numbers.get(node.node_id, "")
+            return None, "", f"{number} {node.heading}", node.text
+        if isinstance(node, NoteItem):
+            return None, "", "Your note", node.text
+        finding = self.doc.library.finding(node.finding_id)
+        if finding is not None:
+            return finding, node.comment, "", ""
+        quote, where = self.evidence_label(node)
+        lead = f"{node.comment.strip()}\n\n" if node.comment.strip() else ""
+        return None, "", where, f"{lead}“{quote}”\n\n⚠ {self.flag_text(node)}"
 
     def short_source(self, item: EvidenceItem) -> str:
         finding = self.doc.library.finding(item.finding_id)
