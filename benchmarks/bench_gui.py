@@ -5,6 +5,7 @@ Uses the generated library of ``bench_library.py`` (100,000 findings by default;
 
     .venv/bin/python benchmarks/bench_gui.py
     .venv/bin/python benchmarks/bench_gui.py --findings 20000 --startup-runs 3
+    .venv/bin/python benchmarks/bench_gui.py --loading    # only: opening libraries in the background
 
 Without a display it uses Qt's offscreen platform, which paints into memory like a real window
 (set QT_QPA_PLATFORM to choose another). Settings, recovery and the start-up runs' library caches
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -43,12 +45,13 @@ sys.path.insert(0, str(HERE))
 import bench_library  # noqa: E402
 from bench_library import Row, fmt, percentile, print_table, query_mix  # noqa: E402
 from PySide6 import __version__ as pyside_version  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from briefing_builder.core.cache import OpenedLibrary, open_library  # noqa: E402
 from briefing_builder.core.filtering import Filter  # noqa: E402
+from briefing_builder.core.paths import bundled_library  # noqa: E402
 from briefing_builder.gui.main_window import MainWindow  # noqa: E402
 
 FILTER_TARGET_S = 0.050
@@ -147,12 +150,20 @@ STARTUP_SCRIPT = textwrap.dedent(
 
     app = QApplication(sys.argv[:1])
 
+    first = []
+
     def shown():
+        # The window shows at once; its library opens in the background: wait for it.
         from briefing_builder.gui.main_window import MainWindow
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        assert windows and windows[0].isVisible()
+        first.append(first[0] if first else time.time())
+        if windows[0].library_loader.loading is not None:
+            QTimer.singleShot(5, shown)
+            return
         app.processEvents()
-        assert windows and windows[0].isVisible() and windows[0].model.rowCount() > 0
-        print("SHOWN", repr(time.time()), windows[0].model.rowCount(), flush=True)
+        assert windows[0].model.rowCount() > 0
+        print("SHOWN", repr(time.time()), windows[0].model.rowCount(), repr(first[0]), flush=True)
         os._exit(0)
 
     QTimer.singleShot(0, shown)  # runs once app.exec() has started, the window shown
@@ -216,6 +227,178 @@ def startup_rows(runs: int, big: Path | None) -> list[Row]:
     return rows
 
 
+# --- opening a library in the background -------------------------------------------------------
+
+LOAD_GAP_TARGET_S = 0.100
+HEARTBEAT_MS = 10
+
+
+@dataclass
+class LoadWatch:
+    """One library opening watched from the window's event loop."""
+
+    label: str
+    load_s: float  # from the request to the new library shown (or the swap skipped)
+    max_gap_s: float  # longest interval between heartbeat ticks before the swap
+    p99_gap_s: float
+    swap_s: float  # the interval holding the swap into the window (the UI thread's own work)
+
+
+def watch_event_loop(app: QApplication, start, done) -> tuple[list[float], float, float]:  # type: ignore[no-untyped-def]
+    """Run ``start()`` from the event loop and keep it running until ``done()``; a 10 ms
+    heartbeat records when the loop was free. Returns (tick times, start time, end time)."""
+    ticks: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(HEARTBEAT_MS)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(5)
+    began = [0.0]
+    poll.timeout.connect(lambda: began[0] and done() and loop.quit())
+
+    def go() -> None:
+        began[0] = time.perf_counter()
+        start()
+
+    heartbeat.start()
+    poll.start()
+    QTimer.singleShot(HEARTBEAT_MS * 5, go)  # a few ticks first: the loop's usual rhythm
+    loop.exec()
+    ended = time.perf_counter()
+    heartbeat.stop()
+    poll.stop()
+    return ticks, began[0], ended
+
+
+def _gaps(ticks: list[float], t0: float, t1: float) -> list[float]:
+    """Intervals between ticks that overlap [t0, t1]."""
+    return [b - a for a, b in itertools.pairwise(ticks) if b >= t0 and a <= t1]
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * int(pct) // 100) - 1)] if ordered else 0.0
+
+
+def watch_background_load(app: QApplication, window: MainWindow, folder: Path) -> LoadWatch:
+    """File → Open library as it is now: the load runs on its thread, the window swaps at the end."""
+    swapped: list[float] = []
+    loader = window.library_loader
+    # After the window's own slot: the moment the swap has finished.
+    on_loaded = lambda *_a: swapped.append(time.perf_counter())  # noqa: E731
+    loader.loaded.connect(on_loaded)
+    ticks, t0, t1 = watch_event_loop(
+        app, lambda: window.switch_library(folder), lambda: loader.loading is None
+    )
+    loader.loaded.disconnect(on_loaded)
+    assert window.opened.library.root == folder.resolve(), "the library was not swapped in"
+    end = swapped[0] if swapped else t1
+    before = [t for t in ticks if t < end]
+    gaps = _gaps(before, t0, end)
+    last = before[-1] if before else t0
+    after = next((t for t in ticks if t >= end), t1)
+    swap_gap = after - last
+    # The interval that holds the swap belongs to the swap, not to the load.
+    return LoadWatch(folder.name, end - t0, max(gaps, default=0), _percentile(gaps, 99), swap_gap)
+
+
+def watch_blocking_load(app: QApplication, window: MainWindow, folder: Path) -> LoadWatch:
+    """The earlier File → Open library: open_library on the window's thread, then the swap."""
+    finished = [False]
+
+    def load() -> None:
+        opened = open_library(folder)
+        window._library_loaded(folder, opened)
+        finished[0] = True
+
+    ticks, t0, t1 = watch_event_loop(app, load, lambda: finished[0])
+    gaps = _gaps(ticks, t0, t1)
+    return LoadWatch(folder.name, t1 - t0, max(gaps), _percentile(gaps, 99), 0.0)
+
+
+def library_loading(args: argparse.Namespace) -> int:
+    """Open generated libraries from File → Open library, with a cold and with a warm cache,
+    the earlier way (on the window's thread) and the background way; print the event loop's
+    gaps while each loads."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    folders = []
+    for n in args.loading_sizes:
+        lib_args = argparse.Namespace(**{**vars(args), "findings": n}, tmp=False, out=None)
+        lib_args.regenerate = False
+        folders.append((n, bench_library.library_folder(lib_args)[0]))
+    home = open_library(bundled_library(), cache_dir=_SCRATCH / "home-cache")
+    window = MainWindow(home)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    results: list[tuple[str, str, LoadWatch]] = []
+    for n, folder in folders:
+        for way, watch in (
+            ("blocking", watch_blocking_load),
+            ("background", watch_background_load),
+        ):
+            for cache in ("cold", "warm"):
+                if cache == "cold":  # a fresh cache folder: a miss, then written
+                    cache_dir = Path(tempfile.mkdtemp(dir=_SCRATCH, prefix="load-cache-"))
+                os.environ["BRIEFING_BUILDER_CACHE_DIR"] = str(cache_dir)
+                window._library_loaded(Path(home.library.root), home)  # from elsewhere each time
+                settle = QElapsedTimer()
+                settle.start()
+                while settle.elapsed() < 300:  # the last library freed, deferred deletes done
+                    app.processEvents()
+                    time.sleep(0.005)
+                result = watch(app, window, folder)
+                results.append((f"{n:,} findings", f"{way}, {cache} cache", result))
+                print(
+                    f"  {n:,} {way:10} {cache}: load {fmt(result.load_s)}, longest gap "
+                    f"{fmt(result.max_gap_s)}, p99 {fmt(result.p99_gap_s)}, swap {fmt(result.swap_s)}",
+                    flush=True,
+                )
+                if cache == "warm":
+                    shutil.rmtree(cache_dir, ignore_errors=True)
+    window.doc.undo_stack.setClean()
+    window.close()
+    print()
+    print(
+        f"Opening a library from File → Open library; heartbeat every {HEARTBEAT_MS} ms on the "
+        f"window's thread; platform '{app.platformName()}'."
+    )
+    head = ("library", "how", "load → shown", "longest gap", "p99 gap", "swap", "result")
+    rows = []
+    failed = False
+    for size, how, r in results:
+        ok = r.max_gap_s < LOAD_GAP_TARGET_S
+        background = how.startswith("background")
+        failed = failed or (background and not ok)
+        verdict = ("pass" if ok else "FAIL") if background else "—"
+        rows.append(
+            (
+                size,
+                how,
+                fmt(r.load_s),
+                fmt(r.max_gap_s),
+                fmt(r.p99_gap_s),
+                fmt(r.swap_s) if background else "—",
+                verdict,
+            )
+        )
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    print(
+        f"\nTarget: the longest gap while a library loads in the background < {fmt(LOAD_GAP_TARGET_S)}."
+    )
+    return 1 if failed else 0
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -247,7 +430,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=5, metavar="K")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
     parser.add_argument("--profile", action="store_true", help="cProfile a pass of the filter mix")
+    parser.add_argument(
+        "--loading",
+        action="store_true",
+        help="only measure opening libraries in the background (event-loop gaps while loading)",
+    )
+    parser.add_argument(
+        "--loading-sizes",
+        type=lambda text: [int(x) for x in text.split(",")],
+        default=[5_000, 10_000, 100_000],
+        metavar="N,N",
+        help="findings in the libraries opened by --loading (from the bundled library)",
+    )
     args = parser.parse_args(argv)
+    if args.loading:
+        try:
+            return library_loading(args)
+        finally:
+            shutil.rmtree(_SCRATCH, ignore_errors=True)
     lib_args = argparse.Namespace(**vars(args), tmp=False, out=None, regenerate=False)
     started = time.perf_counter()
     try:

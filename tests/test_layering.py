@@ -8,7 +8,8 @@ def test_core_does_not_import_qt() -> None:
     code = (
         "import sys\n"
         "import briefing_builder.core.loader, briefing_builder.core.filtering, "
-        "briefing_builder.core.cache, briefing_builder.core.textmatch, briefing_builder.cli\n"
+        "briefing_builder.core.cache, briefing_builder.core.textmatch, briefing_builder.cli, "
+        "briefing_builder.core.reading\n"
         "from briefing_builder.core.cache import open_library\n"
         "from briefing_builder.core.paths import bundled_library\n"
         "open_library(bundled_library(), use_cache=False)\n"

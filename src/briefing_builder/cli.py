@@ -236,6 +236,13 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         log.error("Export of %s to %s failed unexpectedly", path, args.output, exc_info=True)
         return fail(f"{type(exc).__name__}: {exc}", [where_logged()])
     print(f"Wrote {result.path}: {result.summary()}.", file=out)
+    from .export.length import document_length, over_limit_message
+
+    # A PDF's own page count; for Word, the estimate (Word lays out its own pages).
+    pages = result.document.page_count or document_length(result.document).pages
+    over = over_limit_message(pages, briefing.max_pages)
+    if over:
+        print(f"briefing-builder: warning: {path}: {over}", file=err)
     return 0
 
 

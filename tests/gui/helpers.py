@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
@@ -24,6 +25,17 @@ def make_window(qtbot: QtBot, opened: OpenedLibrary, **kwargs: Any) -> MainWindo
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     return window
+
+
+def wait_for_library(qtbot: QtBot, window: MainWindow, timeout: int = 30000) -> None:
+    """Until the library being opened in the background is in (or refused, or failed)."""
+    qtbot.waitUntil(lambda: window.library_loader.loading is None, timeout=timeout)
+
+
+def switch_library(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    """Switch the window's library and wait for it, as an officer waits for the progress bar."""
+    window.switch_library(folder)
+    wait_for_library(qtbot, window)
 
 
 def _forget_changes(window: MainWindow) -> None:

@@ -271,10 +271,12 @@ def test_a_failure_at_start_up_is_a_dialog_not_a_traceback(
     shown: list[tuple[QWidget | None, str, str]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def cannot_open(*_a: object, **_k: object) -> OpenedLibrary:
-        raise MemoryError("out of memory reading the library")
+    def cannot_scan(*_a: object, **_k: object) -> object:
+        raise MemoryError("out of memory reading the recovery folder")
 
-    monkeypatch.setattr(app_module, "open_library", cannot_open)
+    # The library opens in the background once the window is up; what fails before it is shown
+    # (settings, the recovery folder) stops the start.
+    monkeypatch.setattr(app_module, "scan", cannot_scan)
     before = sys.excepthook
     try:
         assert app_module.run() == 1
@@ -282,7 +284,7 @@ def test_a_failure_at_start_up_is_a_dialog_not_a_traceback(
         teardown_logging()
     assert sys.excepthook is before  # the handler was taken down again
     ((_parent, message, details),) = shown
-    assert "an unexpected MemoryError (out of memory reading the library)" in message
+    assert "an unexpected MemoryError (out of memory reading the recovery folder)" in message
     assert "Details were written to the log:" in message
     assert "Traceback" in details
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -57,7 +58,7 @@ def test_save_and_open_round_trip(
     assert path.is_file()
     assert dialogs.titles() == ["Save briefing as"]
     assert not window.doc.modified and not window.isWindowModified()
-    assert window.windowTitle().startswith("committee brief.briefing.yaml[*] — Partnership working")
+    assert window.windowTitle() == "committee brief[*] — Briefing Builder"
     assert window.recovery is None or not window.recovery.briefing_path.exists()
 
     # A second window (as after a restart) opens it as it was.
@@ -107,7 +108,7 @@ def test_open_the_example_briefing(qtbot: QtBot, window: MainWindow, dialogs: Di
     assert all(model.index_of(e).data(FlagRole) == "" for e in window.doc.briefing.evidence_items())
     assert model.index(0, 0).data() == "1  What helps partnerships work  · has text"
     assert model.index(2, 0, model.index(0, 0)).data() == "1.1  Co-location"
-    assert "minimal.briefing.yaml" in window.windowTitle()
+    assert window.windowTitle() == "minimal[*] — Briefing Builder"
 
 
 def test_open_a_broken_file_warns_with_file_and_line(
@@ -258,16 +259,19 @@ def test_recent_files_menu(
     window.doc.set_metadata("title", "Two")
     dialogs.choose_file(second)
     assert window.save()
-    actions = window.recent_menu.actions()
-    assert [a.text() for a in actions] == ["two.briefing.yaml", "one.briefing.yaml"]
+    actions = window.recent_menu_actions
+    # The full path (folders tell apart briefings of one name), elided in the middle if long.
+    assert [a.text() for a in actions] == [_menu_text(window, second), _menu_text(window, first)]
+    assert actions[0].text().endswith("two.briefing.yaml")
     assert actions[1].toolTip() == str(first.resolve())
+    assert actions[1].statusTip() == str(first.resolve())
     assert window.recent_menu.isEnabled()
     # Kept in the settings, for the next start.
     assert Settings.load().recent_files == [str(second.resolve()), str(first.resolve())]
     fresh = make_window(qtbot, bundled, settings=Settings.load())
-    assert [a.text() for a in fresh.recent_menu.actions()] == [
-        "two.briefing.yaml",
-        "one.briefing.yaml",
+    assert [a.text() for a in fresh.recent_menu_actions] == [
+        _menu_text(fresh, second),
+        _menu_text(fresh, first),
     ]
 
     # Choosing one opens it (after asking about unsaved changes).
@@ -276,14 +280,54 @@ def test_recent_files_menu(
     actions[1].trigger()
     assert window.doc.path == first.resolve()
     assert window.doc.briefing.title == "One" and not window.doc.modified
-    assert [a.text() for a in window.recent_menu.actions()] == [
-        "one.briefing.yaml",
-        "two.briefing.yaml",
+    assert [a.text() for a in window.recent_menu_actions] == [
+        _menu_text(window, first),
+        _menu_text(window, second),
     ]
-    # A file that has gone is shown greyed out.
+    # A file that has gone is shown greyed out, and its tip says so.
     second.unlink()
     window._refresh_recent_menu()
-    assert [a.isEnabled() for a in window.recent_menu.actions()] == [True, False]
+    assert [a.isEnabled() for a in window.recent_menu_actions] == [True, False]
+    # Deleted while the app runs: greyed out as soon as the menu opens.
+    first.unlink()
+    window.recent_menu.aboutToShow.emit()
+    assert [a.isEnabled() for a in window.recent_menu_actions] == [False, False]
+    assert window.recent_menu_actions[1].toolTip() == f"{second.resolve()} (no longer there)"
+
+
+def _menu_text(window: MainWindow, path: Path) -> str:
+    metrics = window.recent_menu.fontMetrics()
+    text = metrics.elidedText(str(path.resolve()), Qt.TextElideMode.ElideMiddle, 560)
+    return text.replace("&", "&&")
+
+
+def test_recent_files_show_a_long_path_elided_in_the_middle(
+    qtbot: QtBot, bundled: OpenedLibrary, tmp_path: Path
+) -> None:
+    deep = tmp_path / ("Committee papers & drafts " * 6).strip() / "2026" / "board.briefing.yaml"
+    deep.parent.mkdir(parents=True)
+    deep.write_text("briefing: 1\ntitle: Board\n", encoding="utf-8")
+    settings = Settings(recent_files=[str(deep.resolve())])
+    window = make_window(qtbot, bundled, settings=settings)
+    [action] = window.recent_menu_actions
+    text = action.text()
+    assert "…" in text and len(text) < len(str(deep))
+    assert text.startswith(str(tmp_path.resolve())[:10])
+    assert text.endswith("2026/board.briefing.yaml")
+    assert action.toolTip() == str(deep.resolve()) and action.isEnabled()
+
+
+def test_reopen_last_can_be_turned_off_from_open_recent(
+    qtbot: QtBot, bundled: OpenedLibrary, tmp_path: Path
+) -> None:
+    settings = Settings(recent_files=[str(tmp_path / "a.briefing.yaml")])
+    window = make_window(qtbot, bundled, settings=settings)
+    assert window.act_reopen_last in window.recent_menu.actions()
+    assert window.act_reopen_last.isChecked()
+    window.act_reopen_last.trigger()
+    assert Settings.load().reopen_last is False
+    window.recent_menu.aboutToShow.emit()
+    assert not window.act_reopen_last.isChecked()
 
 
 def test_open_a_file_with_an_impossible_date_or_an_alias_bomb_warns(

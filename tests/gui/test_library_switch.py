@@ -19,7 +19,7 @@ from briefing_builder.gui.outline_model import FlagRole
 
 from ..conftest import FINDINGS_YAML, write_library
 from .conftest import Dialogs
-from .helpers import list_ids, make_window, settle, tree
+from .helpers import list_ids, make_window, settle, switch_library, tree, wait_for_library
 
 Button = QMessageBox.StandardButton
 MISSING = "no longer in the library; the saved copy of the quote is used"
@@ -46,7 +46,7 @@ BAD_FINDINGS = (
 def test_switch_to_a_small_library(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     lib = write_library(tmp_path / "small")
     window.filters.set_filter(window.filters.current.with_values("kinds", {"quote"}))
-    window.switch_library(lib)
+    switch_library(qtbot, window, lib)
     assert window.opened.library.root == lib.resolve()
     assert sorted(list_ids(window)) == [
         "alpha-001",
@@ -82,10 +82,13 @@ def test_switch_to_a_small_library(qtbot: QtBot, window: MainWindow, tmp_path: P
     ]
 
 
-def test_open_library_dialog(window: MainWindow, dialogs: Dialogs, tmp_path: Path) -> None:
+def test_open_library_dialog(
+    qtbot: QtBot, window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
     lib = write_library(tmp_path / "small")
     dialogs.choose_file(lib)
     window.act_open_library.trigger()
+    wait_for_library(qtbot, window)
     assert len(window.opened.library.findings) == 5
     dialogs.choose_file("")  # cancelled
     window.act_open_library.trigger()
@@ -99,7 +102,7 @@ def test_library_with_errors_shows_the_problems(
         tmp_path / "bad",
         {"findings/alpha.yaml": BAD_FINDINGS, "findings/broken.yaml": "- id: [unclosed\n"},
     )
-    window.switch_library(lib)
+    switch_library(qtbot, window, lib)
     assert not window.problems_dock.isHidden() and window.problems_dock.isVisible()
     lines = [window.problems.item(r).text() for r in range(window.problems.count())]
     assert len(lines) == 4
@@ -130,19 +133,19 @@ def test_library_with_errors_shows_the_problems(
     window.add_selected_findings()
     assert window.doc.briefing.finding_ids() == ["beta-002"]
     # Back to a clean library: the dock goes away.
-    window.switch_library(write_library(tmp_path / "good"))
+    switch_library(qtbot, window, write_library(tmp_path / "good"))
     assert window.problems.count() == 0 and window.problems_dock.isHidden()
 
 
 def test_a_library_with_nothing_usable_is_refused(
-    window: MainWindow, dialogs: Dialogs, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, dialogs: Dialogs, tmp_path: Path
 ) -> None:
     empty = tmp_path / "not-a-library"
     empty.mkdir()
     (empty / "notes.txt").write_text("hello", encoding="utf-8")
     before = window.opened
     dialogs.answer(Button.Ok)
-    window.switch_library(empty)
+    switch_library(qtbot, window, empty)
     kind, title, text = dialogs.calls[-1]
     assert (kind, title) == ("warning", "Cannot open library")
     assert str(empty) in text
@@ -159,7 +162,7 @@ def test_a_vanished_finding_is_flagged_not_dropped(
     dialogs.choose_file(path)
     assert window.save()
 
-    window.switch_library(write_library(tmp_path / "small"))
+    switch_library(qtbot, window, write_library(tmp_path / "small"))
     settle(qtbot)
     model = window.briefing_panel.model
     assert window.doc.briefing.finding_ids() == ["npia-2009-002"]
@@ -187,13 +190,15 @@ def test_a_vanished_finding_is_flagged_not_dropped(
     assert "1 finding flagged" in other.statusBar().currentMessage()
 
     # Back on the bundled library, the flag goes.
-    window.switch_library(bundled.library.root)
+    switch_library(qtbot, window, bundled.library.root)
     settle(qtbot)
     assert model.index(0, 0, model.index(0, 0)).data(FlagRole) == ""
     assert tree(window)[0][1] == ["npia-2009-002"]
 
 
-def test_opening_a_briefing_opens_its_library(window: MainWindow, tmp_path: Path) -> None:
+def test_opening_a_briefing_opens_its_library(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
     lib = write_library(tmp_path / "their-library")
     path = tmp_path / "b.briefing.yaml"
     path.write_text(
@@ -202,6 +207,7 @@ def test_opening_a_briefing_opens_its_library(window: MainWindow, tmp_path: Path
         encoding="utf-8",
     )
     assert window.open_briefing(path)
+    wait_for_library(qtbot, window)
     assert window.opened.library.root == lib.resolve()
     assert window.model.rowCount() == 5
     assert window.doc.briefing.finding_ids() == ["beta-002"]

@@ -16,7 +16,7 @@ from briefing_builder.gui.findings_model import FindingsModel, InBriefingRole
 from briefing_builder.gui.main_window import MainWindow
 
 from ..conftest import write_library
-from .helpers import outline_rows, settle, tree
+from .helpers import outline_rows, settle, switch_library, tree
 
 Fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
 
@@ -86,7 +86,7 @@ def test_outline_model_through_edits_moves_and_undo(qtbot: QtBot, window: MainWi
         stack.redo()
     assert outline_rows(model) == final and tree(model) == final_tree
     # Library changes reset the model too.
-    window.switch_library(window.opened.library.root)
+    switch_library(qtbot, window, window.opened.library.root)
     assert outline_rows(model) == final
     # A whole new briefing.
     window.doc.undo_stack.setClean()
@@ -156,7 +156,7 @@ def test_facet_model(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     f.set_filter(f.current.with_values("themes", {"leadership", "culture-trust"}))
     f.theme_mode.setCurrentIndex(1)
     f.clear()
-    window.switch_library(write_library(tmp_path / "lib"))
+    switch_library(qtbot, window, write_library(tmp_path / "lib"))
     assert f.models["themes"].rowCount() == 3
     standalone = FacetModel("kinds")
     t2 = QAbstractItemModelTester(standalone, Fatal)

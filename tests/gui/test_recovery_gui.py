@@ -196,8 +196,8 @@ def test_recover_after_sigkill(
     assert b.sections[0].items[1].text == "Typed just before the crash."  # type: ignore[union-attr]
     assert b.sections[0].heading == ("Saved section" if original else "Introduction")
     assert window.doc.modified and window.isWindowModified()
-    name = "saved.briefing.yaml" if original else "Untitled"
-    assert window.windowTitle() == f"{name}[*] — Crash test — Briefing Builder"
+    name = "saved" if original else "Crash test"  # a new briefing goes by its title
+    assert window.windowTitle() == f"{name}[*] — Briefing Builder"
     assert window.doc.path == (original.absolute() if original else None)
     # The old slot is gone; the new window keeps the work in its own slot until it is saved.
     assert not entries[0].briefing_path.exists() and not entries[0].metadata_path.exists()

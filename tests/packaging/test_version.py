@@ -55,7 +55,8 @@ def test_about_text_names_version_and_licences() -> None:
     for needed in (
         "DejaVu Sans fonts",
         "Bitstream Vera licence",
-        "icons",
+        "app icon",
+        "Lucide toolbar icons: ISC licence (resources/icons/LICENSE-Lucide.txt)",
         "Qt 6: GNU LGPLv3",
         "PySide6 (Qt for Python): GNU LGPLv3",
         "MIT licence",

@@ -19,11 +19,16 @@ class Credit:
 
 
 CREDITS: tuple[Credit, ...] = (
-    Credit("Briefing Builder, its icons and the evidence library's selection", "MIT licence"),
+    Credit("Briefing Builder, its app icon and the evidence library's selection", "MIT licence"),
     Credit(
         "DejaVu Sans fonts (embedded in PDF briefings)",
         "Bitstream Vera licence; DejaVu changes public domain",
         "resources/fonts/LICENSE-DejaVu.txt",
+    ),
+    Credit(
+        "Lucide toolbar icons",
+        "ISC licence",
+        "resources/icons/LICENSE-Lucide.txt",
     ),
     Credit(
         "Qt 6",

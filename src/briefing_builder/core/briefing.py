@@ -27,6 +27,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "marking",
     "summary",
     "style",
+    "max_pages",
 )
 MARKINGS: tuple[str, ...] = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
 
@@ -116,6 +117,7 @@ class Briefing:
     summary: str = ""
     library: str | None = None  # a library folder, relative to the briefing file
     style: str | None = None
+    max_pages: int | None = None  # the length the briefing must keep to, if any ("max-pages:")
     sections: list[Section] = field(default_factory=list)
     # Snapshots of the CSL data of cited sources, by source id.
     source_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -37,8 +37,13 @@ from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 
 FORMAT_VERSION = 1
 SUFFIX = ".briefing.yaml"
-TOP_KEYS = frozenset({"briefing", *METADATA_FIELDS, "library", "sections", "sources"})
-TEXT_KEYS = tuple(f for f in METADATA_FIELDS if f != "date")  # the date is checked on its own
+# Metadata fields whose file key differs from the field's name.
+FILE_KEYS = {"max_pages": "max-pages"}
+TOP_KEYS = frozenset(
+    {"briefing", *(FILE_KEYS.get(f, f) for f in METADATA_FIELDS), "library", "sections", "sources"}
+)
+# The date and the page limit are checked on their own.
+TEXT_KEYS = tuple(f for f in METADATA_FIELDS if f not in ("date", "max_pages"))
 SECTION_KEYS = frozenset({"id", "heading", "text", "items", "sections"})
 ITEM_KEYS = frozenset({"id", "finding", "comment", "note", "snapshot"})
 SNAPSHOT_KEYS = frozenset({"text", "source", "kind", "locator", "speaker", "themes"})
@@ -235,6 +240,7 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
             _dt.date.fromisoformat(b.date)
         except ValueError:
             reader.error(data.line_of("date"), f"date '{b.date}' should be written as YYYY-MM-DD")
+    b.max_pages = _max_pages(reader, data)
     b.library = reader.text(data, "library", "the briefing") or None
     b.sections = _sections(reader, data, "sections", "the briefing", depth=1)
     sources = data.get("sources")
@@ -246,6 +252,28 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
                 data.line_of("sources"), "'sources' should map source ids to their CSL data"
             )
     return b
+
+
+def _max_pages(reader: _Reader, data: LineDict) -> int | None:
+    """``max-pages``: a whole number of pages, at least 1; absent or empty means no limit."""
+    value = data.get("max-pages")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str):
+        shown = f"'{value}'"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = str(value)
+    else:
+        shown = type_name(value)
+    reader.error(
+        data.line_of("max-pages"),
+        f"'max-pages' should be a whole number of pages, 1 or more, not {shown}",
+    )
+    return None
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
@@ -424,6 +452,8 @@ def briefing_to_data(briefing: Briefing) -> dict[str, Any]:
         value = getattr(briefing, key)
         if value:
             data[key] = value
+    if briefing.max_pages:
+        data["max-pages"] = briefing.max_pages
     if briefing.summary:
         data["summary"] = briefing.summary
     data["sections"] = [_section_data(s) for s in briefing.sections]

@@ -8,8 +8,10 @@ findings (see ``benchmarks/``).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -133,7 +135,11 @@ class _Values:
 class FilterIndex:
     """Answers :class:`Filter` queries over one loaded library."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(
+        self, library: Library, *, checkpoint: Callable[[int, int], None] | None = None
+    ) -> None:
+        """``checkpoint(done, total)`` is called as the findings are indexed: a loader's progress,
+        and its chance to stop a build nobody wants any more (by raising)."""
         findings = library.findings
         n = len(findings)
         self.library = library
@@ -157,7 +163,7 @@ class FilterIndex:
         )
         self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
-        self._build_text_index()
+        self._build_text_index(checkpoint)
 
     # --- construction -----------------------------------------------------------------------
 
@@ -180,7 +186,7 @@ class FilterIndex:
             masks.append(mask)
         return masks
 
-    def _build_text_index(self) -> None:
+    def _build_text_index(self, checkpoint: Callable[[int, int], None] | None = None) -> None:
         library = self.library
         source_words: dict[str, str] = {}
         for src in library.sources:
@@ -189,8 +195,10 @@ class FilterIndex:
             source_words[src.id] = f"{' '.join(tokens(title))}\n {' '.join(joined_tokens(title))}"
         self._source_words = [source_words[s] for s in self.sources.names]
         vocab: dict[str, int] = {}
-        tok_ids: list[int] = []
-        doc_ids: list[int] = []
+        # Machine integers, not lists: turning a list of millions of ints into an array holds
+        # the interpreter for a tenth of a second (felt by a window loading in the background).
+        tok_ids = array("i")
+        doc_ids = array("i")
         self._doc_words: list[str] = []
         # Hyphenated words, joined, and how their parts read among the tokens:
         # "cooperation" -> {"co operation"}. A phrase with a joined word is looked for with its
@@ -198,7 +206,10 @@ class FilterIndex:
         compounds: dict[str, set[str]] = {}
         joined_of: dict[str, str] = {}  # "co-operation" -> "cooperation", worked out once
         setdefault = vocab.setdefault
+        n = len(library.findings)
         for i, f in enumerate(library.findings):
+            if checkpoint is not None and not i % 2048:
+                checkpoint(i, n)
             words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
             self._doc_words.append(" ".join(words))
             unique = set(words)
@@ -209,15 +220,15 @@ class FilterIndex:
                     compounds.setdefault(joined, set()).add(split_hyphens(word))
                 unique.add(joined)
             tok_ids.extend(setdefault(w, len(vocab)) for w in unique)
-            doc_ids.extend([i] * len(unique))
+            doc_ids.extend(repeat(i, len(unique)))
         self._compounds = {w: sorted(forms) for w, forms in compounds.items()}
         self._compound_names = sorted(compounds)
         names = sorted(vocab)
         rank = np.empty(len(names), dtype=np.int32)
         for new, word in enumerate(names):
             rank[vocab[word]] = new
-        toks = rank[np.asarray(tok_ids, dtype=np.int32)] if tok_ids else np.zeros(0, np.int32)
-        docs = np.asarray(doc_ids, dtype=np.int32)
+        toks = rank[np.frombuffer(tok_ids, dtype=np.intc)] if tok_ids else np.zeros(0, np.int32)
+        docs = np.frombuffer(doc_ids, dtype=np.intc).astype(np.int32)
         order = np.lexsort((docs, toks))
         self._vocab = names
         self._postings = docs[order]

@@ -15,7 +15,8 @@ import multiprocessing
 import os
 import re
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -45,16 +46,71 @@ from .yamlio import (
 log = logging.getLogger(__name__)
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # pauses under way, in any thread
+_gc_was_enabled = False
+# Objects made during a pause past which they are frozen (see gc_paused): a library of a few
+# thousand findings.
+FREEZE_ABOVE = 50_000
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees memory)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """Pause the cyclic garbage collector (reference counting still frees memory).
+
+    Counted, because loads may overlap in threads (a load being cancelled while the next one
+    starts): the collector is on again only once the last of them has finished.
+
+    A large load leaves millions of objects that all live on (and no garbage cycles). Switched
+    back on, the collector would walk every one of them in its next young collection and again
+    as they age: pauses of a tenth of a second or more, each holding the interpreter, on
+    whichever thread allocates next (the window's too, while a library loads in the background).
+    So after a large load they are frozen (``gc.freeze``): left out of collections from then on,
+    and still freed by reference counting when the library is replaced.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                if gc.get_count()[0] > FREEZE_ABOVE:
+                    gc.freeze()
+                gc.enable()
+
+
+class LoadCancelled(Exception):
+    """The caller's cancel check asked the load to stop; nothing of it was kept or cached."""
+
+
+Progress = Callable[[int, int], None]  # (steps done, steps in all)
+CancelCheck = Callable[[], bool]  # true once the load should stop (e.g. threading.Event.is_set)
+
+
+class _Steps:
+    """Progress and cancelling for one load: the files read so far, of how many."""
+
+    def __init__(self, progress: Progress | None, cancelled: CancelCheck | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.done = 0
+        self.total = 2  # library.yaml and sources.yaml; the findings files once listed
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise LoadCancelled
+
+    def step(self) -> None:
+        self.done += 1
+        self.check()
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -683,24 +739,37 @@ def _read_all(
     theme_ids: frozenset[str],
     total: int,
     texts: dict[str, str],
-) -> list[tuple[list[Finding], list[Problem]]]:
+) -> Generator[tuple[list[Finding], list[Problem]], None, None]:
+    """Each findings file's findings and problems, in order, as each is ready (so the caller
+    can report progress and stop between files)."""
+    done = 0
     workers = min(os.cpu_count() or 1, len(rels), 8)
     if total >= PARALLEL_MIN_BYTES and workers > 1:
         # A large library: parse files on every core. "spawn", never "fork": the caller may be
-        # the desktop app with Qt's threads running. Any trouble starting workers falls back to
-        # reading the files here.
+        # the desktop app with Qt's threads running. Any trouble with the workers falls back to
+        # reading the files not yet read here.
+        pool: ProcessPoolExecutor | None = None
         try:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [
-                    pool.submit(_read_findings_file, str(root), rel, sources, theme_ids)
-                    for rel in rels
-                ]
-                return [f.result() for f in futures]
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            futures = [
+                pool.submit(_read_findings_file, str(root), rel, sources, theme_ids) for rel in rels
+            ]
+            for future in futures:
+                result = future.result()
+                done += 1
+                yield result
         except (OSError, BrokenProcessPool, RuntimeError):
             log.warning("Worker processes failed; reading the findings here", exc_info=True)
+        finally:
+            # Also when the caller stops early (a cancelled load): files not started are dropped.
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        if done == len(rels):
+            return
     folded: dict[str, FoldedText | str] = {}
-    return [_read_findings_file(str(root), rel, sources, theme_ids, texts, folded) for rel in rels]
+    for rel in rels[done:]:
+        yield _read_findings_file(str(root), rel, sources, theme_ids, texts, folded)
 
 
 Stamp = tuple[int, int, int, int, int]
@@ -762,6 +831,7 @@ def _load_findings(
     sources: SourceRefs,
     source_lines: dict[str, int],
     texts: dict[str, str],
+    steps: _Steps,
 ) -> None:
     folder = root / "findings"
     files, problem = findings_files(root)
@@ -778,18 +848,25 @@ def _load_findings(
     total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     used_themes: set[str] = set()
-    for findings, problems in _read_all(root, rels, sources, theme_ids, total, texts):
-        for f in findings:
-            if f.id in seen:
-                problems.append(
-                    Problem(f.file, f.line, f"finding id '{f.id}' is already used at {seen[f.id]}")
-                )
-                continue
-            seen[f.id] = f"{f.file}:{f.line}"
-            used_themes.update(f.themes)
-            lib.findings.append(f)
-        problems.sort(key=lambda p: p.line or 0)
-        lib.problems.extend(problems)
+    steps.total = 2 + len(files)
+    # Closed at once when the load is cancelled, so the worker processes stop then, not later.
+    reading = contextlib.closing(_read_all(root, rels, sources, theme_ids, total, texts))
+    with reading as results:
+        for findings, problems in results:
+            steps.step()
+            for f in findings:
+                if f.id in seen:
+                    problems.append(
+                        Problem(
+                            f.file, f.line, f"finding id '{f.id}' is already used at {seen[f.id]}"
+                        )
+                    )
+                    continue
+                seen[f.id] = f"{f.file}:{f.line}"
+                used_themes.update(f.themes)
+                lib.findings.append(f)
+            problems.sort(key=lambda p: p.line or 0)
+            lib.problems.extend(problems)
     if lib.themes and lib.findings:
         for tid, line in theme_lines.items():
             if tid not in used_themes:
@@ -844,25 +921,40 @@ def library_folder_problem(root: Path) -> str | None:
     return f"is {_kind(st.st_mode)}, not a library folder"
 
 
-def load_library(root: Path | str) -> Library:
-    """Load a library folder. Never raises for bad content: see ``Library.problems``."""
+def load_library(
+    root: Path | str,
+    *,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> Library:
+    """Load a library folder. Never raises for bad content: see ``Library.problems``.
+
+    ``progress(done, total)`` is called after each file read (library.yaml, sources.yaml, each
+    findings file; ``total`` is known once the findings folder is listed). ``cancelled()`` is
+    asked between files: once it is true the load stops with :class:`LoadCancelled`.
+    """
     # Loading creates millions of objects that all live on: the cyclic garbage collector would
     # walk them over and over (about 40% of the load time at 100,000 findings) for nothing.
     with gc_paused():
-        return _load_library(Path(root))
+        return _load_library(Path(root), _Steps(progress, cancelled))
 
 
-def _load_library(root: Path) -> Library:
+def _load_library(root: Path, steps: _Steps) -> Library:
+    steps.check()
     lib = Library(root=root)
     problem = library_folder_problem(root)
     if problem is not None:
         lib.problems.append(Problem(str(root), None, problem))
         return lib
+    if steps.progress is not None:  # how many files, for the progress from the start
+        steps.total = 2 + len(findings_files(root)[0])
     for path in library_files(root)[:2]:
         lib.read_files[str(path)] = file_stamp(path)
     theme_lines = _load_library_meta(root, lib)
+    steps.step()
     texts: dict[str, str] = {}
     source_lines, sources = _load_sources(root, lib, texts)
-    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts)
+    steps.step()
+    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps)
     lib.reindex()
     return lib

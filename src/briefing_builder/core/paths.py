@@ -2,8 +2,9 @@
 
 One lookup for every way the app runs:
 
-* an installed wheel: pyproject.toml's force-include puts the repository's ``evidence/`` and
-  ``resources/`` into the package as ``briefing_builder/_data/``;
+* an installed wheel: pyproject.toml's force-include puts the repository's ``evidence/``,
+  ``resources/`` and ``examples/`` (and the user guide from ``docs/``) into the package as
+  ``briefing_builder/_data/``;
 * the packaged app (PyInstaller): the build collects that same ``_data`` folder into the bundle,
   where ``importlib.resources`` finds it beside the frozen package (under ``sys._MEIPASS``);
 * a source checkout (editable install, or ``PYTHONPATH=src``): the repository's own folders.
@@ -16,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/briefing_builder in a checkout
-DATA_FOLDERS = ("evidence", "resources")
+DATA_FOLDERS = ("evidence", "resources", "docs", "examples")
 
 
 def _candidates(name: str) -> list[Path]:

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 CONFIG_ENV = "BRIEFING_BUILDER_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 10
+MAX_EXPORT_CHOICES = 50  # briefings whose export choices are remembered, the most recent kept
+EXPORT_CHOICE_KEYS = ("format", "style", "folder")
 DEFAULT_STYLE = "harvard"
 
 
@@ -59,6 +61,13 @@ def _dedupe(paths: list[str]) -> list[str]:
     return out[:MAX_RECENT]
 
 
+def _choice(value: Any) -> dict[str, str] | None:
+    """One remembered export choice, keeping only its known text fields; None if not a mapping."""
+    if not isinstance(value, dict):
+        return None
+    return {k: v for k, v in value.items() if k in EXPORT_CHOICE_KEYS and isinstance(v, str)}
+
+
 @dataclass
 class Settings:
     last_library: str | None = None
@@ -69,6 +78,42 @@ class Settings:
     window_geometry: str | None = None
     window_state: str | None = None
     splitter_state: str | None = None
+    detail_splitter_state: str | None = None
+    # Start with the briefing that was open when the app last closed.
+    reopen_last: bool = True
+    last_briefing: str | None = None
+    # The export dialog's format, style and folder for each briefing, by its resolved path,
+    # oldest first; ``last_export`` is the latest choice, for briefings not yet saved.
+    export_choices: dict[str, dict[str, str]] = field(default_factory=dict)
+    last_export: dict[str, str] = field(default_factory=dict)
+
+    def export_choice(
+        self, briefing_path: Path | str | None, briefing_style: str | None = None
+    ) -> dict[str, str]:
+        """The export choices remembered for this briefing, else the last ones used — but not
+        their style when the briefing names its own (``briefing_style``)."""
+        if briefing_path is not None:
+            remembered = self.export_choices.get(_path_key(str(briefing_path)))
+            if remembered is not None:
+                return dict(remembered)
+        choice = dict(self.last_export)
+        if briefing_style:
+            choice["style"] = briefing_style
+        return choice
+
+    def remember_export(
+        self, briefing_path: Path | str | None, fmt: str, style: str, folder: Path | str
+    ) -> None:
+        """Keep the choices of an export, for this briefing and as the latest."""
+        choice = {"format": fmt, "style": style, "folder": str(folder)}
+        self.last_export = dict(choice)
+        if briefing_path is None:
+            return
+        key = _path_key(str(briefing_path))
+        self.export_choices.pop(key, None)
+        self.export_choices[key] = choice
+        while len(self.export_choices) > MAX_EXPORT_CHOICES:
+            del self.export_choices[next(iter(self.export_choices))]
 
     def add_recent(self, path: Path | str) -> None:
         """Put ``path`` (stored resolved) at the top of the recent files, once."""
@@ -99,7 +144,14 @@ class Settings:
     @classmethod
     def _from_data(cls, data: dict[str, Any]) -> Settings:
         settings = cls()
-        for key in ("last_library", "window_geometry", "window_state", "splitter_state"):
+        for key in (
+            "last_library",
+            "window_geometry",
+            "window_state",
+            "splitter_state",
+            "last_briefing",
+            "detail_splitter_state",
+        ):
             value = data.get(key)
             if isinstance(value, str):
                 setattr(settings, key, value)
@@ -109,6 +161,15 @@ class Settings:
         recent = data.get("recent_files")
         if isinstance(recent, list):
             settings.recent_files = _dedupe([p for p in recent if isinstance(p, str) and p])
+        if isinstance(data.get("reopen_last"), bool):
+            settings.reopen_last = data["reopen_last"]
+        settings.last_export = _choice(data.get("last_export")) or {}
+        choices = data.get("export_choices")
+        if isinstance(choices, dict):
+            for key, value in list(choices.items())[-MAX_EXPORT_CHOICES:]:
+                choice = _choice(value)
+                if choice is not None:
+                    settings.export_choices[key] = choice
         return settings
 
     def save(self, path: Path | None = None) -> None:

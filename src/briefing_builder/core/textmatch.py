@@ -94,7 +94,16 @@ def locate_quote(source_text: str, quote: str) -> tuple[int, int] | None:
 
 def locate_quote_parts(source_text: str, quote: str) -> list[tuple[int, int]]:
     """Spans of each part of a quote (between omission marks) in the original source text."""
+    return locate_quotes_parts(source_text, [quote])[0]
+
+
+def locate_quotes_parts(source_text: str, quotes: list[str]) -> list[list[tuple[int, int]]]:
+    """:func:`locate_quote_parts` for many quotes of one text, folding the text once."""
     folded = FoldedText.of(source_text, with_offsets=True)
+    return [_original_spans(folded, quote) for quote in quotes]
+
+
+def _original_spans(folded: FoldedText, quote: str) -> list[tuple[int, int]]:
     if folded.offsets is None:
         return []
     spans: list[tuple[int, int]] = []

@@ -180,6 +180,8 @@ Block = TitleBlock | Contents | Heading | Paragraph | Quote | ReferenceList | Ev
 class Document:
     meta: Meta
     blocks: list[Block] = field(default_factory=list)
+    # The pages the writer laid out, when it knows them (the PDF writer); Word lays out its own.
+    page_count: int | None = None
 
     def headings(self) -> Iterator[Heading]:
         for b in self.blocks:

@@ -849,6 +849,7 @@ def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
     except Exception as exc:  # a layout reportlab cannot do: report, never a traceback
         log.warning("The PDF could not be laid out", exc_info=True)
         raise ExportError(f"the PDF could not be laid out: {exc}") from exc
+    document.page_count = doc.layout.page_count
     yield Progress(2, 3, "Writing the PDF")
     out.write(buf.getvalue())
     yield Progress(3, 3, "PDF written")

@@ -1,4 +1,5 @@
-"""Application start-up: settings, the library, recovery after a crash, the main window."""
+"""Application start-up: settings, the main window, the library (opened in the background),
+recovery after a crash."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from .. import __version__
 from ..core.about import APP_ID
 from ..core.briefing_io import BriefingError, library_path
-from ..core.cache import open_library
 from ..core.logs import setup_logging
 from ..core.paths import bundled_library
 from ..core.recovery import RecoveryEntry, RecoverySession, SetAside, scan
 from ..core.settings import Settings
 from .errors import install_error_handler
+from .library_loader import nothing_yet
 from .main_window import MainWindow, app_icon
 
 log = logging.getLogger(__name__)
@@ -196,18 +197,24 @@ def run(library: Path | None = None, briefing: Path | None = None) -> int:
     errors = install_error_handler()
     try:
         settings = Settings.load()
-        opened = open_library(choose_library(library, settings))
+        folder = choose_library(library, settings)
         leftovers = scan()
-        window = MainWindow(opened, settings=settings, recovery=RecoverySession())
+        # The window first, the library after: a large one that is not cached takes a while.
+        window = MainWindow(nothing_yet(folder), settings=settings, recovery=RecoverySession())
         window.show()
+        window.switch_library(folder)
     except Exception as exc:  # told in a dialog and logged, never a traceback
         errors.report_now(exc)
         errors.uninstall()
         return 1
     errors.attach(window)
     report_set_aside(window, leftovers.set_aside)
-    if not offer_recovery(window, leftovers.entries) and briefing is not None:
-        window.open_briefing(briefing)
+    # Recovered work comes first; then the briefing asked for, else the one open last time.
+    if not offer_recovery(window, leftovers.entries):
+        if briefing is not None:
+            window.open_briefing(briefing)
+        else:
+            window.reopen_last()
     try:
         return app.exec()
     finally:

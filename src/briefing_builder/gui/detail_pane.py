@@ -5,23 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTextBrowser,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.model import KIND_LABELS, Finding, Library
-from ..core.textmatch import locate_quote_parts
+from ..core.search import Query, hit_spans
+from .highlight import hit_html
 
 CitationFormatter = Callable[[Finding, Library], str]
 
@@ -40,6 +36,7 @@ class DetailPane(QWidget):
         self.library: Library | None = None
         self.finding: Finding | None = None
         self.citation: CitationFormatter = plain_citation
+        self.query = Query()  # the search, whose hits are marked
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Finding detail")
         self.browser.setOpenLinks(False)
@@ -63,6 +60,16 @@ class DetailPane(QWidget):
         self.add_button.clicked.connect(self.addRequested.emit)
         self.show_finding(None)
 
+    def set_query(self, text: str) -> None:
+        """Mark what the search ``text`` matches in the finding shown (now and from now on)."""
+        query = Query.parse(text)
+        if query != self.query:
+            self.query = query
+            self.show_finding(self.finding)
+
+    def _marked(self, text: str) -> str:
+        return hit_html(text, hit_spans(text, self.query))
+
     def show_finding(self, finding: Finding | None) -> None:
         self.finding = finding
         lib = self.library
@@ -75,25 +82,26 @@ class DetailPane(QWidget):
             return
         src = lib.source(finding.source)
         themes = ", ".join(t.label for tid in finding.themes if (t := lib.theme(tid)))
+        # Rich text, escaped; the search may have matched the speaker or the source's title too.
         rows: list[tuple[str, str]] = []
         if finding.speaker:
-            rows.append(("Speaker", finding.speaker))
+            rows.append(("Speaker", self._marked(finding.speaker)))
         rows += [
-            ("Source", src.title if src else finding.source),
-            ("Where", str(finding.locator)),
-            ("Kind", KIND_LABELS.get(finding.kind, finding.kind)),
-            ("Themes", themes),
+            ("Source", self._marked(src.title) if src else "Unknown source"),
+            ("Where", escape(str(finding.locator))),
+            ("Kind", escape(KIND_LABELS.get(finding.kind, finding.kind))),
+            ("Themes", escape(themes)),
         ]
         if finding.places:
-            rows.append(("Places", ", ".join(finding.places)))
+            rows.append(("Places", escape(", ".join(finding.places))))
         table = "".join(
-            f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
+            f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{v}</td></tr>"
             for k, v in rows
         )
         citation = escape(self.citation(finding, lib))
         verified = "Checked word for word against the source text." if finding.verified else ""
         self.browser.setHtml(
-            f"<p style='font-size:large; margin:6px 4px'>“{escape(finding.text)}”</p>"
+            f"<p style='font-size:large; margin:6px 4px'>“{self._marked(finding.text)}”</p>"
             f"<p style='margin:6px 4px'><b>Cited as:</b> {citation}</p>"
             f"<table cellspacing=2 style='margin:4px'>{table}</table>"
             f"<p style='color:gray; margin:6px 4px'>{escape(finding.id)}. {verified}</p>"
@@ -119,84 +127,3 @@ class DetailPane(QWidget):
             f"<p style='margin:6px 4px'><b>{escape(title)}</b></p>"
             f"<p style='white-space:pre-wrap; margin:6px 4px'>{body}</p>"
         )
-
-
-def _utf16(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-16-le")) // 2
-
-
-class SourceViewer(QDialog):
-    """The source's text with the quote highlighted and scrolled into view."""
-
-    def __init__(self, library: Library, finding: Finding, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        src = library.source(finding.source)
-        self.setWindowTitle(
-            f"In context — {src.short if src else finding.source}, {finding.locator}"
-        )
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setAccessibleName("Source text")
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        body = library.source_text(finding.source) or ""
-        self.text.setPlainText(body)
-        # Qt counts positions in UTF-16 code units; Python counts code points.
-        self.spans = [
-            (_utf16(body, s), _utf16(body, e)) for s, e in locate_quote_parts(body, finding.text)
-        ]
-        self._body = body
-        heading = QLabel(
-            f"<b>{escape(src.title if src else finding.source)}</b> — the quote is highlighted."
-        )
-        heading.setWordWrap(True)
-        if not self.spans:
-            heading.setText(heading.text() + " <i>The quote could not be found in this text.</i>")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 560)
-        self._highlight()
-
-    def _highlight(self) -> None:
-        selections = []
-        fmt = QTextCharFormat()
-        fmt.setBackground(QColor("#fde68a"))
-        fmt.setForeground(QColor("#111111"))
-        fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-        for start, end in self.spans:
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.text.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            sel.format = fmt
-            selections.append(sel)
-        self.text.setExtraSelections(selections)
-        if self.spans:
-            cursor = QTextCursor(self.text.document())
-            cursor.setPosition(self.spans[0][0])
-            self.text.setTextCursor(cursor)
-            self.text.centerCursor()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        # Centre again once the dialog has its real size; before that the viewport is too small.
-        QTimer.singleShot(0, self.text.centerCursor)
-
-    def highlighted_text(self) -> list[str]:
-        out = []
-        for start, end in self.spans:
-            cursor = QTextCursor(self.text.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            out.append(cursor.selectedText().replace("\u2029", "\n"))
-        return out
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.reject()
-            return
-        super().keyPressEvent(event)

@@ -74,7 +74,7 @@ class BriefingDocument(QObject):
 
     # --- undoable edits ----------------------------------------------------------------------
 
-    def set_metadata(self, field: str, value: str) -> None:
+    def set_metadata(self, field: str, value: str | int) -> None:
         if field not in METADATA_FIELDS:
             raise ValueError(field)
         old = getattr(self.briefing, field) or ""
@@ -149,8 +149,8 @@ class _Fanout(OutlineObserver):
 class _MetadataCommand(QUndoCommand):
     _ID = 100
 
-    def __init__(self, doc: BriefingDocument, field: str, old: str, new: str) -> None:
-        super().__init__(f"Edit {field}")
+    def __init__(self, doc: BriefingDocument, field: str, old: str | int, new: str | int) -> None:
+        super().__init__(f"Edit {field.replace('_', ' ')}")
         self.doc, self.field, self.old, self.new = doc, field, old, new
 
     def id(self) -> int:
@@ -162,8 +162,9 @@ class _MetadataCommand(QUndoCommand):
         self.new = other.new
         return True
 
-    def _apply(self, value: str) -> None:
-        setattr(self.doc.briefing, self.field, value or ("" if self.field != "style" else None))
+    def _apply(self, value: str | int) -> None:
+        empty = None if self.field in ("style", "max_pages") else ""
+        setattr(self.doc.briefing, self.field, value or empty)
         self.doc.metadataChanged.emit(self.field)
 
     def redo(self) -> None:

@@ -7,6 +7,7 @@ stays responsive; it ends with "Open file" / "Show in folder", and errors are to
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
@@ -32,13 +33,54 @@ from ..core.briefing import Briefing
 from ..core.filenames import safe_file_name
 from ..core.logs import where_logged
 from ..core.model import Finding, Library
-from ..export import ExportError, ExportOptions, export_briefing, styles
+from ..export import Document, ExportError, ExportOptions, export_briefing, styles
 from ..export.citations import get_style
 from ..export.inline import plain
+from ..export.length import document_length, over_limit_message, pages_text
 
 log = logging.getLogger(__name__)
 
 FORMAT_LABELS = {"docx": "Word document (.docx)", "pdf": "PDF for a committee pack (.pdf)"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """A finished export, for the window: what was written, with what choices, how long."""
+
+    path: Path
+    briefing_file: Path | None  # the briefing exported, None if never saved
+    format: str
+    style: str
+    pages: int
+    pages_known: bool  # the writer's own count (PDF), not an estimate (Word)
+    max_pages: int | None
+
+    @property
+    def length_text(self) -> str:
+        """ "PDF: 6 pages", or "Word: about 6 pages" (Word lays out its own pages)."""
+        if self.pages_known:
+            return f"PDF: {pages_text(self.pages)}"
+        return f"Word: about {pages_text(self.pages)}"
+
+    @property
+    def over_limit(self) -> str | None:
+        return over_limit_message(self.pages, self.max_pages)
+
+
+def report_for(
+    path: Path,
+    briefing_file: Path | None,
+    fmt: str,
+    style: str,
+    document: Document,
+    max_pages: int | None,
+) -> ExportReport:
+    """The PDF writer's own page count; for Word, the estimate (Word lays out its own pages)."""
+    known = document.page_count is not None
+    pages = (
+        document.page_count if document.page_count is not None else document_length(document).pages
+    )
+    return ExportReport(path, briefing_file, fmt, style, pages, known, max_pages)
 
 
 def citation_text(finding: Finding, library: Library, style_id: str) -> str:
@@ -69,6 +111,7 @@ class _Worker(QObject):
         self.briefing, self.library, self.path, self.options = briefing, library, path, options
         self.briefing_file = briefing_file
         self.cancelled = False
+        self.document: Document | None = None  # the model written, once finished
 
     def run(self) -> None:
         try:
@@ -88,7 +131,12 @@ class _Worker(QObject):
                 self.options,
                 briefing_file=self.briefing_file,
             )
-            for p in gen:
+            while True:
+                try:
+                    p = next(gen)
+                except StopIteration as done:
+                    self.document = done.value
+                    break
                 if self.cancelled:
                     gen.close()
                     self.failed.emit("Export cancelled; no file was written.")
@@ -109,6 +157,8 @@ class _Worker(QObject):
 
 
 class ExportDialog(QDialog):
+    exported = Signal(object)  # an ExportReport
+
     def __init__(
         self,
         briefing: Briefing,
@@ -116,7 +166,10 @@ class ExportDialog(QDialog):
         briefing_file: Path | None,
         default_style: str,
         parent: QWidget | None = None,
+        remembered: dict[str, str] | None = None,
     ) -> None:
+        """``remembered``: the format, style and folder last used for this briefing (or, for a
+        briefing without them, the last used at all), as the settings keep them."""
         super().__init__(parent)
         self.setWindowTitle("Export briefing")
         self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
@@ -135,7 +188,11 @@ class ExportDialog(QDialog):
                 self.style_box.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
             )
         self.style_box.setAccessibleName("Citation style")
-        chosen = briefing.style or default_style
+        remembered = remembered or {}
+        self.report: ExportReport | None = None
+        chosen = remembered.get("style") or briefing.style or default_style
+        if self.style_box.findData(chosen) < 0:
+            chosen = briefing.style or default_style
         self.style_box.setCurrentIndex(max(0, self.style_box.findData(chosen)))
         self.contents = QCheckBox("Include a &contents list")
         self.contents.setChecked(True)
@@ -146,8 +203,13 @@ class ExportDialog(QDialog):
         browse.setAccessibleName("Choose output file")
         browse.clicked.connect(self._browse)
         folder = briefing_file.parent if briefing_file else Path.home()
+        if remembered.get("folder") and Path(remembered["folder"]).is_dir():
+            folder = Path(remembered["folder"])
+        fmt = remembered.get("format")
+        if fmt in FORMAT_LABELS:
+            self.format.setCurrentIndex(self.format.findData(fmt))
         base = folder / safe_file_name(briefing.title)
-        self.path.setText(str(base.with_suffix(".docx")))
+        self.path.setText(str(base.with_suffix(f".{self.format.currentData()}")))
         self._confirmed: Path | None = None  # a path the file dialog asked about replacing
         self.format.currentIndexChanged.connect(self._format_changed)
         self.path.textEdited.connect(self._path_edited)
@@ -193,12 +255,26 @@ class ExportDialog(QDialog):
             )
         )
         self.close_button.clicked.connect(self.reject)
+        # A result line never outlives the choices it was for.
+        self.format.currentIndexChanged.connect(self._choices_changed)
+        self.style_box.currentIndexChanged.connect(self._choices_changed)
+        self.path.textChanged.connect(self._choices_changed)
+        self.contents.toggled.connect(self._choices_changed)
+        self.table.toggled.connect(self._choices_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.resize(560, 0)
+
+    def _choices_changed(self, *_args: object) -> None:
+        if self._thread is not None and self._thread.isRunning():
+            return
+        self.status.clear()
+        self.progress.setVisible(False)
+        self.open_button.setVisible(False)
+        self.folder_button.setVisible(False)
 
     def _format_changed(self, _i: int) -> None:
         fmt = self.format.currentData()
@@ -271,6 +347,7 @@ class ExportDialog(QDialog):
             self.status.setText("Not exported: choose another file name, or export again.")
             return
         self._confirmed = None  # asked once: an export made since may have been edited
+        self.report = None
         self.output = None
         self.export_button.setEnabled(False)
         self.open_button.setVisible(False)
@@ -297,11 +374,28 @@ class ExportDialog(QDialog):
     def _on_finished(self, path: str) -> None:
         self.output = Path(path)
         self.progress.setValue(100)
-        self.status.setText(f"Exported to {path}")
+        options = self.options()
+        document = self._worker.document if self._worker is not None else None
+        text = f"Exported to {path}"
+        if document is not None:
+            self.report = report_for(
+                self.output,
+                self.briefing_file,
+                options.format or "",
+                options.style or "",
+                document,
+                self.briefing.max_pages,
+            )
+            text += f"\n{self.report.length_text}"
+            if self.report.over_limit:
+                text += f"\n⚠ {self.report.over_limit}"
+        self.status.setText(text)
         self.export_button.setEnabled(True)
         self.open_button.setVisible(True)
         self.folder_button.setVisible(True)
         self.open_button.setFocus()
+        if self.report is not None:
+            self.exported.emit(self.report)
 
     def _on_failed(self, message: str) -> None:
         self.progress.setVisible(False)

@@ -8,6 +8,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QSplitter,
     QStyle,
@@ -197,6 +199,10 @@ class FilterPanel(QWidget):
             view.setUniformItemSizes(True)
             view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             view.setAccessibleName(f"{title} filter")
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(
+                lambda pos, f=facet, v=view: self._context_menu(f, v, pos)
+            )
             # Enter toggles, like Space (the delegate's own key handling).
             view.activated.connect(
                 lambda idx, m=model: m.setData(
@@ -255,11 +261,7 @@ class FilterPanel(QWidget):
         self.models["sources"].set_values([(s.id, s.short, s.title) for s in library.sources])
         self.models["kinds"].set_values([(k, KIND_LABELS[k], "") for k in KINDS])
         # Places by how often they occur: the broad jurisdictions first, single towns last.
-        counts: dict[str, int] = {}
-        for f in library.findings:
-            for p in f.places:
-                counts[p] = counts.get(p, 0) + 1
-        places = sorted(library.places, key=lambda p: (-counts.get(p, 0), p.casefold()))
+        places = sorted(library.places, key=lambda p: (-library.place_count(p), p.casefold()))
         self.models["places"].set_values([(p, p, "") for p in places])
         self._filter = Filter(theme_mode=self._filter.theme_mode)
         self.search.blockSignals(True)
@@ -286,6 +288,26 @@ class FilterPanel(QWidget):
     def clear(self) -> None:
         self._debounce.stop()
         self.set_filter(self._filter.cleared())
+
+    def facet_menu(self, facet: str, value: str | None) -> QMenu:
+        """The right-click menu of a filter list: "Select only this" for the value clicked (if
+        any), "Clear this filter" when the list has something ticked."""
+        menu = QMenu(self.views[facet])
+        only = menu.addAction("Select only this")
+        only.setEnabled(value is not None and self._filter.values(facet) != {value})
+        if value is not None:
+            only.triggered.connect(lambda: self._set(self._filter.with_values(facet, {value})))
+        clear = menu.addAction("Clear this filter")
+        clear.setEnabled(bool(self._filter.values(facet)))
+        clear.triggered.connect(lambda: self._set(self._filter.with_values(facet, ())))
+        return menu
+
+    def _context_menu(self, facet: str, view: QListView, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        value = index.data(ValueRole) if index.isValid() else None
+        menu = self.facet_menu(facet, value)
+        menu.exec(view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def show_result(self, result: QueryResult) -> None:
         """Counts and ticks under the filter that produced ``result``."""

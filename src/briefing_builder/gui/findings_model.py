@@ -9,6 +9,8 @@ from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersiste
 
 from ..core.filtering import Filter, FilterIndex, QueryResult
 from ..core.model import KIND_LABELS, Finding, Library
+from ..core.search import Query, Span, hit_spans
+from .highlight import wrapped_hit_html
 from .mime import MIME_TYPE, DragPayload
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
@@ -16,6 +18,12 @@ FindingIdRole = Qt.ItemDataRole.UserRole + 2
 InBriefingRole = Qt.ItemDataRole.UserRole + 3
 SourceLabelRole = Qt.ItemDataRole.UserRole + 4
 ThemesRole = Qt.ItemDataRole.UserRole + 5
+HitsRole = Qt.ItemDataRole.UserRole + 6  # where the search matches the quote: [(start, end)]
+SourceShortRole = Qt.ItemDataRole.UserRole + 7  # the source's short label alone
+
+#: How wide a row's tooltip is, in characters: a comfortable line to read.
+TOOLTIP_CHARS = 64
+_HITS_CACHE_MAX = 4096  # rows' marks kept (the list paints only the visible rows)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -34,12 +42,15 @@ class FindingsModel(QAbstractListModel):
         self._filter = Filter()
         self._sort = "source"
         self._in_briefing: dict[str, int] = {}
+        self._query = Query()
+        self._hits: dict[int, list[Span]] = {}  # by library position, under ``_query``
         self.last_result: QueryResult | None = None
         self._set(library, index)
         self._rows = self._sorted(np.arange(len(library.findings)))
 
     def _set(self, library: Library, index: FilterIndex) -> None:
         self._library = library
+        self._hits = {}
         self._index = index
         n = len(library.findings)
         # Sort keys, computed once per library: source order in sources.yaml, then position.
@@ -52,8 +63,6 @@ class FindingsModel(QAbstractListModel):
             np.asarray(years, dtype=np.int64)[index.source_code] if n else np.zeros(0, np.int64)
         )
         self._position = np.arange(n, dtype=np.int64)
-        # Library position by finding id: list.index() would compare dataclasses one by one.
-        self._pos_by_id = {f.id: i for i, f in enumerate(library.findings)}
 
     @property
     def library(self) -> Library:
@@ -95,6 +104,10 @@ class FindingsModel(QAbstractListModel):
         result = self._index.query(flt)
         self.beginResetModel()
         self._filter = flt
+        query = Query.parse(flt.text)
+        if query != self._query:
+            self._query = query
+            self._hits = {}
         self._rows = self._sorted(result.indices)
         self.last_result = result
         self.endResetModel()
@@ -122,13 +135,49 @@ class FindingsModel(QAbstractListModel):
         if self._rows.size:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [InBriefingRole])
 
+    def hits_at(self, row: int) -> list[Span]:
+        """Where the current search matches the quote of a row (see :func:`hit_spans`)."""
+        if not 0 <= row < len(self._rows) or self._query.empty:
+            return []
+        pos = int(self._rows[row])
+        hits = self._hits.get(pos)
+        if hits is None:
+            if len(self._hits) >= _HITS_CACHE_MAX:
+                self._hits.clear()
+            hits = self._hits[pos] = hit_spans(self._library.findings[pos].text, self._query)
+        return hits
+
+    def source_label(self, finding: Finding) -> str:
+        """The source by its short label, as the officer knows it."""
+        src = self._library.source(finding.source)
+        return (src.short or src.title) if src else "Unknown source"
+
+    def tooltip(self, row: int) -> str:
+        """The whole quote, wrapped to a readable width and marked where the search matched,
+        then where it comes from and its themes."""
+        finding = self.finding_at(row)
+        if finding is None:
+            return ""
+        quote = wrapped_hit_html(f"“{finding.text}”", _shift(self.hits_at(row), 1), TOOLTIP_CHARS)
+        lines = [quote]
+        if finding.speaker:
+            marks = _shift(hit_spans(finding.speaker, self._query), 2)
+            lines.append(wrapped_hit_html(f"— {finding.speaker}", marks, TOOLTIP_CHARS))
+        where = f"{self.source_label(finding)}, {finding.locator}"
+        lines.append(f"<b>{wrapped_hit_html(where, [], TOOLTIP_CHARS)}</b>")
+        themes = self.data(self.index(row), ThemesRole)
+        if themes:
+            lines.append(wrapped_hit_html(f"Themes: {themes}", [], TOOLTIP_CHARS))
+        # Lines broken here, not by the tooltip: Qt would narrow a short tooltip on its own.
+        return "".join(f"<p style='white-space:pre; margin:2px 0'>{line}</p>" for line in lines)
+
     def finding_at(self, row: int) -> Finding | None:
         if 0 <= row < len(self._rows):
             return self._library.findings[int(self._rows[row])]
         return None
 
     def row_of(self, finding_id: str) -> int:
-        pos = self._pos_by_id.get(finding_id)
+        pos = self._library.position(finding_id)
         if pos is None:
             return -1
         hits = np.flatnonzero(self._rows == pos)
@@ -153,14 +202,17 @@ class FindingsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return finding.text
         if role == SourceLabelRole:
-            src = self._library.source(finding.source)
-            return f"{src.short if src else finding.source}, {finding.locator}"
+            return f"{self.source_label(finding)}, {finding.locator}"
+        if role == SourceShortRole:
+            return self.source_label(finding)
         if role == ThemesRole:
             return ", ".join(t.label for tid in finding.themes if (t := self._library.theme(tid)))
         if role == InBriefingRole:
             return self._in_briefing.get(finding.id, 0)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return finding.text
+            return self.tooltip(index.row())
+        if role == HitsRole:
+            return self.hits_at(index.row())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             used = " In the briefing." if self._in_briefing.get(finding.id) else ""
             return f"{KIND_LABELS.get(finding.kind, finding.kind)}: {finding.text} — {self.data(index, SourceLabelRole)}.{used}"
@@ -182,3 +234,7 @@ class FindingsModel(QAbstractListModel):
         rows = sorted({i.row() for i in indexes if i.isValid()})
         ids = [f.id for r in rows if (f := self.finding_at(r)) is not None]
         return DragPayload(findings=ids).to_mime()
+
+
+def _shift(spans: list[Span], by: int) -> list[Span]:
+    return [(s + by, e + by) for s, e in spans]

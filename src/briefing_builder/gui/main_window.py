@@ -8,21 +8,19 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,29 +36,44 @@ from ..core.briefing_io import (
     read_briefing,
     save_briefing,
 )
-from ..core.cache import OpenedLibrary, open_library
+from ..core.cache import OpenedLibrary
 from ..core.filenames import safe_file_name
 from ..core.filtering import Filter
+from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..core.paths import resources_dir
 from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
-from .detail_pane import DetailPane, SourceViewer
+from .context_menus import ContextMenus
+from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
-from .export_dialog import ExportDialog, citation_text
+from .export_dialog import ExportDialog, ExportReport, citation_text
 from .filter_panel import FilterPanel
 from .finding_delegate import FindingDelegate
 from .findings_model import SORT_MODES, FindingsModel
+from .findings_view import FindingsView
+from .help import (
+    open_example_briefing,
+    plain_text,
+    shortcut_tooltips,
+    show_shortcuts,
+    show_user_guide,
+)
+from .icons import PaletteIcons
+from .length_status import LengthStatus
+from .library_loader import LibraryLoader
 from .outline_clipboard import OutlineClipboard
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
+from .source_reader import SourceReader
 
 log = logging.getLogger(__name__)
 
 FILE_FILTER = f"Briefings (*{SUFFIX} *.yaml *.yml);;All files (*)"
 AUTOSAVE_DELAY_MS = 2000
+RECENT_TEXT_WIDTH = 560  # pixels; a longer path in Open recent is elided in the middle
 SHOW_IN_SOURCE_KEY = "Ctrl+Shift+R"
 
 
@@ -76,45 +89,13 @@ def _library_relative_to(briefing: Briefing, old: Path | None, new: Path) -> str
         return str(folder.resolve())
 
 
-class FindingsView(QTableView):
-    """The findings as one column of equal-height cards.
+# Column widths at first start (filters, findings, briefing), as shares of the window's width.
+INITIAL_COLUMNS = (22, 45, 33)  # per cent
+FILTERS_WIDE = 340  # pixels: on a wide screen the filters need no more
 
-    A table view with fixed row heights lays out 100,000 rows in constant time after a filter
-    change; a QListView walks every row (calling into the Python model twice per row), which
-    stalled typing in the search box by a quarter of a second at 100,000 findings.
-    """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.horizontalHeader().hide()
-        self.verticalHeader().hide()
-        self.horizontalHeader().setStretchLastSection(True)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.setShowGrid(False)
-        self.setCornerButtonEnabled(False)
-        for button in self.findChildren(QAbstractButton):
-            button.setAccessibleName("Select all findings")
-        self.setWordWrap(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setTabKeyNavigation(False)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def fit_rows(self, delegate: FindingDelegate) -> None:
-        from PySide6.QtWidgets import QStyleOptionViewItem
-
-        option = QStyleOptionViewItem()
-        option.initFrom(self)
-        self.verticalHeader().setDefaultSectionSize(
-            delegate.sizeHint(option, QModelIndex()).height()
-        )
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        # Follow the system font size.
-        if event.type() == event.Type.FontChange and isinstance(
-            self.itemDelegate(), FindingDelegate
-        ):
-            self.fit_rows(self.itemDelegate())  # type: ignore[arg-type]
+def _b64(state: QByteArray) -> str:
+    return bytes(state.toBase64().data()).decode()
 
 
 def app_icon() -> QIcon:
@@ -153,6 +134,9 @@ class MainWindow(QMainWindow):
         for key, label in SORT_MODES.items():
             self.sort.addItem(label, key)
         self.sort.setAccessibleName("Sort findings")
+        # The longest sort name must not set the findings column's minimum width: below its
+        # natural width the combo shrinks (and elides) rather than squeezing the list.
+        self.sort.setMinimumWidth(self.sort.fontMetrics().averageCharWidth() * 16)
         self.count_label = QLabel()
         self.detail = DetailPane()
         self.detail.library = opened.library
@@ -173,18 +157,27 @@ class MainWindow(QMainWindow):
         head.addWidget(self.sort)
         lay.addLayout(head)
         lay.addWidget(self.list, 1)
-        middle = QSplitter(Qt.Orientation.Vertical)
+        self.detail_splitter = middle = QSplitter(Qt.Orientation.Vertical)
+        middle.setObjectName("detail_splitter")
         middle.addWidget(list_box)
         middle.addWidget(self.detail)
+        middle.setChildrenCollapsible(False)
+        middle.setStretchFactor(0, 2)
+        middle.setStretchFactor(1, 1)
         middle.setSizes([470, 250])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.filters)
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.briefing_panel)
+        self.splitter.setChildrenCollapsible(False)
+        # When the window grows or shrinks the findings list gains or gives the most: it is
+        # what the officer reads; the filters keep their width.
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([290, 560, 500])
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([13 * p for p in INITIAL_COLUMNS])
+        self._columns_fitted = False
         self.setCentralWidget(self.splitter)
 
         self.problems = QListWidget()
@@ -193,6 +186,10 @@ class MainWindow(QMainWindow):
         self.problems_dock.setObjectName("problems")
         self.problems_dock.setWidget(self.problems)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+        # Show in source: beside the window, following the selected finding until closed.
+        self.reader = SourceReader(opened.library, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reader)
+        self.reader.hide()
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -203,8 +200,21 @@ class MainWindow(QMainWindow):
         self.autosave_off.setAccessibleName("Autosave is off")
         self.autosave_off.hide()
         self.statusBar().addPermanentWidget(self.autosave_off)
+        self.length_status = LengthStatus(
+            self.doc, lambda: usable_style(self.doc.briefing.style, self.settings.default_style)
+        )
+        self.statusBar().addPermanentWidget(self.length_status)
+        self._export_message = ""  # the status message about the last export, while it holds
+        # Libraries open in the background; the one in use stays usable until the next is ready.
+        self.library_loader = LibraryLoader(self.statusBar(), self)
+        self.library_loader.loaded.connect(self._library_loaded)
+        self.library_loader.failed.connect(self._library_failed)
+        self.library_loader.cancelled.connect(self._library_cancelled)
+        self._flags_to_report: Path | None = None  # a briefing opened with its library
 
         self._build_actions()
+        self._build_toolbar()
+        self._build_context_menus()
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
         self._keys = WindowKeys(self, [self.act_undo, self.act_redo])
         self._connect()
@@ -317,11 +327,15 @@ class MainWindow(QMainWindow):
         )
         self.act_problems = self.problems_dock.toggleViewAction()
         self.act_problems.setText("Library &problems")
+        self.act_reader = self.reader.toggleViewAction()
+        self.act_reader.setText("Source &reader")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
+        # Built afresh each time it opens, so a file deleted meanwhile shows greyed out.
+        self.recent_menu.aboutToShow.connect(self._refresh_recent_menu)
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
         file_menu.addAction(self.act_export)
@@ -354,7 +368,24 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.act_focus_filters, self.act_focus_list, self.act_focus_outline, self.act_problems]
         )
+        view_menu.addAction(self.act_reader)
+        self.view_menu = view_menu  # the toolbar's entry joins it in _build_toolbar
         help_menu = bar.addMenu("&Help")
+        self.act_user_guide = self._action(
+            "&User guide", lambda: show_user_guide(self), S.HelpContents, "How to use the app"
+        )
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts",
+            lambda: show_shortcuts(self),
+            tip="Every keyboard shortcut, by menu",
+        )
+        self.act_open_example = self._action(
+            "Open &example briefing",
+            lambda: open_example_briefing(self),
+            tip="Open a copy of the example briefing that comes with the app",
+        )
+        help_menu.addActions([self.act_user_guide, self.act_shortcuts, self.act_open_example])
+        help_menu.addSeparator()
         self.act_open_log_folder = self._action(
             "Open &log folder",
             lambda: open_log_folder(self),
@@ -365,6 +396,57 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&About Briefing Builder", self.about))
         self._refresh_recent_menu()
 
+    # Toolbar actions: (attribute, icon in resources/icons), None for a separator.
+    TOOLBAR = (
+        ("act_new", "file-plus"),
+        ("act_open", "folder-open"),
+        ("act_save", "save"),
+        ("act_export", "file-output"),
+        None,
+        ("act_undo", "undo-2"),
+        ("act_redo", "redo-2"),
+        None,
+        ("act_add", "list-plus"),
+        ("act_new_section", "heading"),
+        ("act_new_note", "message-square-plus"),
+        None,
+        ("act_show_source", "book-open"),
+        ("act_open_library", "library"),
+    )
+    # Shown with their names beside the icon; the others as icons with tooltips.
+    TOOLBAR_LABELLED = ("act_export", "act_add", "act_show_source")
+
+    def _build_toolbar(self) -> None:
+        """The everyday actions as icons: the same QAction objects as the menus."""
+        self.toolbar = bar = self.addToolBar("Toolbar")
+        bar.setObjectName("main_toolbar")  # saveState keeps where it is and whether shown
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons: dict[QAction, str] = {}
+        for entry in self.TOOLBAR:
+            if entry is None:
+                bar.addSeparator()
+                continue
+            name, icon = entry
+            action: QAction = getattr(self, name)
+            if name not in self.TOOLBAR_LABELLED:
+                action.setPriority(QAction.Priority.LowPriority)  # icon only in the toolbar
+            icons[action] = icon
+            bar.addAction(action)
+            # Named for a screen reader ("Undo", not the change it would undo).
+            bar.widgetForAction(action).setAccessibleName(plain_text(action.text()))
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:  # shown when the window is too narrow for every button
+            more.setAccessibleName("More toolbar buttons")
+        self.toolbar_icons = PaletteIcons(self, icons)
+        self._tooltips = shortcut_tooltips(list(icons), self)
+        self.act_toolbar = bar.toggleViewAction()
+        self.act_toolbar.setText("&Toolbar")
+        self.view_menu.addAction(self.act_toolbar)
+
+    def _build_context_menus(self) -> None:
+        """Right-click menus on the findings, the outline and the filter lists."""
+        self.context_menus = ContextMenus(self)
+
     def _connect(self) -> None:
         self.filters.filterChanged.connect(self.apply_filter)
         self.sort.currentIndexChanged.connect(
@@ -373,12 +455,15 @@ class MainWindow(QMainWindow):
         self.list.selectionModel().currentChanged.connect(self._current_finding_changed)
         self.list.doubleClicked.connect(lambda _i: self.add_selected_findings())
         self.detail.showInSource.connect(lambda f: self.show_in_source(f))
+        self.reader.findingChosen.connect(self._reader_moved)
         self.detail.addRequested.connect(self.add_selected_findings)
         # Bound methods, not lambdas: Qt disconnects them when the window goes away.
         self.doc.undo_stack.cleanChanged.connect(self._update_title)
         self.doc.undo_stack.indexChanged.connect(self._document_changed)
         self.doc.metadataChanged.connect(self._update_title)
         self.doc.pathChanged.connect(self._update_title)
+        self.doc.undo_stack.indexChanged.connect(self._clear_export_message)
+        self.doc.pathChanged.connect(self._clear_export_message)
         self.briefing_panel.model.modelReset.connect(self._update_in_briefing)
         self.briefing_panel.currentNodeChanged.connect(self._current_node_changed)
 
@@ -390,6 +475,8 @@ class MainWindow(QMainWindow):
         result = self.model.set_library(lib, self.opened.index)
         self.filters.show_result(result)
         self.detail.library = lib
+        self.reader.set_library(lib)
+        self.detail.set_query(self.model.current_filter.text)
         self._update_count(len(result))
         self.problems.clear()
         for p in lib.problems:
@@ -409,20 +496,67 @@ class MainWindow(QMainWindow):
             self.detail.show_finding(None)
 
     def switch_library(self, folder: Path) -> None:
-        opened = open_library(folder)
-        if not opened.library.findings and opened.library.problems:
+        """Open the library in ``folder`` in the background (stopping any other being opened);
+        the library in use stays usable until it is ready, then :meth:`_library_loaded`."""
+        self.library_loader.start(folder, self.opened.library.title)
+        if not self.opened.library.findings:  # nothing in use yet (start-up)
+            self.count_label.setText("Opening the library…")
+            self.statusBar().clearMessage()
+
+    def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
+        # Refused only when there is a library in use to keep; otherwise its problems are shown.
+        if not opened.library.findings and opened.library.problems and self.opened.library.findings:
             QMessageBox.warning(
                 self,
                 "Cannot open library",
                 f"No findings could be read from {folder}.\n\n"
                 + "\n".join(str(p) for p in opened.library.problems[:8]),
             )
+            self._report_flags()
             return
         self.opened = opened
         self.doc.set_library(opened.library)
         self._show_library()
         self.settings.last_library = str(folder)
         self._save_settings()
+        self._report_flags()
+
+    def _in_use(self) -> str:
+        if self.opened.library.findings:
+            return f"You are still working with “{self.opened.library.title}”."
+        self._update_count(0)
+        return "No library is open: choose one with File → Open library…."
+
+    def _library_failed(self, folder: Path, exc: BaseException) -> None:
+        log.error("Cannot open the library %s", folder, exc_info=exc)
+        QMessageBox.warning(
+            self,
+            "Cannot open library",
+            f"The library in {folder} could not be opened: {one_sentence(exc)}.\n\n"
+            f"{self._in_use()} The details were written to the log (Help → Open log folder).",
+        )
+        self._report_flags()
+
+    def _library_cancelled(self, folder: Path) -> None:
+        self.statusBar().showMessage(
+            f"Stopped opening the library in {folder}. {self._in_use()}", 8000
+        )
+        self._report_flags()
+
+    def _report_flags(self) -> None:
+        """Once a briefing's library is in (or not), say how many of its findings are flagged."""
+        path, self._flags_to_report = self._flags_to_report, None
+        if path is None:
+            return
+        flagged = [
+            self.briefing_panel.model.flag_text(e) for e in self.doc.briefing.evidence_items()
+        ]
+        n = sum(1 for f in flagged if f)
+        if n:
+            self.statusBar().showMessage(
+                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
+                8000,
+            )
 
     def open_library_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -438,6 +572,7 @@ class MainWindow(QMainWindow):
         at = self.model.finding_at(current.row()) if current.isValid() else None
         keep = at.id if at is not None else None
         result = self.model.apply_filter(flt)
+        self.detail.set_query(flt.text)  # the list marks hits through the model
         self.filters.show_result(result)
         self._update_count(len(result))
         row = self.model.row_of(keep) if keep else -1
@@ -453,9 +588,9 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"<b>{n}</b> of {total} findings")
 
     def _current_finding_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
-        self.detail.show_finding(
-            self.model.finding_at(current.row()) if current.isValid() else None
-        )
+        finding = self.model.finding_at(current.row()) if current.isValid() else None
+        self.detail.show_finding(finding)
+        self.reader.follow(finding)
 
     def _current_node_changed(self, node: Section | EvidenceItem | NoteItem | None) -> None:
         """The detail pane shows the outline row just chosen there."""
@@ -469,15 +604,27 @@ class MainWindow(QMainWindow):
             rows = [self.list.currentIndex().row()]
         return [f for r in rows if (f := self.model.finding_at(r)) is not None]
 
-    def show_in_source(self, finding: Finding | None = None) -> SourceViewer | None:
+    def show_in_source(self, finding: Finding | None = None) -> SourceReader | None:
+        """Open the reader on the finding (it says so when the source has no readable text)."""
         finding = finding or self.detail.finding
-        if finding is None or self.opened.library.source_text(finding.source) is None:
+        if finding is None:
             return None
-        viewer = SourceViewer(self.opened.library, finding, self)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.show()
-        self._last_viewer = viewer
-        return viewer
+        self.reader.follow(finding)  # shown as the reader opens, not the one it last showed
+        self.reader.show()
+        self.reader.raise_()
+        self.reader.reveal(finding)
+        self.reader.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return self.reader
+
+    def _reader_moved(self, finding_id: str) -> None:
+        """The reader went to another finding: select it in the list, if the filters show it."""
+        row = self.model.row_of(finding_id)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+        else:
+            self.statusBar().showMessage(
+                "That finding is hidden by the filters; clear them to see it in the list", 5000
+            )
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -488,6 +635,7 @@ class MainWindow(QMainWindow):
         for fid in self.doc.briefing.finding_ids():
             counts[fid] = counts.get(fid, 0) + 1
         self.model.set_in_briefing(counts)
+        self.reader.set_in_briefing(counts)
 
     # --- outline editing -------------------------------------------------------------------
 
@@ -586,8 +734,14 @@ class MainWindow(QMainWindow):
     # --- files ---------------------------------------------------------------------------------
 
     def _update_title(self, *_args: object) -> None:
-        name = self.doc.path.name if self.doc.path else "Untitled"
-        self.setWindowTitle(f"{name}[*] — {self.doc.briefing.title} — Briefing Builder")
+        """ "Name — Briefing Builder": the file's name, or the title of a briefing never saved;
+        ``[*]`` shows the unsaved mark (an asterisk, or the dot on macOS)."""
+        path = self.doc.path
+        if path is not None:
+            name = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+        else:
+            name = self.doc.briefing.title.strip() or "Untitled briefing"
+        self.setWindowTitle(f"{name}[*] — Briefing Builder")
         self.setWindowModified(self.doc.modified)
 
     def _document_changed(self, _index: int) -> None:
@@ -691,7 +845,11 @@ class MainWindow(QMainWindow):
                 f"the quotes saved in the file; findings this library ({self.opened.library.title})"
                 " does not have are marked ⚠ in the outline."
             )
-        elif lib_folder is not None and lib_folder.resolve() != self.opened.library.root.resolve():
+        elif (
+            lib_folder is not None
+            and lib_folder.resolve()
+            != (self.library_loader.loading or self.opened.library.root).resolve()
+        ):
             self.switch_library(lib_folder)
         if briefing.style and briefing.style not in STYLES:
             line = briefing.key_lines.get("style")
@@ -710,13 +868,10 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self, "Briefing opened with warnings", f"{path.name}:\n\n" + "\n\n".join(warnings)
             )
-        flagged = [self.briefing_panel.model.flag_text(e) for e in briefing.evidence_items()]
-        n = sum(1 for f in flagged if f)
-        if n:
-            self.statusBar().showMessage(
-                f"Opened {path.name}: {n} finding{'s' if n != 1 else ''} flagged — see ⚠ in the outline",
-                8000,
-            )
+        # Flags are counted against the briefing's own library: once it is in, if it is opening.
+        self._flags_to_report = path
+        if self.library_loader.loading is None:
+            self._report_flags()
         return True
 
     def save(self) -> bool:
@@ -811,16 +966,37 @@ class MainWindow(QMainWindow):
 
     def _refresh_recent_menu(self) -> None:
         self.recent_menu.clear()
+        self.recent_menu_actions = []
+        self.recent_menu.setToolTipsVisible(True)
+        metrics = self.recent_menu.fontMetrics()
         for p in self.settings.recent_files:
             path = Path(p)
-            act = self.recent_menu.addAction(path.name)
-            act.setToolTip(str(path))
-            act.setStatusTip(str(path))
-            act.setEnabled(path.exists())
+            # The full path, so two briefings of one name in different folders can be told apart.
+            text = metrics.elidedText(str(path), Qt.TextElideMode.ElideMiddle, RECENT_TEXT_WIDTH)
+            act = self.recent_menu.addAction(text.replace("&", "&&"))
+            exists = path.exists()
+            act.setToolTip(str(path) if exists else f"{path} (no longer there)")
+            act.setStatusTip(str(path) if exists else f"{path} is no longer there")
+            act.setEnabled(exists)
+            self.recent_menu_actions.append(act)
             act.triggered.connect(
                 lambda _c=False, path=path: self.maybe_save() and self.open_briefing(path)
             )
+        if self.settings.recent_files:
+            self.recent_menu.addSeparator()
+            reopen = self.recent_menu.addAction("Reopen the last briefing at &start")
+            reopen.setCheckable(True)
+            reopen.setChecked(self.settings.reopen_last)
+            reopen.setStatusTip(
+                "Start with the briefing that was open when Briefing Builder closed"
+            )
+            reopen.toggled.connect(self._set_reopen_last)
+            self.act_reopen_last = reopen
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    def _set_reopen_last(self, on: bool) -> None:
+        self.settings.reopen_last = on
+        self._save_settings()
 
     # --- window ----------------------------------------------------------------------------------
 
@@ -828,8 +1004,40 @@ class MainWindow(QMainWindow):
         s = self.settings
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+        if s.detail_splitter_state:
+            self.detail_splitter.restoreState(
+                QByteArray.fromBase64(s.detail_splitter_state.encode())
+            )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Only now is the real width known (a saved geometry, a small screen, maximised).
+            self._columns_fitted = True
+            if not self.settings.splitter_state:
+                width = max(1, sum(self.splitter.sizes()))
+                filters = min(width * INITIAL_COLUMNS[0] // 100, FILTERS_WIDE)
+                rest = width - filters
+                share = INITIAL_COLUMNS[1] * 100 // (INITIAL_COLUMNS[1] + INITIAL_COLUMNS[2])
+                self.splitter.setSizes([filters, rest * share // 100, rest - rest * share // 100])
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Keep the findings list usable: a layout saved on a larger screen (or a column dragged
+        too far) must not leave it squeezed by the outline or the filters. The officer may still
+        widen the outline, up to a little over half of what the filters leave."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 3 or sum(sizes) <= 0:
+            return
+        total = sum(sizes)
+        filters = min(sizes[0], max(self.filters.minimumSizeHint().width(), total * 30 // 100))
+        rest = total - filters
+        findings = max(sizes[1] + sizes[0] - filters, rest * 45 // 100)
+        self.splitter.setSizes([filters, findings, rest - findings])
 
     def _save_settings(self) -> None:
         try:
@@ -842,12 +1050,67 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._autosave.stop()
+        self.library_loader.shutdown()  # a library still opening is stopped, its thread ended
         if self.recovery is not None:
             self.recovery.close()
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.settings.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.settings.window_geometry = _b64(self.saveGeometry())
+        self.settings.window_state = _b64(self.saveState())
+        self.settings.splitter_state = _b64(self.splitter.saveState())
+        self.settings.detail_splitter_state = _b64(self.detail_splitter.saveState())
+        self.settings.last_briefing = str(self.doc.path) if self.doc.path else None
         self._save_settings()
         event.accept()
+
+    def reopen_last(self) -> bool:
+        """At start: open the briefing that was open when the app last closed, if the setting
+        asks for it. A briefing that has gone or cannot be read is said in the status bar."""
+        last = self.settings.last_briefing
+        if not self.settings.reopen_last or not last:
+            return False
+        path = Path(last)
+        if not path.is_file():
+            self._start_message(
+                f"The briefing open last time, {path}, is no longer there; this is a new briefing."
+            )
+            return False
+        try:
+            read_briefing(path)
+        except (BriefingError, OSError) as exc:
+            log.warning("Cannot reopen %s: %s", path, exc)
+            self._start_message(
+                f"The briefing open last time, {path}, cannot be read; open it with File → "
+                "Open to see why."
+            )
+            return False
+        return self.open_briefing(path)
+
+    def _start_message(self, message: str) -> None:
+        """Say ``message`` now, and again once the library opening at start has said its piece."""
+        self.statusBar().showMessage(message, 15000)
+        if self.library_loader.loading is not None:
+            self.library_loader.loaded.connect(
+                lambda *_a: self.statusBar().showMessage(message, 15000),
+                Qt.ConnectionType.SingleShotConnection,
+            )
+
+    def _exported(self, report: ExportReport) -> None:
+        """After an export: remember its choices for this briefing, and say how long it came out."""
+        self.settings.remember_export(
+            report.briefing_file, report.format, report.style, report.path.parent
+        )
+        self._save_settings()
+        message = f"Exported to {report.path} — {report.length_text}"
+        if report.over_limit:
+            message += f". ⚠ {report.over_limit}"
+        self._export_message = message
+        self.statusBar().showMessage(message)
+        self.length_status.set_report(report)
+
+    def _clear_export_message(self, *_args: object) -> None:
+        """The briefing changed: what was said about its last export no longer holds."""
+        if self._export_message and self.statusBar().currentMessage() == self._export_message:
+            self.statusBar().clearMessage()
+        self._export_message = ""
 
     def export_dialog(self) -> ExportDialog:
         """Open the export dialog (non-modal, so the officer can keep reading)."""
@@ -858,7 +1121,9 @@ class MainWindow(QMainWindow):
             self.doc.path,
             self.settings.default_style,
             self,
+            remembered=self.settings.export_choice(self.doc.path, self.doc.briefing.style),
         )
+        dialog.exported.connect(self._exported)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self._export_dialog = dialog

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QSplitter,
     QTabWidget,
     QTreeView,
@@ -146,7 +147,7 @@ class OutlineView(QTreeView):
 
 
 class DetailsForm(QWidget):
-    """Title, subtitle, author, organisation, date, version, marking and summary."""
+    """Title, subtitle, author, organisation, date, version, marking, page limit and summary."""
 
     def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +182,17 @@ class DetailsForm(QWidget):
             lambda t: self.doc.set_metadata("marking", "" if t == "(none)" else t.strip())
         )
         form.addRow("&Marking", self.marking)
+        # The length the briefing should keep to; 0 shows as "No limit".
+        self.max_pages = QSpinBox()
+        self.max_pages.setRange(0, 9999)
+        self.max_pages.setSpecialValueText("No limit")
+        self.max_pages.setAccessibleName("Maximum pages")
+        self.max_pages.setToolTip(
+            "The length this briefing should keep to. The status bar warns when the briefing "
+            "runs over it, and so does the export."
+        )
+        self.max_pages.valueChanged.connect(self._max_pages_changed)
+        form.addRow("Ma&ximum pages", self.max_pages)
         self.summary = QPlainTextEdit()
         self.summary.setAccessibleName("Summary")
         self.summary.setPlaceholderText("Your summary, printed before the first section.")
@@ -190,7 +202,14 @@ class DetailsForm(QWidget):
         form.addRow(summary_label, self.summary)
         self._loading = False
         # Undo and Redo in these fields are the briefing's (one history for all typing).
-        for field in [*self.fields.values(), self.date.edit, self.marking, self.summary]:
+        for field in [
+            *self.fields.values(),
+            self.date.edit,
+            self.marking,
+            self.summary,
+            self.max_pages,
+            self.max_pages.lineEdit(),
+        ]:
             field.setProperty(DOCUMENT_UNDO, True)
         self.summary.setUndoRedoEnabled(False)
         doc.metadataChanged.connect(self.load_field)
@@ -203,8 +222,13 @@ class DetailsForm(QWidget):
             "date",
             "marking",
             "summary",
+            "max_pages",
         ):
             self.load_field(key)
+
+    def _max_pages_changed(self, value: int) -> None:
+        if not self._loading:
+            self.doc.set_metadata("max_pages", value or "")
 
     def _summary_changed(self) -> None:
         if not self._loading:
@@ -225,6 +249,8 @@ class DetailsForm(QWidget):
                     self.marking.setCurrentText(text)
             elif key == "summary" and self.summary.toPlainText() != b.summary:
                 self.summary.setPlainText(b.summary)
+            elif key == "max_pages" and self.max_pages.value() != (b.max_pages or 0):
+                self.max_pages.setValue(b.max_pages or 0)
         finally:
             self._loading = False
 
@@ -238,6 +264,7 @@ class NodeEditor(QWidget):
         self.node_id: str | None = None
         self.field = ""
         self.label = QLabel()
+        self.label.setWordWrap(True)  # a long prompt must not set the column's minimum width
         self.edit = QPlainTextEdit()
         self.edit.setAccessibleName("Commentary")
         self.edit.setTabChangesFocus(True)

@@ -7,6 +7,11 @@ action, except the keys a field edits with (undo, cut, copy, paste, select all, 
 stay the field's. Fields that edit the briefing itself (its details, the outline text) are marked
 with :data:`DOCUMENT_UNDO`: their undo and redo keys are the briefing's Undo and Redo, one history
 for everything the officer typed.
+
+A panel may give a window key a meaning of its own while the focus is inside it (Ctrl+F finds in
+the source reader, and searches the findings everywhere else): its action is scoped to the panel
+(``WidgetWithChildrenShortcut``) and wins there. Qt alone would call the key ambiguous and do
+nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 S = QKeySequence.StandardKey
 
@@ -91,8 +96,19 @@ class WindowKeys(QObject):
             self._focus_changed(None, app.focusWidget())
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and (new is self._window or self._window.isAncestorOf(new)):
+        if new is not None and self._inside(new):
             new.installEventFilter(self)  # installing it again does not add a second one
+
+    def _inside(self, widget: QWidget) -> bool:
+        """In the window, or in one of its panels floated off it (a dock widget)."""
+        w: QWidget | None = widget
+        while w is not None:
+            if w is self._window:
+                return True
+            if w.isWindow() and not isinstance(w, QDockWidget):
+                return False  # a dialog of the window has keys of its own
+            w = w.parentWidget()
+        return False
 
     def window_actions(self) -> list[QAction]:
         """The window's actions whose shortcuts are meant to work anywhere in it."""
@@ -122,7 +138,42 @@ class WindowKeys(QObject):
             return False
         return not any(event.matches(k) for k in EDITING_KEYS)
 
+    def local_action(self, widget: QObject, event: QKeyEvent) -> QAction | None:
+        """An enabled action scoped to the focused widget, or to a panel around it, whose key this
+        is and is also a window action's: there, the key is the panel's."""
+        if not isinstance(widget, QWidget):
+            return None
+        seq = _sequence(event)
+        scoped = (Qt.ShortcutContext.WidgetShortcut, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        w: QWidget | None = widget
+        while w is not None and w is not self._window:
+            for action in w.actions():
+                context = action.shortcutContext()
+                if (
+                    context in scoped
+                    and (w is widget or context == Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                    and action.isEnabled()
+                    and any(
+                        s.matches(seq) == QKeySequence.SequenceMatch.ExactMatch
+                        for s in action.shortcuts()
+                    )
+                ):
+                    return action if self.action_for(event) is not None else None
+            w = w.parentWidget()
+        return None
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            event, QKeyEvent
+        ):
+            local = self.local_action(watched, event)
+            if local is not None:
+                if kind == QEvent.Type.ShortcutOverride:
+                    event.accept()  # the focused widget takes the key: it comes as a key press
+                else:
+                    local.trigger()
+                return True
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
