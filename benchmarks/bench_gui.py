@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_library  # noqa: E402
-from bench_library import Row, fmt, print_table, query_mix  # noqa: E402
+from bench_library import Row, fmt, percentile, print_table, query_mix  # noqa: E402
 from PySide6 import __version__ as pyside_version  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -537,5 +537,105 @@ def _run(args: argparse.Namespace, lib_args: argparse.Namespace, started: float)
     return 0 if all(r.passed is not False for r in rows) else 1
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--outline-edits" not in sys.argv:
     sys.exit(main())
+
+
+# --- outline edits ------------------------------------------------------------------------------
+# Run alone: .venv/bin/python benchmarks/bench_gui.py --outline-edits [--items 2000]
+
+EDIT_TARGET_S = 0.016  # one frame at 60 Hz
+
+
+def outline_edit_rows(items: int = 2000, rounds: int = 30) -> list[Row]:
+    """One outline edit (add, move, delete, indent, undo) in a briefing of ``items`` evidence
+    items: from the call to the outline view having laid out and painted again. The baseline,
+    measured in the same run, is a repaint of the same view with no edit."""
+    from briefing_builder.core.briefing import Briefing, EvidenceItem, Section
+    from briefing_builder.core.paths import bundled_library
+    from briefing_builder.gui.document import BriefingDocument
+    from briefing_builder.gui.outline_panel import BriefingPanel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    library = open_library(bundled_library(), cache_dir=_SCRATCH / "outline-cache").library
+    ids = [f.id for f in library.findings]
+    per = 50
+    sections = []
+    for s in range(items // per):
+        chunk = [EvidenceItem(ids[(s * per + k) % len(ids)]) for k in range(per)]
+        half = per // 2
+        sections.append(
+            Section(
+                f"Section {s + 1}",
+                items=chunk[:half],
+                sections=[Section("Sub", items=chunk[half:])],
+            )
+        )
+    doc = BriefingDocument(library, Briefing(sections=sections))
+    panel = BriefingPanel(doc)
+    panel.resize(500, 900)
+    panel.show()
+    model, view, stack = panel.model, panel.view, doc.undo_stack
+    view.expandAll()
+    app.processEvents()
+
+    def timed(fn) -> float:  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        fn()
+        app.processEvents()
+        view.viewport().grab()
+        return time.perf_counter() - t0
+
+    b = doc.briefing
+    samples: dict[str, list[float]] = {
+        k: [] for k in ("repaint, no edit (baseline)", "add", "move", "delete", "indent", "undo")
+    }
+    for r in range(rounds):
+        mid = b.sections[len(b.sections) // 2]
+        samples["repaint, no edit (baseline)"].append(timed(lambda: None))
+        samples["add"].append(timed(lambda m=mid, r=r: model.add_findings([ids[r]], m, 3)))
+        samples["undo"].append(timed(stack.undo))
+        other = b.sections[(r * 7) % len(b.sections)]
+        samples["move"].append(timed(lambda m=mid, o=other: model.move_items([m.items[0]], o, 1)))
+        stack.undo()
+        app.processEvents()
+        samples["delete"].append(timed(lambda m=mid: model.delete_nodes([m.items[1]])))
+        stack.undo()
+        app.processEvents()
+        samples["indent"].append(timed(lambda: model.indent(b.sections[5])))
+        stack.undo()
+        app.processEvents()
+    base = statistics.median(samples["repaint, no edit (baseline)"])
+    rows = []
+    for name, values in samples.items():
+        if name.startswith("repaint"):
+            rows.append(Row(f"outline of {items:,} items: {name}", values))
+            continue
+        rows.append(
+            Row(
+                f"outline of {items:,} items: {name} → view updated",
+                values,
+                target=f"< {fmt(EDIT_TARGET_S)}",
+                passed=percentile(values, 95) < EDIT_TARGET_S,
+                note=f"{statistics.median(values) / base:.1f}× baseline",
+            )
+        )
+    doc.undo_stack.setClean()
+    panel.close()
+    return rows
+
+
+def outline_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Outline edits in a large briefing")
+    parser.add_argument("--outline-edits", action="store_true")
+    parser.add_argument("--items", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args(argv)
+    rows = outline_edit_rows(args.items, args.rounds)
+    print(f"Qt {pyside_version}, platform {QApplication.platformName()}")
+    print_table(rows)
+    return 0 if all(r.passed is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(outline_main(sys.argv[1:]))

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from briefing_builder.core import briefing_io
-from briefing_builder.core.briefing import Briefing, EvidenceItem, NoteItem, OutlineError, Section
+from briefing_builder.core.briefing import (
+    Briefing,
+    EvidenceItem,
+    Move,
+    NoteItem,
+    OutlineError,
+    OutlineObserver,
+    Section,
+    copy_with_new_ids,
+)
 from briefing_builder.core.briefing_io import (
     BriefingError,
     FileChangedOnDisk,
@@ -162,7 +171,10 @@ def test_items_insert_move_remove_and_duplicates() -> None:
     assert b.items == [n] and a.items == [e2, e1]
     brief.insert_items(b, 99, [EvidenceItem("x-1")])
     assert brief.duplicate_finding_ids() == {"x-1"}
-    assert brief.remove_item(e2) == (a, 0)
+    change = brief.remove_item(e2)
+    assert e2 not in a.items
+    change.undo(brief)
+    assert a.items[0] is e2  # back where it was
 
 
 def test_save_is_atomic_and_keeps_a_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,3 +212,114 @@ def test_refuses_to_overwrite_a_file_changed_on_disk(tmp_path: Path) -> None:
     assert read_briefing(path).title == "Mine again"
     with pytest.raises(FileChangedOnDisk):  # a new file must not overwrite an existing one
         save_briefing(Briefing(), path)
+
+
+def _shape(brief: Briefing) -> list[object]:
+    def one(s: Section) -> list[object]:
+        return [s.node_id, [i.node_id for i in s.items], [one(c) for c in s.sections]]
+
+    return [one(s) for s in brief.sections]
+
+
+def _deep() -> tuple[Briefing, dict[str, Section], dict[str, EvidenceItem]]:
+    """A: a1 a2 a3, sub A1: b1.  B: c1.  C."""
+    items = {k: EvidenceItem(f"f-{k}", node_id=k) for k in ("a1", "a2", "a3", "b1", "c1")}
+    a1 = Section("A.1", node_id="A1", items=[items["b1"]])
+    a = Section("A", node_id="A", items=[items["a1"], items["a2"], items["a3"]], sections=[a1])
+    b = Section("B", node_id="B", items=[items["c1"]])
+    c = Section("C", node_id="C")
+    return Briefing(sections=[a, b, c]), {"A": a, "A1": a1, "B": b, "C": c}, items
+
+
+def test_moving_several_items_keeps_their_order_before_the_row_dropped_on() -> None:
+    brief, s, i = _deep()
+    # Dropped at row 1 of A (before a2), a3 and a1 land there in the order given.
+    brief.move_items([i["a3"], i["a1"]], s["A"], 1)
+    assert [x.node_id for x in s["A"].items] == ["a3", "a1", "a2"]
+    # Dropped on a row that is itself moving: before the next one that is not.
+    brief.move_items([i["a1"], i["c1"]], s["A"], 1)
+    assert [x.node_id for x in s["A"].items] == ["a3", "a1", "c1", "a2"] and not s["B"].items
+
+
+def test_every_edit_undoes_and_redoes_exactly() -> None:
+    brief, s, i = _deep()
+    start = _shape(brief)
+    edits = [
+        lambda: brief.move_items([i["a1"], i["b1"]], s["C"], 0),
+        lambda: brief.move_sections([s["A1"]], None, 0),
+        lambda: brief.indent_section(s["B"]),
+        lambda: brief.outdent_section(s["B"]),
+        lambda: brief.move_by(i["a2"], 1),
+        lambda: brief.remove_nodes([s["A"], i["a2"], i["c1"]]),
+        lambda: brief.insert_sections(None, 1, [Section("New", node_id="N")]),
+        lambda: brief.move_into([s["C"], i["a1"]], s["B"]),
+    ]
+    for edit in edits:
+        before = _shape(brief)
+        change = edit()
+        after = _shape(brief)
+        change.undo(brief)
+        assert _shape(brief) == before
+        change.redo(brief)
+        assert _shape(brief) == after
+    # A whole history, undone last first.
+    brief, s, i = _deep()
+    changes = [
+        brief.move_sections([s["C"], s["A"]], None, 0),
+        brief.remove_nodes([i["a2"]]),
+        brief.move_into([s["B"]], s["A1"]),
+    ]
+    for change in reversed(changes):
+        change.undo(brief)
+    assert _shape(brief) == start
+
+
+def test_refused_edits_change_nothing() -> None:
+    brief, s, i = _deep()
+    start = _shape(brief)
+    with pytest.raises(OutlineError):
+        brief.move_into([i["a1"], s["A"]], s["A1"])  # a section into its own subsection
+    with pytest.raises(OutlineError):
+        brief.move_by(i["a1"], -1)
+    with pytest.raises(OutlineError):
+        brief.insert_sections(s["A1"], 0, [s["A"]])
+    with pytest.raises(OutlineError):
+        brief.remove_nodes([EvidenceItem("f-x")])  # not in the briefing
+    assert _shape(brief) == start
+
+
+def test_removing_a_section_takes_what_is_inside_with_it() -> None:
+    brief, s, i = _deep()
+    change = brief.remove_nodes([i["b1"], s["A"], s["A1"]])
+    assert [step.node for step in change.steps] == [s["A"]]
+    assert _shape(brief) == [["B", ["c1"], []], ["C", [], []]]
+
+
+def test_the_observer_hears_each_step_before_and_after() -> None:
+    brief, s, i = _deep()
+    heard: list[tuple[object, ...]] = []
+
+    class Ear(OutlineObserver):
+        def about_to_move(self, node, old, old_row, new, new_row):  # type: ignore[no-untyped-def]
+            heard.append(("about", node.node_id, old and old.node_id, old_row, new_row))
+            assert node in old.items  # not moved yet
+
+        def moved(self, node, old, old_row, new, new_row):  # type: ignore[no-untyped-def]
+            heard.append(("moved", node.node_id, new and new.node_id))
+            assert node in new.items
+
+    brief.move_items([i["a1"]], s["B"], 1, Ear())
+    assert heard == [("about", "a1", "A", 0, 1), ("moved", "a1", "B")]
+    step = brief.move_by(i["c1"], 1).steps[0]
+    assert isinstance(step, Move) and step.row == 1
+
+
+def test_a_copy_has_new_ids_throughout() -> None:
+    _brief, s, _i = _deep()
+    twin = copy_with_new_ids(s["A"])
+    assert isinstance(twin, Section)
+    old = {n.node_id for sec in s["A"].walk() for n in [sec, *sec.items]}
+    new = {n.node_id for sec in twin.walk() for n in [sec, *sec.items]}
+    assert len(new) == len(old) and not new & old
+    assert _shape(Briefing(sections=[twin]))[0][1] != ["a1", "a2", "a3"]
+    assert [x.finding_id for x in twin.items] == ["f-a1", "f-a2", "f-a3"]  # type: ignore[union-attr]

@@ -106,7 +106,7 @@ def test_open_the_example_briefing(qtbot: QtBot, window: MainWindow, dialogs: Di
     assert window.briefing_panel.details.fields["version"].text() == "0.3 draft"
     model = window.briefing_panel.model
     assert all(model.index_of(e).data(FlagRole) == "" for e in window.doc.briefing.evidence_items())
-    assert model.index(0, 0).data() == "1  What helps partnerships work"
+    assert model.index(0, 0).data() == "1  What helps partnerships work  · has text"
     assert model.index(2, 0, model.index(0, 0)).data() == "1.1  Co-location"
     assert window.windowTitle() == "minimal[*] — Briefing Builder"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
@@ -97,6 +97,55 @@ def test_outline_model_through_edits_moves_and_undo(qtbot: QtBot, window: MainWi
     item = model.index(0, 0, model.index(0, 0))
     assert model.rowCount(item) == 0 and not model.index(0, 0, item).isValid()
     assert not model.index(0, 1).isValid() and model.parent(QModelIndex()) == QModelIndex()
+    del tester
+
+
+def test_outline_edits_signal_rows_not_resets(qtbot: QtBot, window: MainWindow) -> None:
+    """Every outline edit, undo and redo is told to the view as inserted, removed or moved rows
+    (and changed headings), never as a reset: what the officer selected and folded stays put."""
+    model, view = window.briefing_panel.model, window.outline
+    tester = QAbstractItemModelTester(model, Fatal)
+    doc, stack = window.doc, window.doc.undo_stack
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    intro = doc.briefing.sections[0]
+    model.add_findings(["npia-2009-002", "npia-2009-004", "npia-2009-005"], intro, 0)
+    model.add_section(None, 1, "Second")
+    second = doc.briefing.sections[1]
+    model.add_section(second, 0, "Sub")
+    sub = second.sections[0]
+    model.add_findings(["copacc-2015-004"], sub, 0)
+    settle(qtbot)
+    third = intro.items[2]
+    kept = QPersistentModelIndex(model.index_of(third))
+    start = stack.count()
+    # Moves of items and sections, both ways, across levels, and "Move to section".
+    model.move_items([intro.items[0], intro.items[1]], sub, 1)
+    model.move_by(sub.items[0], 1)
+    settle(qtbot)
+    view.collapse(model.index_of(sub))  # (moving items into it unfolded it, to show them)
+    model.move_sections([sub], None, 0)
+    model.move_sections([sub], second, 0)
+    model.move_into([intro.items[0], second], intro)
+    model.outdent(second)
+    model.indent(second)
+    settle(qtbot)
+    # The officer's fold went with the section through every move.
+    assert not view.isExpanded(model.index_of(sub)) and view.isExpanded(model.index_of(second))
+    model.delete_nodes([sub])
+    n = stack.count() - start
+    for _ in range(n):
+        stack.undo()
+    for _ in range(n):
+        stack.redo()
+    for _ in range(n):
+        stack.undo()
+    settle(qtbot)
+    assert not resets
+    # The persistent index followed its row through every move and back.
+    assert kept.isValid() and model.node(kept) is third and kept.row() == 2
+    # Section numbers were repainted as they changed.
+    assert model.index_of(second).data().startswith("2  ")
     del tester
 
 

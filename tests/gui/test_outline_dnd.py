@@ -106,7 +106,7 @@ def test_findings_mime_data_carries_ids_in_list_order(findings: FindingsModel) -
 def test_drop_findings_onto_a_section(outline: OutlineModel, findings: FindingsModel) -> None:
     assert drop(outline, finding_mime(findings, "npia-2009-002"), -1, idx(outline, "B"))
     assert tree(outline)[1] == ["B", ["npia-2009-002"], []]
-    assert outline.doc.undo_stack.undoText() == "Add finding npia-2009-002"
+    assert outline.doc.undo_stack.undoText() == "Add ‘There are times when it…’"
 
 
 def test_drop_findings_between_items(outline: OutlineModel, findings: FindingsModel) -> None:
@@ -156,7 +156,7 @@ def test_each_drop_is_one_undo_step(outline: OutlineModel, findings: FindingsMod
     drop(outline, node_mime(outline, "a1"), -1, idx(outline, "C"))
     after = tree(outline)
     assert stack.count() == 2
-    assert stack.undoText() == "Move item"
+    assert stack.undoText() == "Move ‘Modern policing cannot succeed without…’ to ‘3 C’"
     stack.undo()
     assert tree(outline)[0][1] == ["copacc-2015-001", "note:n"]
     stack.undo()
@@ -188,7 +188,10 @@ def test_move_an_item_to_another_section(outline: OutlineModel) -> None:
     t = tree(outline)
     assert t[0][1] == ["note:n"]
     assert t[2][1] == ["scotgov-y3-001", "copacc-2015-001"]
-    assert outline.doc.undo_stack.undoText() == "Move item"
+    assert (
+        outline.doc.undo_stack.undoText()
+        == "Move ‘Modern policing cannot succeed without…’ to ‘3 C’"
+    )
 
 
 def test_move_an_item_down_within_its_section(outline: OutlineModel) -> None:
@@ -200,7 +203,7 @@ def test_move_an_item_down_within_its_section(outline: OutlineModel) -> None:
 def test_move_items_to_top_level_goes_into_the_section_above(outline: OutlineModel) -> None:
     assert drop(outline, node_mime(outline, "a1", "a2"), 2, QModelIndex(), Move)
     assert tree(outline)[1] == ["B", ["copacc-2015-001", "note:n"], []]
-    assert outline.doc.undo_stack.undoText() == "Move items"
+    assert outline.doc.undo_stack.undoText() == "Move 2 items to ‘2 B’"
 
 
 def test_move_a_section_into_another(outline: OutlineModel) -> None:
@@ -208,7 +211,7 @@ def test_move_a_section_into_another(outline: OutlineModel) -> None:
     t = tree(outline)
     assert [s[0] for s in t] == ["A", "B"]
     assert t[1][2] == [["C", ["scotgov-y3-001"], []]]
-    assert outline.doc.undo_stack.undoText() == "Move section"
+    assert outline.doc.undo_stack.undoText() == "Move section ‘C’"
     # Numbering follows the new place.
     assert idx(outline, "C").data().startswith("2.1")
 
@@ -368,7 +371,7 @@ def test_view_moves_an_item_onto_a_section(sample_window: MainWindow) -> None:
     assert moved
     assert tree(w)[0][1] == ["note:n"]
     assert tree(w)[1] == ["B", ["copacc-2015-001"], []]
-    assert w.doc.undo_stack.undoText() == "Move item"
+    assert w.doc.undo_stack.undoText() == "Move ‘Modern policing cannot succeed without…’ to ‘2 B’"
 
 
 def test_view_refuses_a_section_dropped_into_its_child(sample_window: MainWindow) -> None:

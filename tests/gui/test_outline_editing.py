@@ -79,16 +79,16 @@ def test_keyboard_workflow_with_named_undo_steps(qtbot: QtBot, window: MainWindo
     # Ctrl+Return adds the selected finding into the current section, then after the new item.
     select_finding(window, "npia-2009-002")
     key(qtbot, window.list, Key.Key_Return, Ctrl)
-    record("Add finding npia-2009-002")
+    record("Add ‘There are times when it…’")
     assert current_id(window) == window.doc.briefing.sections[1].items[0].node_id
     select_finding(window, "npia-2009-004")
     key(qtbot, window.list, Key.Key_Enter, Ctrl)  # the keypad's Enter too
-    record("Add finding npia-2009-004")
+    record("Add ‘NDC area - all agencies…’")
     first_item = window.doc.briefing.sections[1].items[0].node_id
     focus_outline_on(qtbot, window, first_item)
     select_finding(window, "npia-2009-005")
     key(qtbot, window.list, Key.Key_Return, Ctrl)
-    record("Add finding npia-2009-005")
+    record("Add ‘FOSS – multi-agency presence…’")
     assert tree(window)[1][1] == ["npia-2009-002", "npia-2009-005", "npia-2009-004"]
     assert "Added 1 finding to the briefing" in window.statusBar().currentMessage()
 
@@ -147,7 +147,7 @@ def test_keyboard_workflow_with_named_undo_steps(qtbot: QtBot, window: MainWindo
     # Delete removes the current item (only while the outline has focus).
     focus_outline_on(qtbot, window, first_item)
     key(qtbot, window.outline, Key.Key_Delete)
-    record("Delete")
+    record("Delete ‘There are times when it…’")
     assert "npia-2009-002" not in window.doc.briefing.finding_ids()
     # In the findings list, Delete is not the outline's.
     select_finding(window, "npia-2009-004")
@@ -199,7 +199,8 @@ def test_headings_notes_and_lead_ins_through_set_data(window: MainWindow) -> Non
     assert window.doc.undo_stack.undoText() == "Rename section"
     assert model.setData(e_idx, "As Ealing's head of community safety put it:")
     assert window.doc.undo_stack.undoText() == "Edit lead-in comment"
-    assert e_idx.data().startswith("As Ealing's head of community safety put it: “There are")
+    assert e_idx.data().endswith("  · lead-in")
+    assert "As Ealing's head of community safety" in e_idx.data(Qt.ItemDataRole.ToolTipRole)
     assert model.setData(n_idx, "new text")
     assert window.doc.undo_stack.undoText() == "Edit note"
     b = window.doc.briefing.sections[0]

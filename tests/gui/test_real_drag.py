@@ -154,4 +154,5 @@ def test_real_mouse_drag_from_list_to_outline(tmp_path: Path) -> None:
     assert last["in_drag_s"] > 0.2, report
     # A copy: the list keeps the finding; one undo step.
     assert last["list_rows"] == 5
-    assert last["undo"] == f"Add finding {last['finding']}"
+    # Named in words (the quote's first words), never by the finding's id.
+    assert last["undo"].startswith("Add ‘") and last["finding"] not in last["undo"], report

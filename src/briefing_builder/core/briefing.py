@@ -7,9 +7,10 @@ tested without a display.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,65 +200,343 @@ class Briefing:
         self.source_snapshots = {k: v for k, v in self.source_snapshots.items() if k in used}
 
     # --- editing: every undoable outline edit goes through these ---------------------------
+    #
+    # Each operation checks its rules first (an OutlineError leaves the tree untouched), then
+    # makes its change as a few primitive steps (insert, remove, move one node), telling the
+    # observer before and after each one, and returns a Change that can undo and redo itself
+    # exactly, without copying the tree.
 
-    def insert_section(self, parent: Section | None, row: int, section: Section) -> None:
-        siblings = self.section_list(parent)
-        if parent is not None and section.contains(parent):
-            raise OutlineError("a section cannot be moved into itself")
-        siblings.insert(_clamp(row, len(siblings)), section)
+    def locate(self, node: Node) -> tuple[Section | None, int]:
+        """Where a node sits: its section (None: top level) and its row among that section's
+        items (for an item) or subsections (for a section)."""
+        if isinstance(node, Section):
+            parent = self.parent_of(node)
+            return parent, _index_of(self.section_list(parent), node)
+        section = self.section_of(node)
+        return section, _index_of(section.items, node)
 
-    def remove_section(self, section: Section) -> tuple[Section | None, int]:
-        parent = self.parent_of(section)
-        siblings = self.section_list(parent)
-        row = _index_of(siblings, section)
-        del siblings[row]
-        return parent, row
+    def _siblings(self, node: Node, parent: Section | None) -> list[Any]:
+        if isinstance(node, Section):
+            return self.section_list(parent)
+        if parent is None:
+            raise OutlineError("items belong in a section")
+        return parent.items
 
-    def move_section(self, section: Section, new_parent: Section | None, row: int) -> None:
-        if new_parent is not None and section.contains(new_parent):
-            raise OutlineError("a section cannot be moved into itself")
-        old_parent = self.parent_of(section)
-        old_row = _index_of(self.section_list(old_parent), section)
-        if old_parent is new_parent and old_row < row:
-            row -= 1  # the row was counted with the section still in place
-        self.remove_section(section)
-        self.insert_section(new_parent, row, section)
+    def apply(self, step: Step, observer: OutlineObserver | None = None) -> Step:
+        """Make one primitive change and return the step that undoes it."""
+        obs = observer or _QUIET
+        if isinstance(step, Insert):
+            siblings = self._siblings(step.node, step.parent)
+            row = _clamp(step.row, len(siblings))
+            obs.about_to_insert(step.node, step.parent, row)
+            siblings.insert(row, step.node)
+            obs.inserted(step.node, step.parent, row)
+            return Remove(step.node)
+        if isinstance(step, Remove):
+            parent, row = self.locate(step.node)
+            obs.about_to_remove(step.node, parent, row)
+            del self._siblings(step.node, parent)[row]
+            obs.removed(step.node, parent, row)
+            return Insert(step.node, parent, row)
+        parent, row = self.locate(step.node)
+        new_row = _clamp(
+            step.row,
+            len(self._siblings(step.node, step.parent)) - (1 if step.parent is parent else 0),
+        )
+        obs.about_to_move(step.node, parent, row, step.parent, new_row)
+        del self._siblings(step.node, parent)[row]
+        self._siblings(step.node, step.parent).insert(new_row, step.node)
+        obs.moved(step.node, parent, row, step.parent, new_row)
+        return Move(step.node, parent, row)
 
-    def insert_items(self, section: Section, row: int, items: list[Item]) -> None:
+    def insert_items(
+        self,
+        section: Section,
+        row: int,
+        items: Sequence[Item],
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        change = Change()
         row = _clamp(row, len(section.items))
-        section.items[row:row] = items
+        for k, item in enumerate(items):
+            change.run(self, Insert(item, section, row + k), observer)
+        return change
 
-    def remove_item(self, item: Item) -> tuple[Section, int]:
-        section = self.section_of(item)
-        row = _index_of(section.items, item)
-        del section.items[row]
-        return section, row
+    def insert_sections(
+        self,
+        parent: Section | None,
+        row: int,
+        sections: list[Section],
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        if parent is not None and any(s.contains(parent) for s in sections):
+            raise OutlineError("a section cannot be moved into itself")
+        change = Change()
+        row = _clamp(row, len(self.section_list(parent)))
+        for k, section in enumerate(sections):
+            change.run(self, Insert(section, parent, row + k), observer)
+        return change
 
-    def move_item(self, item: Item, section: Section, row: int) -> None:
-        old_section = self.section_of(item)
-        old_row = _index_of(old_section.items, item)
-        if old_section is section and old_row < row:
-            row -= 1
-        self.remove_item(item)
-        self.insert_items(section, row, [item])
+    def insert_section(
+        self,
+        parent: Section | None,
+        row: int,
+        section: Section,
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        return self.insert_sections(parent, row, [section], observer)
 
-    def indent_section(self, section: Section) -> None:
-        """Make a section the last subsection of the section above it."""
-        parent = self.parent_of(section)
+    def remove_nodes(
+        self, nodes: Sequence[Node], observer: OutlineObserver | None = None
+    ) -> Change:
+        """Remove nodes (a section with everything in it); nodes inside removed sections go with
+        them."""
+        for node in nodes:
+            self.locate(node)  # each must be in the briefing
+        sections = [n for n in nodes if isinstance(n, Section)]
+        change = Change()
+        for node in _outermost(self, nodes, sections):
+            change.run(self, Remove(node), observer)
+        return change
+
+    def remove_item(self, item: Item, observer: OutlineObserver | None = None) -> Change:
+        return self.remove_nodes([item], observer)
+
+    def remove_section(self, section: Section, observer: OutlineObserver | None = None) -> Change:
+        return self.remove_nodes([section], observer)
+
+    def move_items(
+        self,
+        items: Sequence[Item],
+        section: Section,
+        row: int,
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        """Move items, in order, to ``row`` of a section's items, the row counted with the
+        moving items still in place (as the officer sees it when dropping)."""
+        for item in items:
+            self.locate(item)
+        anchor = next((x for x in section.items[max(row, 0) :] if not _among(x, items)), None)
+        change = Change()
+        for item in items:
+            at = len(section.items) if anchor is None else _index_of(section.items, anchor)
+            if _among(item, section.items) and _index_of(section.items, item) < at:
+                at -= 1
+            change.run(self, Move(item, section, at), observer)
+        return change
+
+    def move_sections(
+        self,
+        sections: list[Section],
+        parent: Section | None,
+        row: int,
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        """Move sections, in order, to ``row`` among ``parent``'s subsections (None: the top
+        level), the row counted with the moving sections still in place."""
+        if parent is not None and any(s.contains(parent) for s in sections):
+            raise OutlineError("a section cannot be moved into itself")
+        for section in sections:
+            self.locate(section)
         siblings = self.section_list(parent)
-        row = _index_of(siblings, section)
+        anchor = next((x for x in siblings[max(row, 0) :] if not _among(x, sections)), None)
+        change = Change()
+        for section in sections:
+            at = len(siblings) if anchor is None else _index_of(siblings, anchor)
+            if _among(section, siblings) and _index_of(siblings, section) < at:
+                at -= 1
+            change.run(self, Move(section, parent, at), observer)
+        return change
+
+    def move_item(
+        self, item: Item, section: Section, row: int, observer: OutlineObserver | None = None
+    ) -> Change:
+        return self.move_items([item], section, row, observer)
+
+    def move_section(
+        self,
+        section: Section,
+        new_parent: Section | None,
+        row: int,
+        observer: OutlineObserver | None = None,
+    ) -> Change:
+        return self.move_sections([section], new_parent, row, observer)
+
+    def move_into(
+        self, nodes: Sequence[Node], section: Section, observer: OutlineObserver | None = None
+    ) -> Change:
+        """Move nodes to the end of a section: items after its items, sections as its last
+        subsections (the "Move to section" command)."""
+        sections = [n for n in nodes if isinstance(n, Section)]
+        if any(s.contains(section) for s in sections):
+            raise OutlineError("a section cannot be moved into itself")
+        items = [n for n in _outermost(self, nodes, sections) if not isinstance(n, Section)]
+        change = self.move_items(items, section, len(section.items), observer)
+        more = self.move_sections(
+            [s for s in _outermost(self, sections, sections) if isinstance(s, Section)],
+            section,
+            len(section.sections),
+            observer,
+        )
+        change.extend(more)
+        return change
+
+    def move_by(self, node: Node, step: int, observer: OutlineObserver | None = None) -> Change:
+        """Move a node up (-1) or down (+1) among its siblings of the same kind."""
+        parent, row = self.locate(node)
+        if not 0 <= row + step < len(self._siblings(node, parent)):
+            raise OutlineError("already at the end")
+        return Change().run(self, Move(node, parent, row + step), observer)
+
+    def indent_section(self, section: Section, observer: OutlineObserver | None = None) -> Change:
+        """Make a section the last subsection of the section above it."""
+        parent, row = self.locate(section)
         if row == 0:
             raise OutlineError("there is no section above to indent under")
-        self.move_section(section, siblings[row - 1], len(siblings[row - 1].sections))
+        above = self.section_list(parent)[row - 1]
+        return Change().run(self, Move(section, above, len(above.sections)), observer)
 
-    def outdent_section(self, section: Section) -> None:
+    def outdent_section(self, section: Section, observer: OutlineObserver | None = None) -> Change:
         """Make a subsection a sibling of its parent, just after it."""
-        parent = self.parent_of(section)
+        parent, _row = self.locate(section)
         if parent is None:
             raise OutlineError("a top-level section cannot be outdented")
-        grandparent = self.parent_of(parent)
-        row = _index_of(self.section_list(grandparent), parent)
-        self.move_section(section, grandparent, row + 1)
+        grandparent, row = self.locate(parent)
+        return Change().run(self, Move(section, grandparent, row + 1), observer)
+
+
+Node = Section | EvidenceItem | NoteItem
+
+
+@dataclass(eq=False)
+class Insert:
+    """Put ``node`` at ``row`` of ``parent``'s items or subsections (by the node's kind)."""
+
+    node: Node
+    parent: Section | None
+    row: int
+
+
+@dataclass(eq=False)
+class Remove:
+    node: Node
+
+
+@dataclass(eq=False)
+class Move:
+    """Take ``node`` out and put it at ``row`` of ``parent`` (the row counted without it)."""
+
+    node: Node
+    parent: Section | None
+    row: int
+
+
+Step = Insert | Remove | Move
+
+
+@dataclass(eq=False)
+class Change:
+    """The primitive steps an edit made, and their inverses: redo and undo replay them exactly
+    (the tree is in the same state each time, so rows still mean the same places)."""
+
+    steps: list[Step] = field(default_factory=list)
+    inverse: list[Step] = field(default_factory=list)  # in the order to apply them
+
+    def run(self, briefing: Briefing, step: Step, observer: OutlineObserver | None) -> Change:
+        self.inverse.insert(0, briefing.apply(step, observer))
+        self.steps.append(step)
+        return self
+
+    def extend(self, other: Change) -> None:
+        self.steps.extend(other.steps)
+        self.inverse[:0] = other.inverse
+
+    def redo(self, briefing: Briefing, observer: OutlineObserver | None = None) -> None:
+        for step in self.steps:
+            briefing.apply(step, observer)
+
+    def undo(self, briefing: Briefing, observer: OutlineObserver | None = None) -> None:
+        for step in self.inverse:
+            briefing.apply(step, observer)
+
+    def nodes(self) -> list[Node]:
+        """The nodes the edit was about, each once, in order."""
+        out: list[Node] = []
+        for step in self.steps:
+            if not _among(step.node, out):
+                out.append(step.node)
+        return out
+
+
+class OutlineObserver:
+    """Told before and after each primitive change, e.g. by a view's model. Rows are as in
+    :class:`Insert` and :class:`Move`: among the parent's items or subsections, by the node's
+    kind. This base class ignores everything."""
+
+    def about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
+        pass
+
+    def inserted(self, node: Node, parent: Section | None, row: int) -> None:
+        pass
+
+    def about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
+        pass
+
+    def removed(self, node: Node, parent: Section | None, row: int) -> None:
+        pass
+
+    def about_to_move(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        pass
+
+    def moved(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        pass
+
+
+_QUIET = OutlineObserver()
+
+
+def copy_with_new_ids(node: Node) -> Node:
+    """A copy of a node (a section with everything in it) whose nodes all have new ids, as a
+    paste makes: the copy is a new place in the outline, not the same one twice."""
+    twin = copy.deepcopy(node)
+    if isinstance(twin, Section):
+        for s in twin.walk():
+            s.node_id = new_id()
+            for item in s.items:
+                item.node_id = new_id()
+    else:
+        twin.node_id = new_id()
+    return twin
+
+
+def _among(node: object, nodes: Sequence[Any]) -> bool:
+    return any(n is node for n in nodes)
+
+
+def _outermost(
+    briefing: Briefing, nodes: Sequence[Node], sections: Sequence[Section]
+) -> list[Node]:
+    """``nodes`` without those inside one of ``sections`` (they go wherever their section goes)."""
+    out: list[Node] = []
+    for node in nodes:
+        if _among(node, out):
+            continue
+        parent = (
+            briefing.section_of(node) if not isinstance(node, Section) else briefing.parent_of(node)
+        )
+        inside = False
+        while parent is not None:
+            if _among(parent, sections):
+                inside = True
+                break
+            parent = briefing.parent_of(parent)
+        if not inside:
+            out.append(node)
+    return out
 
 
 def _clamp(row: int, size: int) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -104,4 +105,25 @@ class DetailPane(QWidget):
             f"<p style='margin:6px 4px'><b>Cited as:</b> {citation}</p>"
             f"<table cellspacing=2 style='margin:4px'>{table}</table>"
             f"<p style='color:gray; margin:6px 4px'>{escape(finding.id)}. {verified}</p>"
+        )
+
+    def show_outline_item(
+        self, finding: Finding | None, lead_in: str = "", title: str = "", text: str = ""
+    ) -> None:
+        """What an outline row holds: a finding (with the officer's lead-in above it), or a
+        section's or note's own words (``title`` and ``text``)."""
+        if finding is not None:
+            self.show_finding(finding)
+            if lead_in.strip():
+                cursor = QTextCursor(self.browser.document())
+                cursor.insertHtml(
+                    f"<p style='margin:6px 4px'><b>Lead-in:</b> {escape(lead_in.strip())}</p><br>"
+                )
+            return
+        self.show_finding(None)
+        self.add_button.setEnabled(False)
+        body = escape(text.strip()) or "<span style='color:gray'>No text of its own.</span>"
+        self.browser.setHtml(
+            f"<p style='margin:6px 4px'><b>{escape(title)}</b></p>"
+            f"<p style='white-space:pre-wrap; margin:6px 4px'>{body}</p>"
         )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..core.briefing import METADATA_FIELDS, Briefing, Section
+from ..core.briefing import (
+    METADATA_FIELDS,
+    Briefing,
+    Change,
+    Node,
+    OutlineObserver,
+    Section,
+)
 from ..core.model import Library
 
 
@@ -19,6 +25,8 @@ class BriefingDocument(QObject):
     metadataChanged = Signal(str)  # field name
     sectionsAboutToBeReplaced = Signal()
     sectionsReplaced = Signal(list)  # node ids to select afterwards
+    outlineEdited = Signal()  # after an outline edit, its undo or redo: renumber, re-flag
+    selectRequested = Signal(list)  # node ids to select after an outline edit, undo or redo
     nodeTextChanged = Signal(str, str)  # node id, field
     libraryChanged = Signal()
     pathChanged = Signal()
@@ -32,6 +40,9 @@ class BriefingDocument(QObject):
         self.path: Path | None = None
         self.file_hash: str | None = None
         self.undo_stack = QUndoStack(self)
+        # Told of each insert, remove and move as it happens (the outline's Qt model).
+        self.observers: list[OutlineObserver] = []
+        self._fanout = _Fanout(self.observers)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -80,22 +91,59 @@ class BriefingDocument(QObject):
             return
         self.undo_stack.push(_NodeTextCommand(self, node_id, field, old, value, label))
 
-    def edit_structure(self, name: str, edit: Any, select: list[str] | None = None) -> None:
-        """Run ``edit(briefing)`` as one named undo step. An OutlineError leaves nothing changed."""
-        # The edit runs on a copy: the live tree changes only inside the command, between the
-        # model's reset signals, so views never see a half-edited outline.
-        before = copy.deepcopy(self.briefing.sections)
-        trial = copy.copy(self.briefing)
-        trial.sections = copy.deepcopy(before)
-        edit(trial)
-        after = trial.sections
-        self.briefing.source_snapshots = trial.source_snapshots
-        self.undo_stack.push(_StructureCommand(self, name, before, after, select or []))
+    def edit_outline(
+        self,
+        name: str,
+        edit: Callable[[OutlineObserver], Change],
+        select: list[str] | None = None,
+    ) -> Change:
+        """Make ``edit(observer)`` (a core outline operation) one named undo step. An
+        OutlineError from it leaves nothing changed and no undo step."""
+        there = _rows(self.briefing.sections)
+        change = edit(self._fanout)
+        if change.steps:
+            ids = select if select is not None else [n.node_id for n in change.nodes()]
+            self.undo_stack.push(_OutlineCommand(self, name, change, ids, there))
+        return change
 
-    def _set_sections(self, sections: list[Section], select: list[str]) -> None:
-        self.sectionsAboutToBeReplaced.emit()
-        self.briefing.sections = copy.deepcopy(sections)
-        self.sectionsReplaced.emit(select)
+    def _outline_edited(self, select: list[str]) -> None:
+        self.outlineEdited.emit()
+        self.selectRequested.emit(select)
+
+
+class _Fanout(OutlineObserver):
+    """Passes each notification on to every observer of the document."""
+
+    def __init__(self, observers: list[OutlineObserver]) -> None:
+        self.observers = observers
+
+    def about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
+        for o in self.observers:
+            o.about_to_insert(node, parent, row)
+
+    def inserted(self, node: Node, parent: Section | None, row: int) -> None:
+        for o in self.observers:
+            o.inserted(node, parent, row)
+
+    def about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
+        for o in self.observers:
+            o.about_to_remove(node, parent, row)
+
+    def removed(self, node: Node, parent: Section | None, row: int) -> None:
+        for o in self.observers:
+            o.removed(node, parent, row)
+
+    def about_to_move(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        for o in self.observers:
+            o.about_to_move(node, old, old_row, new, new_row)
+
+    def moved(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        for o in self.observers:
+            o.moved(node, old, old_row, new, new_row)
 
 
 class _MetadataCommand(QUndoCommand):
@@ -159,25 +207,36 @@ class _NodeTextCommand(QUndoCommand):
         self._apply(self.old)
 
 
-class _StructureCommand(QUndoCommand):
+class _OutlineCommand(QUndoCommand):
+    """Replays the primitive steps of one outline edit, or their inverses: no copies of the tree."""
+
     def __init__(
         self,
         doc: BriefingDocument,
         name: str,
-        before: list[Section],
-        after: list[Section],
+        change: Change,
         select: list[str],
+        there: dict[str, tuple[list[str], str | None]],
     ) -> None:
         super().__init__(name)
-        self.doc, self.before, self.after, self.select = doc, before, after, select
+        self.doc, self.change, self.select = doc, change, select
+        self._there: dict[str, tuple[list[str], str | None]] | None = there  # done already
 
     def redo(self) -> None:
-        self.doc._set_sections(self.after, _landing(self.select, self.before, self.after))
+        there = self._there
+        if there is None:
+            there = _rows(self.doc.briefing.sections)
+            self.change.redo(self.doc.briefing, self.doc._fanout)
+        self._there = None
+        now = _rows(self.doc.briefing.sections)
+        self.doc._outline_edited(_landing(self.select, there, now))
 
     def undo(self) -> None:
+        there = _rows(self.doc.briefing.sections)
+        self.change.undo(self.doc.briefing, self.doc._fanout)
+        now = _rows(self.doc.briefing.sections)
         # Undoing an add goes back to the row it was added after.
-        select = _landing(self.select, self.after, self.before, back_first=True)
-        self.doc._set_sections(self.before, select)
+        self.doc._outline_edited(_landing(self.select, there, now, back_first=True))
 
 
 def _rows(sections: list[Section]) -> dict[str, tuple[list[str], str | None]]:
@@ -202,18 +261,18 @@ def _rows(sections: list[Section]) -> dict[str, tuple[list[str], str | None]]:
     return out
 
 
-def _landing(
-    ids: list[str], was: list[Section], now: list[Section], *, back_first: bool = False
-) -> list[str]:
-    """What to select after an edit took the outline from ``was`` to ``now``: the nodes the edit
+_Rows = dict[str, tuple[list[str], str | None]]
+
+
+def _landing(ids: list[str], there: _Rows, here: _Rows, *, back_first: bool = False) -> list[str]:
+    """What to select after an edit took the outline from rows ``there`` to rows ``here`` (see
+    :func:`_rows`, taken before and after): the nodes the edit
     was about, where they still are; else, where they were, the next row (or first the one
     before, ``back_first``), or the section around them (so after Delete, or undoing an Add, the
     officer is still somewhere)."""
-    here = _rows(now)
     kept = [i for i in ids if i in here]
     if kept or not ids:
         return kept
-    there = _rows(was)
     for nid in ids:
         if nid not in there:
             continue

@@ -64,6 +64,7 @@ from .help import (
 from .icons import PaletteIcons
 from .length_status import LengthStatus
 from .library_loader import LibraryLoader
+from .outline_clipboard import OutlineClipboard
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
 from .source_reader import SourceReader
@@ -289,7 +290,21 @@ class MainWindow(QMainWindow):
         self.act_down = a("Move do&wn", lambda: self.move_current(1), "Alt+Down")
         self.act_indent = a("&Indent section", self.indent_current, "Alt+Right")
         self.act_outdent = a("&Outdent section", self.outdent_current, "Alt+Left")
+        self.outline_clipboard = OutlineClipboard(self.briefing_panel, self.statusBar())
+        self.act_cut = a("Cu&t", self.outline_clipboard.cut, S.Cut)
+        self.act_copy = a("&Copy", lambda: self.outline_clipboard.copy(), S.Copy)
+        self.act_paste = a("&Paste", self.outline_clipboard.paste, S.Paste)
+        self.act_move_to = a(
+            "Move to sec&tion…",
+            lambda: self.outline_clipboard.move_to_section(self),
+            "Ctrl+Shift+T",
+            "Move the selected outline items into another section",
+        )
         for act in (
+            self.act_cut,
+            self.act_copy,
+            self.act_paste,
+            self.act_move_to,
             self.act_edit,
             self.act_delete,
             self.act_up,
@@ -345,6 +360,8 @@ class MainWindow(QMainWindow):
                 self.act_outdent,
             ]
         )
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.act_cut, self.act_copy, self.act_paste, self.act_move_to])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.act_find, self.act_clear, self.act_show_source])
         view_menu.addSeparator()
@@ -448,6 +465,7 @@ class MainWindow(QMainWindow):
         self.doc.undo_stack.indexChanged.connect(self._clear_export_message)
         self.doc.pathChanged.connect(self._clear_export_message)
         self.briefing_panel.model.modelReset.connect(self._update_in_briefing)
+        self.briefing_panel.currentNodeChanged.connect(self._current_node_changed)
 
     # --- library -------------------------------------------------------------------------------
 
@@ -573,6 +591,12 @@ class MainWindow(QMainWindow):
         finding = self.model.finding_at(current.row()) if current.isValid() else None
         self.detail.show_finding(finding)
         self.reader.follow(finding)
+
+    def _current_node_changed(self, node: Section | EvidenceItem | NoteItem | None) -> None:
+        """The detail pane shows the outline row just chosen there."""
+        if node is None or not self.outline.hasFocus():
+            return
+        self.detail.show_outline_item(*self.briefing_panel.model.detail_of(node))
 
     def selected_findings(self) -> list[Finding]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())

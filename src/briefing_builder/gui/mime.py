@@ -14,11 +14,13 @@ MIME_TYPE = "application/vnd.briefing-builder.items+json"
 class DragPayload:
     findings: list[str] = field(default_factory=list)  # finding ids, from the findings list
     nodes: list[str] = field(default_factory=list)  # outline node ids, for moves within the outline
+    cut: bool = False  # Edit → Cut: pasting moves the nodes rather than copying them
 
     def to_mime(self) -> QMimeData:
         mime = QMimeData()
         mime.setData(
-            MIME_TYPE, json.dumps({"findings": self.findings, "nodes": self.nodes}).encode()
+            MIME_TYPE,
+            json.dumps({"findings": self.findings, "nodes": self.nodes, "cut": self.cut}).encode(),
         )
         # A plain-text version lets the officer drop ids into any text editor.
         mime.setText("\n".join(self.findings))
@@ -38,4 +40,4 @@ class DragPayload:
         nodes = [str(x) for x in data.get("nodes", []) if isinstance(x, str)]
         if not findings and not nodes:
             return None
-        return cls(findings, nodes)
+        return cls(findings, nodes, data.get("cut") is True)

@@ -7,6 +7,8 @@ goes through :class:`BriefingDocument` so it can be undone; the rules of the out
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,8 +21,19 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ..core.briefing import Briefing, EvidenceItem, Item, NoteItem, OutlineError, Section
+from ..core.briefing import (
+    Briefing,
+    Change,
+    EvidenceItem,
+    FindingSnapshot,
+    Item,
+    NoteItem,
+    OutlineError,
+    OutlineObserver,
+    Section,
+)
 from ..core.briefing_io import ItemState, item_states
+from ..core.model import Finding
 from .document import BriefingDocument
 from .mime import MIME_TYPE, DragPayload
 
@@ -29,6 +42,16 @@ _Index = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 10
 NodeKindRole = Qt.ItemDataRole.UserRole + 11
 FlagRole = Qt.ItemDataRole.UserRole + 12
+
+
+# Asked for every row at every repaint: built once.
+_NODE_FLAGS = (
+    Qt.ItemFlag.ItemIsDropEnabled
+    | Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
@@ -45,6 +68,9 @@ class OutlineModel(QAbstractItemModel):
         self._duplicates: set[str] = set()
         self._numbers: dict[str, str] = {}
         self._reindex()
+        self._moving = False
+        document.observers.append(_ModelEar(self))
+        document.outlineEdited.connect(self._refresh_after_edit)
         document.sectionsAboutToBeReplaced.connect(self.beginResetModel)
         document.sectionsReplaced.connect(self._after_reset)
         document.nodeTextChanged.connect(self._node_text_changed)
@@ -71,6 +97,84 @@ class OutlineModel(QAbstractItemModel):
         self._duplicates = self.briefing.duplicate_finding_ids()
         self._numbers = self.briefing.numbering()
 
+    def _track(self, node: Node, parent: Section | None) -> None:
+        self._parents[id(node)] = parent
+        if isinstance(node, Section):
+            for item in node.items:
+                self._parents[id(item)] = node
+            for sub in node.sections:
+                self._track(sub, node)
+
+    def _untrack(self, node: Node) -> None:
+        self._parents.pop(id(node), None)
+        if isinstance(node, Section):
+            for item in node.items:
+                self._parents.pop(id(item), None)
+            for sub in node.sections:
+                self._untrack(sub)
+
+    def _refresh_after_edit(self) -> None:
+        """After an edit: repaint the headings whose numbers changed and the items whose flags
+        (changed in the library, in the briefing twice) changed; nothing else."""
+        numbers = self.briefing.numbering()
+        states = item_states(self.briefing, self.doc.library)
+        duplicates = self.briefing.duplicate_finding_ids()
+        stale: list[Node] = [
+            s
+            for s in self.briefing.all_sections()
+            if numbers[s.node_id] != self._numbers.get(s.node_id)
+        ]
+        ok = ItemState.OK
+        for item in self.briefing.evidence_items():
+            was = (self._states.get(item.node_id, ok), item.finding_id in self._duplicates)
+            if was != (states[item.node_id], item.finding_id in duplicates):
+                stale.append(item)
+        self._numbers, self._states, self._duplicates = numbers, states, duplicates
+        for node in stale:
+            index = self.index_of(node)
+            self.dataChanged.emit(index, index)
+
+    # --- fine-grained row signals, from the document's notifications --------------------------
+
+    def _model_row(self, node: Node, parent: Section | None, row: int) -> int:
+        """The core's row (among items, or among subsections) as a row of this model."""
+        if isinstance(node, Section) and parent is not None:
+            return len(parent.items) + row
+        return row
+
+    def _about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
+        at = self._model_row(node, parent, row)
+        self.beginInsertRows(self.index_of(parent), at, at)
+
+    def _inserted(self, node: Node, parent: Section | None, _row: int) -> None:
+        self._track(node, parent)
+        self.endInsertRows()
+
+    def _about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
+        at = self._model_row(node, parent, row)
+        self.beginRemoveRows(self.index_of(parent), at, at)
+
+    def _removed(self, node: Node, _parent: Section | None, _row: int) -> None:
+        self._untrack(node)
+        self.endRemoveRows()
+
+    def _about_to_move(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        src = self._model_row(node, old, old_row)
+        dest = self._model_row(node, new, new_row)
+        if old is new and new_row >= old_row:
+            dest += 1  # Qt counts the destination with the row still in place
+        self._moving = self.beginMoveRows(self.index_of(old), src, src, self.index_of(new), dest)
+
+    def _moved(
+        self, node: Node, _old: Section | None, _old_row: int, new: Section | None, _new_row: int
+    ) -> None:
+        self._parents[id(node)] = new
+        if self._moving:
+            self._moving = False
+            self.endMoveRows()
+
     def _after_reset(self, _select: list[str]) -> None:
         self._reindex()
         self.endResetModel()
@@ -93,6 +197,15 @@ class OutlineModel(QAbstractItemModel):
             return list(self.briefing.sections)
         return [*parent.items, *parent.sections]
 
+    def _child(self, parent: Section | None, row: int) -> Node | None:
+        if parent is None:
+            sections = self.briefing.sections
+            return sections[row] if row < len(sections) else None
+        if row < len(parent.items):
+            return parent.items[row]
+        row -= len(parent.items)
+        return parent.sections[row] if row < len(parent.sections) else None
+
     def node(self, index: _Index) -> Node | None:
         if not index.isValid():
             return None
@@ -102,9 +215,16 @@ class OutlineModel(QAbstractItemModel):
         if node is None:
             return QModelIndex()
         parent = self._parents.get(id(node))
-        for row, child in enumerate(self._children(parent)):
+        if parent is None:
+            siblings: list[Any] = self.briefing.sections
+            offset = 0
+        elif isinstance(node, Section):
+            siblings, offset = parent.sections, len(parent.items)
+        else:
+            siblings, offset = parent.items, 0
+        for row, child in enumerate(siblings):
             if child is node:
-                return self.createIndex(row, 0, node)
+                return self.createIndex(offset + row, 0, node)
         return QModelIndex()
 
     def index_of_id(self, node_id: str) -> QModelIndex:
@@ -117,10 +237,8 @@ class OutlineModel(QAbstractItemModel):
         parent_node = self.node(parent)
         if parent.isValid() and not isinstance(parent_node, Section):
             return QModelIndex()
-        children = self._children(parent_node)  # type: ignore[arg-type]
-        if row >= len(children):
-            return QModelIndex()
-        return self.createIndex(row, 0, children[row])
+        child = self._child(parent_node, row)  # type: ignore[arg-type]
+        return QModelIndex() if child is None else self.createIndex(row, 0, child)
 
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
@@ -134,7 +252,9 @@ class OutlineModel(QAbstractItemModel):
         node = self.node(parent)
         if parent.isValid() and not isinstance(node, Section):
             return 0
-        return len(self._children(node))  # type: ignore[arg-type]
+        if node is None:
+            return len(self.briefing.sections)
+        return len(node.items) + len(node.sections)  # type: ignore[union-attr]
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 1
@@ -145,16 +265,7 @@ class OutlineModel(QAbstractItemModel):
     # --- data --------------------------------------------------------------------------------
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsDropEnabled
-        if not index.isValid():
-            return base
-        return (
-            base
-            | Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
+        return _NODE_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def evidence_label(self, item: EvidenceItem) -> tuple[str, str]:
         """(quote text, "Short label, locator") from the library, or from the snapshot."""
@@ -165,6 +276,36 @@ class OutlineModel(QAbstractItemModel):
         if item.snapshot is not None:
             return item.snapshot.text, f"{item.snapshot.source}, {item.snapshot.locator}"
         return f"[{item.finding_id}]", "not in the library"
+
+    def detail_of(self, node: Node) -> tuple[Finding | None, str, str, str]:
+        """What the detail pane shows for a row: (finding, lead-in, title, text)."""
+        if isinstance(node, Section):
+            number = self._numbers.get(node.node_id, "")
+            return None, "", f"{number} {node.heading}", node.text
+        if isinstance(node, NoteItem):
+            return None, "", "Your note", node.text
+        finding = self.doc.library.finding(node.finding_id)
+        if finding is not None:
+            return finding, node.comment, "", ""
+        quote, where = self.evidence_label(node)
+        lead = f"{node.comment.strip()}\n\n" if node.comment.strip() else ""
+        return None, "", where, f"{lead}“{quote}”\n\n⚠ {self.flag_text(node)}"
+
+    def short_source(self, item: EvidenceItem) -> str:
+        finding = self.doc.library.finding(item.finding_id)
+        if finding is not None:
+            src = self.doc.library.source(finding.source)
+            return src.short if src else finding.source
+        return item.snapshot.source if item.snapshot is not None else "not in the library"
+
+    def _tooltip_parts(self, node: Node) -> list[str]:
+        if isinstance(node, Section):
+            return [node.heading, node.text]
+        if isinstance(node, NoteItem):
+            return [node.text]
+        quote, where = self.evidence_label(node)
+        flag = self.flag_text(node)
+        return [node.comment, f"“{quote}”\n— {where}", f"⚠ {flag}" if flag else ""]
 
     def flag_text(self, node: Node) -> str:
         if not isinstance(node, EvidenceItem):
@@ -187,15 +328,16 @@ class OutlineModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if isinstance(node, Section):
-                return (
-                    f"{self._numbers.get(node.node_id, '')}  {node.heading or '(untitled section)'}"
-                )
+                number = self._numbers.get(node.node_id, "")
+                heading = node.heading or "(untitled section)"
+                return f"{number}  {heading}" + ("  · has text" if node.text.strip() else "")
             if isinstance(node, NoteItem):
-                return _excerpt(node.text) or "(empty note)"
-            quote, where = self.evidence_label(node)
-            lead = f"{_excerpt(node.comment, 80)} " if node.comment else ""
+                return _excerpt(node.text, 90) or "(empty note)"
+            # Short enough to scan: the source and the quote's first words; all in the tooltip.
+            quote, _where = self.evidence_label(node)
             warn = "⚠ " if self.flag_text(node) else ""
-            return f"{warn}{lead}“{_excerpt(quote)}” — {where}"
+            lead = "  · lead-in" if node.comment.strip() else ""
+            return f"{warn}{self.short_source(node)}: “{_first_words(quote, 10)}”{lead}"
         if role == Qt.ItemDataRole.EditRole:
             if isinstance(node, Section):
                 return node.heading
@@ -203,13 +345,7 @@ class OutlineModel(QAbstractItemModel):
                 return node.text
             return node.comment
         if role == Qt.ItemDataRole.ToolTipRole:
-            if isinstance(node, Section):
-                return node.heading
-            if isinstance(node, NoteItem):
-                return node.text
-            quote, where = self.evidence_label(node)
-            flag = self.flag_text(node)
-            return f"{quote}\n— {where}" + (f"\n\n⚠ {flag}" if flag else "")
+            return _tooltip(self._tooltip_parts(node))
         if role == Qt.ItemDataRole.FontRole:
             if isinstance(node, Section):
                 font = QFont(QApplication.font())
@@ -370,148 +506,221 @@ class OutlineModel(QAbstractItemModel):
         target = sections[max(0, min(top_row, len(sections)) - 1)]
         return target, len(target.items)
 
-    # --- edits (each one undo step) ----------------------------------------------------------
+    # --- edits (each one undo step, made by the core's operations) ---------------------------
+
+    def describe(self, node: Node) -> str:
+        """A few words that name a node for the officer (undo steps, messages): never its id."""
+        if isinstance(node, Section):
+            return f"‘{_excerpt(node.heading, 40)}’"
+        text = node.text if isinstance(node, NoteItem) else self.evidence_label(node)[0]
+        return f"‘{_first_words(text)}’"
+
+    def describe_section(self, section: Section) -> str:
+        """A section as a place: its number and heading."""
+        return f"‘{self._numbers.get(section.node_id, '')} {_excerpt(section.heading, 40)}’"
 
     def add_findings(self, finding_ids: list[str], section: Section | None, row: int) -> list[str]:
         """Add findings to a section at an item row; at top level, to the section above ``row``."""
         if not finding_ids:
             return []
-        items = [EvidenceItem(fid) for fid in finding_ids]
+        library = self.doc.library
+        items = []
+        for fid in finding_ids:
+            finding = library.finding(fid)
+            items.append(
+                EvidenceItem(fid, snapshot=FindingSnapshot.of(finding) if finding else None)
+            )
+            src = library.source(finding.source) if finding else None
+            if src is not None:
+                self.briefing.source_snapshots[src.id] = dict(src.csl)
         ids = [i.node_id for i in items]
-        section_id = section.node_id if section is not None else None
-        name = f"Add {len(items)} findings" if len(items) > 1 else f"Add finding {finding_ids[0]}"
+        name = f"Add {len(items)} findings" if len(items) > 1 else f"Add {self.describe(items[0])}"
+        b = self.briefing
 
-        def edit(b: Briefing) -> None:
-            if section_id is not None:
-                target, at = b.find_node(section_id), row
-            else:  # dropped between top-level sections: into the section above
+        def edit(ear: OutlineObserver) -> Change:
+            change = Change()
+            target, at = section, row
+            if target is None:  # dropped between top-level sections: into the section above
                 if not b.sections:
-                    b.sections.append(Section("Evidence"))
+                    change.extend(b.insert_section(None, 0, Section("Evidence"), ear))
                 target = b.sections[max(0, min(row, len(b.sections)) - 1)]
                 at = len(target.items)
-            assert isinstance(target, Section)
-            b.insert_items(target, at, list(items))
-            b.refresh_snapshots(self.doc.library)
+            change.extend(b.insert_items(target, at, items, ear))
+            return change
 
-        self.doc.edit_structure(name, edit, select=ids)
+        self.doc.edit_outline(name, edit, select=ids)
         return ids
 
     def move_items(self, items: list[Item], section: Section, row: int) -> None:
-        ids = [i.node_id for i in items]
-        section_id = section.node_id
-        anchor = next(
-            (x.node_id for x in section.items[row:] if all(x is not i for i in items)), None
+        if len(items) == 1:
+            name = f"Move {self.describe(items[0])} to {self.describe_section(section)}"
+        else:
+            name = f"Move {len(items)} items to {self.describe_section(section)}"
+        self.doc.edit_outline(
+            name,
+            lambda ear: self.briefing.move_items(items, section, row, ear),
+            select=[i.node_id for i in items],
         )
-
-        def edit(b: Briefing) -> None:
-            moving = [b.find_node(i) for i in ids]
-            for m in moving:
-                b.remove_item(m)  # type: ignore[arg-type]
-            target = b.find_node(section_id)
-            assert isinstance(target, Section)
-            at = len(target.items)
-            if anchor is not None:
-                at = next(k for k, x in enumerate(target.items) if x.node_id == anchor)
-            b.insert_items(target, at, moving)  # type: ignore[arg-type]
-
-        self.doc.edit_structure("Move items" if len(ids) > 1 else "Move item", edit, select=ids)
 
     def move_sections(self, sections: list[Section], parent: Section | None, row: int) -> None:
-        if parent is not None and any(s.contains(parent) for s in sections):
-            raise OutlineError("a section cannot be moved into itself")
-        ids = [s.node_id for s in sections]
-        parent_id = parent.node_id if parent is not None else None
-        siblings = parent.sections if parent is not None else self.briefing.sections
-        anchor = next(
-            (x.node_id for x in siblings[row:] if all(x is not s for s in sections)), None
+        name = (
+            f"Move section {self.describe(sections[0])}"
+            if len(sections) == 1
+            else f"Move {len(sections)} sections"
+        )
+        self.doc.edit_outline(
+            name,
+            lambda ear: self.briefing.move_sections(sections, parent, row, ear),
+            select=[s.node_id for s in sections],
         )
 
-        def edit(b: Briefing) -> None:
-            moving = [b.find_node(i) for i in ids]
-            for m in moving:
-                b.remove_section(m)  # type: ignore[arg-type]
-            target = b.find_node(parent_id) if parent_id else None
-            sibs = b.section_list(target)  # type: ignore[arg-type]
-            at = len(sibs)
-            if anchor is not None:
-                at = next(k for k, x in enumerate(sibs) if x.node_id == anchor)
-            for k, m in enumerate(moving):
-                b.insert_section(target, at + k, m)  # type: ignore[arg-type]
-
-        self.doc.edit_structure(
-            "Move sections" if len(ids) > 1 else "Move section", edit, select=ids
+    def move_into(self, nodes: list[Node], section: Section) -> None:
+        """Move items and sections to the end of a section ("Move to section…")."""
+        what = (
+            self.describe(nodes[0])
+            if len(nodes) == 1
+            else f"{len(nodes)} items"
+            if not any(isinstance(n, Section) for n in nodes)
+            else f"{len(nodes)} items and sections"
+        )
+        if len(nodes) == 1 and isinstance(nodes[0], Section):
+            what = f"section {what}"
+        self.doc.edit_outline(
+            f"Move {what} to {self.describe_section(section)}",
+            lambda ear: self.briefing.move_into(nodes, section, ear),
+            select=[n.node_id for n in nodes],
         )
 
     def add_section(self, parent: Section | None, row: int, heading: str = "New section") -> str:
         section = Section(heading)
-        parent_id = parent.node_id if parent is not None else None
-
-        def edit(b: Briefing) -> None:
-            b.insert_section(b.find_node(parent_id) if parent_id else None, row, section)  # type: ignore[arg-type]
-
-        self.doc.edit_structure(
-            "Add subsection" if parent else "Add section", edit, select=[section.node_id]
+        self.doc.edit_outline(
+            "Add subsection" if parent else "Add section",
+            lambda ear: self.briefing.insert_section(parent, row, section, ear),
+            select=[section.node_id],
         )
         return section.node_id
 
     def add_note(self, section: Section, row: int, text: str = "") -> str:
         note = NoteItem(text)
-        sid = section.node_id
-
-        def edit(b: Briefing) -> None:
-            b.insert_items(b.find_node(sid), row, [note])  # type: ignore[arg-type]
-
-        self.doc.edit_structure("Add note", edit, select=[note.node_id])
+        self.doc.edit_outline(
+            "Add note",
+            lambda ear: self.briefing.insert_items(section, row, [note], ear),
+            select=[note.node_id],
+        )
         return note.node_id
 
-    def delete_nodes(self, nodes: list[Node]) -> None:
+    def insert_copies(
+        self,
+        nodes: Sequence[Node],
+        section: Section | None,
+        item_row: int,
+        section_row: int,
+        name: str,
+    ) -> list[str]:
+        """Insert nodes (new copies, from a paste): items at ``item_row`` of ``section``, sections
+        at ``section_row`` among its subsections (or at the top level when it is None)."""
+        items = [n for n in nodes if not isinstance(n, Section)]
+        sections = [n for n in nodes if isinstance(n, Section)]
+        b = self.briefing
+        if items and section is None:
+            raise OutlineError("items belong in a section")
+
+        def edit(ear: OutlineObserver) -> Change:
+            change = Change()
+            if items:
+                assert section is not None
+                change.extend(b.insert_items(section, item_row, items, ear))
+            if sections:
+                change.extend(b.insert_sections(section, section_row, sections, ear))
+            return change
+
         ids = [n.node_id for n in nodes]
-        if not ids:
+        self.doc.edit_outline(name, edit, select=ids)
+        return ids
+
+    def delete_nodes(self, nodes: list[Node]) -> None:
+        if not nodes:
             return
-
-        def edit(b: Briefing) -> None:
-            for nid in ids:
-                node = b.find_node(nid)
-                if isinstance(node, Section):
-                    b.remove_section(node)
-                elif node is not None:
-                    b.remove_item(node)
-
+        if len(nodes) > 1:
+            name = f"Delete {len(nodes)} items"
+        elif isinstance(nodes[0], Section):
+            name = f"Delete section {self.describe(nodes[0])}"
+        elif isinstance(nodes[0], NoteItem):
+            name = f"Delete note {self.describe(nodes[0])}"
+        else:
+            name = f"Delete {self.describe(nodes[0])}"
         # Selected afterwards: the row after the deleted ones (see document._landing).
-        self.doc.edit_structure(
-            f"Delete {len(ids)} items" if len(ids) > 1 else "Delete", edit, select=ids
+        self.doc.edit_outline(
+            name,
+            lambda ear: self.briefing.remove_nodes(nodes, ear),
+            select=[n.node_id for n in nodes],
         )
 
     def move_by(self, node: Node, step: int) -> None:
         """Move a node up (-1) or down (+1) among its siblings of the same kind."""
-        nid = node.node_id
-
-        def edit(b: Briefing) -> None:
-            n = b.find_node(nid)
-            if isinstance(n, Section):
-                parent = b.parent_of(n)
-                sibs = b.section_list(parent)
-                i = next(k for k, x in enumerate(sibs) if x is n)
-                if not 0 <= i + step < len(sibs):
-                    raise OutlineError("already at the end")
-                sibs[i], sibs[i + step] = sibs[i + step], sibs[i]
-            elif n is not None:
-                sec = b.section_of(n)
-                i = next(k for k, x in enumerate(sec.items) if x is n)
-                if not 0 <= i + step < len(sec.items):
-                    raise OutlineError("already at the end")
-                sec.items[i], sec.items[i + step] = sec.items[i + step], sec.items[i]
-
-        self.doc.edit_structure("Move up" if step < 0 else "Move down", edit, select=[nid])
+        self.doc.edit_outline(
+            "Move up" if step < 0 else "Move down",
+            lambda ear: self.briefing.move_by(node, step, ear),
+            select=[node.node_id],
+        )
 
     def indent(self, section: Section) -> None:
-        nid = section.node_id
-        self.doc.edit_structure(
-            "Indent section", lambda b: b.indent_section(b.find_node(nid)), select=[nid]
+        self.doc.edit_outline(
+            "Indent section",
+            lambda ear: self.briefing.indent_section(section, ear),
+            select=[section.node_id],
         )
 
     def outdent(self, section: Section) -> None:
-        nid = section.node_id
-        self.doc.edit_structure(
-            "Outdent section", lambda b: b.outdent_section(b.find_node(nid)), select=[nid]
+        self.doc.edit_outline(
+            "Outdent section",
+            lambda ear: self.briefing.outdent_section(section, ear),
+            select=[section.node_id],
         )
+
+
+class _ModelEar(OutlineObserver):
+    """Turns the document's notifications into the model's row signals."""
+
+    def __init__(self, model: OutlineModel) -> None:
+        self.model = model
+
+    def about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
+        self.model._about_to_insert(node, parent, row)
+
+    def inserted(self, node: Node, parent: Section | None, row: int) -> None:
+        self.model._inserted(node, parent, row)
+
+    def about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
+        self.model._about_to_remove(node, parent, row)
+
+    def removed(self, node: Node, parent: Section | None, row: int) -> None:
+        self.model._removed(node, parent, row)
+
+    def about_to_move(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        self.model._about_to_move(node, old, old_row, new, new_row)
+
+    def moved(
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
+    ) -> None:
+        self.model._moved(node, old, old_row, new, new_row)
+
+
+def _tooltip(parts: list[str]) -> str:
+    """Rich text, so Qt wraps it to a readable width instead of one line across the screen."""
+    paras = "".join(
+        f"<p style='white-space:pre-wrap'>{html.escape(p.strip(), quote=False)}</p>"
+        for p in parts
+        if p.strip()
+    )
+    return f"<div style='max-width:36em'>{paras}</div>" if paras else ""
+
+
+def _first_words(text: str, words: int = 5) -> str:
+    """The first few words of a quote or note, enough to recognise it."""
+    parts = text.split()
+    if len(parts) <= words:
+        return _excerpt(" ".join(parts), 60)
+    return _excerpt(" ".join(parts[:words]), 60).rstrip(",;:.…–- ") + "…"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,8 +38,11 @@ class OutlineView(QTreeView):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setWordWrap(True)
-        self.setUniformRowHeights(False)
+        # One line a row (the full text is in the tooltip and the detail pane): uniform heights
+        # let the view place a row without measuring every row above it, so edits stay quick
+        # in a long briefing.
+        self.setWordWrap(False)
+        self.setUniformRowHeights(True)
         self.setAlternatingRowColors(False)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -55,7 +58,28 @@ class OutlineView(QTreeView):
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
         model.doc.sectionsReplaced.connect(self._select_ids)
+        model.doc.selectRequested.connect(self.select_ids)
+        model.rowsInserted.connect(self._unfold_new)
+        model.rowsMoved.connect(self._unfold_destination)
         self.expandAll()
+
+    def _unfold_new(self, parent: QModelIndex, first: int, last: int) -> None:
+        """New sections open unfolded, as does a section that was empty until now; sections
+        the officer folded stay folded."""
+        model = self.outline()
+        if parent.isValid() and model.rowCount(parent) == last - first + 1:
+            self.expand(parent)
+        for row in range(first, last + 1):
+            idx = model.index(row, 0, parent)
+            if isinstance(model.node(idx), Section):
+                self.expandRecursively(idx)
+
+    def _unfold_destination(
+        self, _src: QModelIndex, first: int, last: int, dest: QModelIndex, _row: int
+    ) -> None:
+        model = self.outline()
+        if dest.isValid() and model.rowCount(dest) == last - first + 1:
+            self.expand(dest)
 
     def outline(self) -> OutlineModel:
         return self.model()  # type: ignore[return-value]
@@ -91,16 +115,18 @@ class OutlineView(QTreeView):
     def select_ids(self, ids: list[str]) -> None:
         model = self.outline()
         sel = self.selectionModel()
-        sel.clearSelection()
-        first = None
-        for nid in ids:
-            idx = model.index_of_id(nid)
-            if idx.isValid():
-                self.scrollTo(idx)
-                sel.select(idx, sel.SelectionFlag.Select)
-                first = first or idx
-        if first is not None:
-            sel.setCurrentIndex(first, sel.SelectionFlag.NoUpdate)
+        wanted = [idx for nid in ids if (idx := model.index_of_id(nid)).isValid()]
+        if not wanted:
+            return
+        # One selection change (clearing first repaints and re-measures every selected row).
+        selection = QItemSelection()
+        for idx in wanted:
+            selection.select(idx, idx)
+        if sel.selection() != selection:
+            sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(wanted[-1])
+        self.scrollTo(wanted[0])
+        sel.setCurrentIndex(wanted[0], QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # Drops from the findings list are copies; moves inside the outline are moves.
     def _fix_action(self, event: QDragMoveEvent | QDropEvent) -> None:
