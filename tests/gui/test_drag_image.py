@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt
 from PySide6.QtGui import QDrag
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.gui.drag_image import CURSOR_OFFSET, drag_hotspot, drag_pixmap, make_drag
@@ -16,7 +16,7 @@ from briefing_builder.gui.mime import DragPayload
 from .helpers import list_ids
 
 
-def test_the_drag_pixmap_is_a_small_label() -> None:
+def test_the_drag_pixmap_is_a_small_label(qapp: QApplication) -> None:
     small = drag_pixmap("3 findings", dpr=1.0)
     assert 0 < small.width() < 300 and 0 < small.height() < 60
     long = drag_pixmap("word " * 100, dpr=1.0)
@@ -99,3 +99,35 @@ def test_make_drag_is_reusable(qtbot: QtBot) -> None:
     assert drag.mimeData() is mime
     assert drag.hotSpot() == QPoint(-CURSOR_OFFSET.x(), -CURSOR_OFFSET.y())
     assert drag.pixmap().width() < 300
+
+
+def test_dragging_in_the_outline_shows_a_small_label_and_moves_nothing_itself(
+    window: MainWindow, drags: list[dict[str, object]]
+) -> None:
+    """The outline's own drags are compact too; the drop (the model) makes the move, so the
+    view removes nothing after the drag, whatever the drop action was."""
+    model = window.briefing_panel.model
+    section = window.doc.briefing.sections[0]
+    model.add_findings(list_ids(window)[:3], section, 0)
+    view = window.outline
+    sel = view.selectionModel()
+    sel.clearSelection()
+    for row in (0, 2):
+        sel.select(
+            model.index(row, 0, model.index_of(section)),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    before = [i.node_id for i in section.items]
+    view.startDrag(Qt.DropAction.MoveAction)
+    (drag,) = drags
+    payload = drag["payload"]
+    assert isinstance(payload, DragPayload)
+    assert payload.nodes == [before[0], before[2]]
+    assert drag["default"] == Qt.DropAction.MoveAction
+    size = drag["pixmap"].deviceIndependentSize()  # type: ignore[attr-defined]
+    assert size.width() < 300 and size.height() < 60
+    assert drag["hotspot"] == drag_hotspot()
+    assert view.drag_label([section.items[0], section.items[2]]) == "2 items"
+    assert view.drag_label([section]) == "§ " + section.heading
+    # The stubbed drop answered "copy": nothing was taken out of the outline.
+    assert [i.node_id for i in section.items] == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
 from .date_field import DateField
 from .document import BriefingDocument
+from .drag_image import count_label, first_words, start_drag
 from .outline_model import NodeIdRole, OutlineModel
 from .shortcuts import DOCUMENT_UNDO
 
@@ -52,6 +55,30 @@ class OutlineView(QTreeView):
         self.setAccessibleName("Briefing outline")
         self._expanded: set[str] = set()
         self._collapsed: set[str] = set()
+
+    def drag_label(self, nodes: list[Any]) -> str:
+        """What the drag image says: the one section's heading, "3 items", "2 sections"."""
+        sections = [n for n in nodes if isinstance(n, Section)]
+        if len(nodes) == 1 and sections:
+            return f"§ {first_words(sections[0].heading)}"
+        if sections and len(sections) == len(nodes):
+            return count_label(len(nodes), "section")
+        return count_label(len(nodes), "item")
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        """As QTreeView's, but shown as a small label beside the cursor (a picture of the rows
+        hid the drop indicator). The model makes a move itself on drop, so nothing is removed
+        here afterwards."""
+        model = self.outline()
+        rows = sorted(
+            (i for i in self.selectionModel().selectedRows() if model.node(i) is not None),
+            key=lambda i: self.visualRect(i).top(),
+        )
+        if not rows:
+            return
+        mime = model.mimeData(rows)
+        nodes = [model.node(i) for i in rows]
+        start_drag(self, mime, self.drag_label(nodes), supportedActions, Qt.DropAction.MoveAction)
 
     def setModel(self, model: OutlineModel) -> None:  # type: ignore[override]
         super().setModel(model)
