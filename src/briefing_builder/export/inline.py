@@ -2,8 +2,8 @@
 
 Every piece of text that reaches a writer passes through :func:`clean` first, so hostile input
 (control characters that XML forbids, stray carriage returns, tabs) can never break a .docx or a
-PDF. Officer's text and quotes may carry ``**bold**`` markers (some source texts print them); they
-become bold runs, never literal asterisks.
+PDF. Officer's text and quotes may carry Markdown ``**bold**`` and ``*italic*`` markers (some source
+texts print them); they become bold or italic runs, never literal asterisks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from dataclasses import dataclass
 # controls are legal but print as boxes, so they go too.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
+# ``**bold**`` or ``*italic*``: the marker hugs its words (so "5 * 3" and a lone "*" stay as typed)
+# and an italic marker is not inside a word ("a*b*c" stays as typed).
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(?P<bold>.+?)(?<=\S)\*\*"
+    r"|(?<![*\w])\*(?=[^\s*])(?P<italic>[^*]+?)(?<=[^\s*])\*(?![*\w])",
+    re.DOTALL,
+)
 
 
 def clean(text: str) -> str:
@@ -50,13 +56,20 @@ def plain(spans: Iterable[Span]) -> str:
 
 
 def with_bold(text: str, *, italic: bool = False) -> Spans:
-    """Split ``**bold**`` markers out of ``text`` (already cleaned); unmatched ``**`` stay as typed."""
+    """Split ``**bold**`` and ``*italic*`` markers out of ``text`` (already cleaned); unmatched
+    markers stay as typed. Italic inside italic text sets the words upright, as print does."""
     out: list[Span] = []
     pos = 0
-    for m in _BOLD.finditer(text):
+    for m in _EMPHASIS.finditer(text):
         if m.start() > pos:
             out.append(Span(text[pos : m.start()], italic=italic))
-        out.append(Span(m.group(1), bold=True, italic=italic))
+        if m.group("bold") is not None:
+            out.extend(
+                Span(s.text, bold=True, italic=s.italic)
+                for s in with_bold(m.group("bold"), italic=italic)
+            )
+        else:
+            out.append(Span(m.group("italic"), italic=not italic))
         pos = m.end()
     if pos < len(text):
         out.append(Span(text[pos:], italic=italic))

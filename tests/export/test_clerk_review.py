@@ -1,0 +1,75 @@
+"""Defects a committee clerk found reviewing the Word and PDF exports, each read back from the file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from briefing_builder.core.briefing import Briefing, EvidenceItem, Section
+from briefing_builder.core.model import Library
+from briefing_builder.export import ExportOptions, export_to_file
+from briefing_builder.export.inline import Span, with_bold
+
+
+def _export(briefing: Briefing, library: Library, path: Path, style: str = "harvard") -> Path:
+    export_to_file(briefing, library, path, ExportOptions(style=style))
+    return path
+
+
+def _pdftotext(path: Path) -> str:
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        pytest.skip("pdftotext is not installed (Debian package: poppler-utils)")
+    return subprocess.run(
+        [exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- Markdown italics in quotes ---------------------------------------------------------------
+
+
+def test_single_asterisks_are_italics_but_arithmetic_and_lone_stars_are_not() -> None:
+    assert with_bold("the *Scottish Institute* (SIPR)") == (
+        Span("the "),
+        Span("Scottish Institute", italic=True),
+        Span(" (SIPR)"),
+    )
+    assert with_bold("5 * 3 = 15") == (Span("5 * 3 = 15"),)
+    assert with_bold("a lone * star") == (Span("a lone * star"),)
+    assert with_bold("a*b*c") == (Span("a*b*c"),)
+    assert with_bold("**bold** and *it*") == (
+        Span("bold", bold=True),
+        Span(" and "),
+        Span("it", italic=True),
+    )
+
+
+def test_italic_names_in_a_quote_print_in_italics(bundled: Library, tmp_path: Path) -> None:
+    briefing = Briefing(
+        title="Italics", sections=[Section("Partners", items=[EvidenceItem("n8prp-031")])]
+    )
+    d = docx.Document(str(_export(briefing, bundled, tmp_path / "i.docx")))
+    quote = next(p for p in d.paragraphs if p.style.name == "Quote")
+    assert "*" not in quote.text
+    italic = [r.text for r in quote.runs if r.italic]
+    assert italic[:2] == [
+        "Scottish Institute for Policing Research",
+        "Universities' Police Science Institute",
+    ]
+    pdf = _export(briefing, bundled, tmp_path / "i.pdf")
+    text = _flat(_pdftotext(pdf))
+    assert "The Scottish Institute for Policing Research (SIPR)" in text and "*" not in text
+    fonts = set()
+    for page in PdfReader(str(pdf)).pages:
+        for f in page["/Resources"]["/Font"].values():
+            fonts.add(str(f.get_object()["/BaseFont"]))
+    assert any("Oblique" in f or "Italic" in f for f in fonts), fonts
