@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -73,3 +74,38 @@ def test_italic_names_in_a_quote_print_in_italics(bundled: Library, tmp_path: Pa
         for f in page["/Resources"]["/Font"].values():
             fonts.add(str(f.get_object()["/BaseFont"]))
     assert any("Oblique" in f or "Italic" in f for f in fonts), fonts
+
+
+# --- consecutive quotes are separate blocks ---------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _left_border(p: docx.text.paragraph.Paragraph) -> tuple[str | None, ...]:
+    """The paragraph's left border as Word resolves it: direct formatting, else its style's."""
+    for el in (
+        p._p.pPr,
+        p.style.element.pPr,
+        p.style.base_style and p.style.base_style.element.pPr,
+    ):
+        left = el.find(f"{W}pBdr/{W}left") if el is not None else None
+        if left is not None:
+            return tuple(left.get(f"{W}{a}") for a in ("val", "sz", "space", "color"))
+    return (None,)
+
+
+def test_consecutive_quotes_have_their_own_bars(bundled: Library, tmp_path: Path) -> None:
+    ids = ["n8prp-031", "npia-2009-010", "copacc-2015-001"]
+    briefing = Briefing(
+        title="Bars", sections=[Section("Quotes", items=[EvidenceItem(i) for i in ids])]
+    )
+    d = docx.Document(str(_export(briefing, bundled, tmp_path / "q.docx")))
+    paras = [p for p in d.paragraphs if p.style.name in ("Quote", "Quote Attribution")]
+    assert [p.style.name for p in paras] == ["Quote", "Quote Attribution"] * 3
+    blocks = [paras[i : i + 2] for i in range(0, 6, 2)]
+    for block in blocks:  # one block: one bar, drawn through both paragraphs
+        assert _left_border(block[0]) == _left_border(block[1]) != (None,)
+    for first, second in itertools.pairwise(blocks):
+        # Identical borders on adjacent paragraphs are joined by Word: the next block differs.
+        assert _left_border(first[-1]) != _left_border(second[0])
+        assert first[-1].style.paragraph_format.space_after.pt >= 10
