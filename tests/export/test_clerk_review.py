@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from lxml import etree
 from pypdf import PdfReader
 
 from briefing_builder.core.briefing import Briefing, EvidenceItem, Section
@@ -109,3 +111,33 @@ def test_consecutive_quotes_have_their_own_bars(bundled: Library, tmp_path: Path
         # Identical borders on adjacent paragraphs are joined by Word: the next block differs.
         assert _left_border(first[-1]) != _left_border(second[0])
         assert first[-1].style.paragraph_format.space_after.pt >= 10
+
+
+# --- Word opens the file as a current document, with our name on it -------------------------
+
+
+def test_word_file_is_current_and_names_its_maker(outputs: dict[str, Path]) -> None:
+    path = outputs["example-harvard.docx"]
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        settings = etree.fromstring(z.read("word/settings.xml"))
+        app = z.read("docProps/app.xml").decode()
+        types = z.read("[Content_Types].xml").decode()
+    modes = [
+        s.get(f"{W}val")
+        for s in settings.iter(f"{W}compatSetting")
+        if s.get(f"{W}name") == "compatibilityMode"
+    ]
+    assert modes == ["15"]
+    assert "Microsoft" not in app and "<Application>Briefing Builder</Application>" in app
+    assert "<AppVersion>00.0001</AppVersion>" in app  # version 0.1.0
+    assert not [n for n in names if n.startswith("customXml")] and "customXml" not in types
+    keywords = docx.Document(str(path)).core_properties.keywords
+    assert len(keywords) <= 255 and keywords.endswith("Leadership and senior commitment")
+    assert "Information and data shar" not in keywords
+
+
+def test_pdf_keywords_are_separated_by_semicolons(outputs: dict[str, Path]) -> None:
+    keywords = PdfReader(str(outputs["example-harvard.pdf"])).metadata["/Keywords"]
+    themes = keywords.split("; ")
+    assert "Resources, budgets and austerity" in themes and "Partner sectors" in themes

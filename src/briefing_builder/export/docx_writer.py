@@ -20,7 +20,8 @@ What a committee clerk gets:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 import docx
@@ -31,6 +32,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
+from .. import __version__
 from .base import Progress, WriterCapabilities
 from .document import (
     Contents,
@@ -359,6 +361,11 @@ class _Writer:
         for tag in ("w:savePreviewPicture",):
             for el in settings.findall(qn(tag)):
                 settings.remove(el)
+        # Word 2013 and later layout: the template says 14 (Word 2010), which opens in
+        # Compatibility Mode.
+        for setting in settings.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
         lang = settings.find(qn("w:themeFontLang"))
         if lang is not None:
             lang.set(qn("w:val"), "en-GB")
@@ -697,7 +704,7 @@ class _Writer:
         props.title = meta.title[:255]
         props.subject = meta.subject[:255]
         props.author = meta.author[:255]
-        props.keywords = "; ".join(meta.keywords)[:255]
+        props.keywords = keywords_within(meta.keywords, 255)
         props.category = "Briefing"
         props.comments = f"Citation style: {meta.style.label}. Made with {meta.generator}."
         props.last_modified_by = meta.author[:255] or meta.generator
@@ -705,6 +712,41 @@ class _Writer:
         props.revision = 1
         now = _dt.datetime.now(_dt.UTC).replace(microsecond=0, tzinfo=None)
         props.created = props.modified = now
+        package = self.d.part.package
+        for part in package.iter_parts():
+            if part.partname == "/docProps/app.xml":
+                part._blob = _app_properties(__version__)  # type: ignore[attr-defined]
+        # The template's APA bibliography sources (customXml) mean nothing here: drop the part.
+        for rid, rel in list(self.d.part.rels.items()):
+            if rel.reltype == RT.CUSTOM_XML:
+                self.d.part.drop_rel(rid)
+
+
+def keywords_within(keywords: Iterable[str], limit: int) -> str:
+    """The themes joined with "; " (theme names contain commas), as many whole themes as fit in
+    ``limit`` characters: Word's keywords field holds 255, and a cut theme reads as a typo."""
+    out = ""
+    for k in keywords:
+        candidate = f"{out}; {k}" if out else k
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out
+
+
+def _app_properties(version: str) -> bytes:
+    """docProps/app.xml naming this application (python-docx's template names Microsoft's)."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)[:2]] + [0, 0]
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<Template>Normal.dotm</Template><TotalTime>0</TotalTime>"
+        "<Application>Briefing Builder</Application><DocSecurity>0</DocSecurity>"
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        f"<AppVersion>{numbers[0]:02d}.{numbers[1]:04d}</AppVersion></Properties>"
+    ).encode()
 
 
 def write_docx(document: Document, out: IO[bytes]) -> Iterator[Progress]:

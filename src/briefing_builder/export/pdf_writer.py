@@ -482,7 +482,7 @@ class _Doc(BaseDocTemplate):
             title=meta.title,
             author=meta.author,
             subject=meta.subject,
-            keywords=list(meta.keywords),
+            keywords="; ".join(meta.keywords),  # theme names contain commas
             creator=meta.generator,
             producer=meta.generator,
             lang="en-GB",
