@@ -715,7 +715,7 @@ class _Writer:
         package = self.d.part.package
         for part in package.iter_parts():
             if part.partname == "/docProps/app.xml":
-                part._blob = _app_properties(__version__)  # type: ignore[attr-defined]
+                part._blob = _app_properties(__version__)
         # The template's APA bibliography sources (customXml) mean nothing here: drop the part.
         for rid, rel in list(self.d.part.rels.items()):
             if rel.reltype == RT.CUSTOM_XML:
