@@ -141,3 +141,76 @@ def test_pdf_keywords_are_separated_by_semicolons(outputs: dict[str, Path]) -> N
     keywords = PdfReader(str(outputs["example-harvard.pdf"])).metadata["/Keywords"]
     themes = keywords.split("; ")
     assert "Resources, budgets and austerity" in themes and "Partner sectors" in themes
+
+
+# --- running header, source footnote markers, URLs, apostrophes ------------------------------
+
+LONG_TITLE = (
+    "Partnership working between the police and other agencies: what the published evidence "
+    "says about trust, shared purpose and accountability"
+)
+
+
+@pytest.fixture(scope="module")
+def long_title(bundled: Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    briefing = Briefing(
+        title=LONG_TITLE,
+        organisation="Example Constabulary",
+        sections=[
+            Section(
+                "Evidence",
+                items=[EvidenceItem("scotgov-y4-020"), EvidenceItem("copacc-2015-020")],
+            )
+        ],
+    )
+    out = tmp_path_factory.mktemp("long")
+    return {
+        f"{style}.{fmt}": _export(briefing, bundled, out / f"{style}.{fmt}", style)
+        for style in ("harvard", "numbered-notes")
+        for fmt in ("docx", "pdf")
+    }
+
+
+def test_a_long_title_is_elided_at_a_word_in_the_running_header(
+    long_title: dict[str, Path],
+) -> None:
+    first_line = _pdftotext(long_title["harvard.pdf"]).splitlines()[0]
+    left, right = first_line.rsplit("   ", 1)
+    left = left.strip()
+    assert right.strip() == "Example Constabulary"
+    assert left.endswith("…") and LONG_TITLE.startswith(left[:-1])
+    assert not LONG_TITLE[len(left) - 1].isalnum()  # cut after a whole word
+    header = docx.Document(str(long_title["harvard.docx"])).sections[0].header.paragraphs[-1]
+    title, org = header.text.split("\t")
+    assert org == "Example Constabulary"
+    assert title.endswith("…") and LONG_TITLE.startswith(title[:-1])
+    assert not LONG_TITLE[len(title) - 1].isalnum()
+    assert len(title) + len(org) <= 90  # fits the 16 cm line at 9 pt, so the tab cannot wrap
+
+
+def test_a_sources_own_footnote_marker_is_a_superscript(long_title: dict[str, Path]) -> None:
+    for style in ("harvard", "numbered-notes"):
+        d = docx.Document(str(long_title[f"{style}.docx"]))
+        quote = next(p for p in d.paragraphs if "prevention" in p.text and p.style.name == "Quote")
+        assert "[15]" not in quote.text
+        sup = [r.text for r in quote.runs if r.font.superscript]
+        assert sup[0] == "15"
+        text = _flat(_pdftotext(long_title[f"{style}.pdf"]))
+        assert "[15]" not in text and "prevention15," in text.replace(" ", "")
+
+
+def test_apostrophes_in_attributions_are_curly(long_title: dict[str, Path]) -> None:
+    d = docx.Document(str(long_title["harvard.docx"]))
+    attributions = [p.text for p in d.paragraphs if p.style.name == "Quote Attribution"]
+    assert any(a.startswith("— Barnardo’s") for a in attributions), attributions
+    assert not any("'" in a for a in attributions)
+    text = _pdftotext(long_title["harvard.pdf"])
+    assert "— Barnardo’s" in text and "Barnardo's" not in text
+
+
+def test_urls_in_the_references_break_only_after_a_slash(outputs: dict[str, Path]) -> None:
+    text = _pdftotext(outputs["example-harvard.pdf"])
+    lines = [ln.strip() for ln in text.splitlines()]
+    i = next(i for i, ln in enumerate(lines) if "https://www.gov.scot" in ln)
+    assert lines[i].endswith("/"), lines[i : i + 2]
+    assert lines[i + 1].startswith("evaluation-police-fire-reform")

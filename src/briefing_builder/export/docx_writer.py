@@ -44,7 +44,8 @@ from .document import (
     ReferenceList,
     TitleBlock,
 )
-from .inline import Span, Spans
+from .inline import Span, Spans, elide
+from .pdf_writer import text_width
 
 CAPABILITIES = WriterCapabilities(
     format="docx",
@@ -66,6 +67,7 @@ NAVY = "1F3A5F"
 GREY = "595959"
 BAR = "8FA9C8"
 TEXT_WIDTH = 9071  # twips: A4 less 25 mm margins
+HEADER_SIZE = 9  # points
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 HEADING_NUM_ID = 90  # our multilevel list for headings (ids well clear of the template's)
 
@@ -249,7 +251,7 @@ STYLES = [
         "Header",
         "header",
         f'<w:pPr>{_HEADER_TABS}<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5, color=GREY),
+        + _rpr(HEADER_SIZE, color=GREY),
         extra='<w:link w:val="HeaderChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -257,7 +259,7 @@ STYLES = [
         "Footer",
         "footer",
         f'<w:pPr>{_HEADER_TABS}<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5, color=GREY),
+        + _rpr(HEADER_SIZE, color=GREY),
         extra='<w:link w:val="FooterChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -618,11 +620,19 @@ class _Writer:
         hdr = header._element
         for p in list(hdr):
             hdr.remove(p)
-        right = _xml_text(meta.organisation or meta.author)
+        right_text = meta.organisation or meta.author
+        right = _xml_text(right_text)
+        # Word lays the header out itself, so the title is measured here in the font the styles
+        # name (DejaVu Sans, shipped for the PDF), with a tenth spare for a substitute font: the
+        # organisation sits at a right tab stop, and a title within its share can never reach it.
+        room = TEXT_WIDTH / 20 * 0.9 - (
+            text_width(right_text, HEADER_SIZE) + 12 if right_text else 0
+        )
+        title = elide(meta.title, lambda t: text_width(t, HEADER_SIZE) <= room)
         title_line = (
             '<w:p><w:pPr><w:pStyle w:val="Header"/>'
             f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr></w:pPr>'
-            f'<w:r><w:t xml:space="preserve">{_xml_text(meta.title)}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve">{_xml_text(title)}</w:t></w:r>'
             + (
                 f'<w:r><w:tab/></w:r><w:r><w:t xml:space="preserve">{right}</w:t></w:r>'
                 if right

@@ -33,6 +33,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -64,7 +65,7 @@ from .document import (
     ReferenceList,
     TitleBlock,
 )
-from .inline import Span, Spans
+from .inline import Span, Spans, elide
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +269,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         leftIndent=18,
         firstLineIndent=-18,
         spaceAfter=6,
+        # A URL too long for the line breaks after a "/" (or at a hyphen it has), never
+        # mid-word: reportlab splits URIs itself, without inserting spaces.
+        uriWasteReduce=0.3,
+        embeddedHyphenation=1,
+        hyphenationMinWordLength=5,
     )
     s["contents"] = ParagraphStyle("Contents1", parent=base, spaceAfter=0, endDots=" . ")
     s["contents2"] = ParagraphStyle(
@@ -591,12 +597,16 @@ class _Doc(BaseDocTemplate):
         self.layout.page_count = self.page
 
 
+def text_width(text: str, size: float) -> float:
+    """Points ``text`` takes in the shipped regular font at ``size`` (the Word writer sizes its
+    running header with it, as its styles name the same family)."""
+    register_fonts()
+    return float(stringWidth(text, FONT, size))
+
+
 def _fit(text: str, width: float, canv: Any, size: float) -> str:
-    if canv.stringWidth(text, FONT, size) <= width:
-        return text
-    while text and canv.stringWidth(text + "…", FONT, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    """``text`` elided at a word boundary to fit ``width``, measured in the font itself."""
+    return elide(text, lambda t: canv.stringWidth(t, FONT, size) <= width)
 
 
 # --- the story ------------------------------------------------------------------------------
