@@ -62,7 +62,7 @@ CAPABILITIES = WriterCapabilities(
     note="Editable in Word or LibreOffice; both fill in the contents' page numbers on opening.",
 )
 
-FONT = "Arial"
+FONT = "DejaVu Sans"  # the PDF's family, so Word and LibreOffice paginate alike
 NAVY = "1F3A5F"
 GREY = "595959"
 BAR = "8FA9C8"
@@ -113,7 +113,7 @@ _HEADER_TABS = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
 
 
 def _heading_style(level: int) -> str:
-    sizes = {1: 15, 2: 12.5, 3: 11}
+    sizes = {1: 16, 2: 13, 3: 11.5}
     spacing = {1: (360, 120), 2: (240, 80), 3: (200, 60)}
     before, after = spacing.get(level, (200, 60))
     ppr = (
@@ -142,7 +142,7 @@ def _toc_style(level: int) -> str:
         "paragraph",
         f"TOC{level}",
         f"toc {level}",
-        ppr + _rpr(10.5 if level == 1 else 10),
+        ppr + _rpr(11),
         extra='<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>',
     )
 
@@ -184,7 +184,7 @@ STYLES = [
         "Quote",
         "Quote",
         f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="60" w:after="40" w:line="252" w:lineRule="auto"/>'
-        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(10, color="262626"),
+        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(11, color="262626"),
         extra='<w:next w:val="Normal"/><w:uiPriority w:val="29"/><w:qFormat/>',
     ),
     _style(
@@ -192,7 +192,7 @@ STYLES = [
         "QuoteAttribution",
         "Quote Attribution",
         f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="0" w:after="220"/>'
-        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(9, color=GREY),
+        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(10, color=GREY),
         based_on="Quote",
         extra='<w:next w:val="Normal"/><w:qFormat/>',
     ),
@@ -201,7 +201,7 @@ STYLES = [
         "Bibliography",
         "Bibliography",
         '<w:pPr><w:spacing w:after="120" w:line="252" w:lineRule="auto"/>'
-        '<w:ind w:left="567" w:hanging="567"/></w:pPr>' + _rpr(10),
+        '<w:ind w:left="567" w:hanging="567"/></w:pPr>' + _rpr(11),
         extra='<w:uiPriority w:val="37"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -219,14 +219,14 @@ STYLES = [
         "FootnoteText",
         "footnote text",
         '<w:pPr><w:spacing w:after="40" w:line="240" w:lineRule="auto"/>'
-        '<w:ind w:left="284" w:hanging="284"/></w:pPr>' + _rpr(8.5),
+        '<w:ind w:left="284" w:hanging="284"/></w:pPr>' + _rpr(9),
         extra='<w:link w:val="FootnoteTextChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
         "character",
         "FootnoteTextChar",
         "Footnote Text Char",
-        _rpr(8.5),
+        _rpr(9),
         based_on="DefaultParagraphFont",
         extra='<w:link w:val="FootnoteText"/><w:uiPriority w:val="99"/>',
     ),
@@ -267,7 +267,7 @@ STYLES = [
         "TableText",
         "Table Text",
         '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5),
+        + _rpr(9),
         extra="<w:qFormat/>",
     ),
 ]
@@ -554,8 +554,8 @@ class _Writer:
             # Nothing under the quote: it takes the space after that the attribution would have.
             self.para("Quote", inner, ppr_extra=bar + '<w:spacing w:after="220"/>')
             return
-        short = sum(len(s.text) for s in q.text) < 1200
-        self.para("Quote", inner, ppr_extra=("<w:keepNext/>" if short else "") + bar)
+        # The quote keeps with its attribution (Word keeps a long one's last line with it).
+        self.para("Quote", inner, ppr_extra="<w:keepNext/>" + bar)
         self.para(
             "QuoteAttribution",
             self.runs_xml(attribution, self.d.part, link_style=False),
@@ -726,10 +726,19 @@ class _Writer:
         for part in package.iter_parts():
             if part.partname == "/docProps/app.xml":
                 part._blob = _app_properties(__version__)
+            elif part.partname == "/word/theme/theme1.xml":
+                # The theme's heading and body fonts: the same family as the styles, so text
+                # set in "+Body" or "+Headings" (Word's own defaults) matches too.
+                part._blob = _THEME_LATIN.sub(
+                    f'\\1<a:latin typeface="{FONT}"', part.blob.decode("utf-8")
+                ).encode("utf-8")
         # The template's APA bibliography sources (customXml) mean nothing here: drop the part.
         for rid, rel in list(self.d.part.rels.items()):
             if rel.reltype == RT.CUSTOM_XML:
                 self.d.part.drop_rel(rid)
+
+
+_THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*)<a:latin typeface="[^"]*"')
 
 
 def keywords_within(keywords: Iterable[str], limit: int) -> str:
