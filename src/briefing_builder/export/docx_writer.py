@@ -570,7 +570,7 @@ class _Writer:
 
     def evidence_table(self, block: EvidenceTable) -> None:
         self.heading(block.heading)
-        widths = (510, 1680, 1880, 2500, 1560, 941)
+        widths = (590, 1815, 1720, 2040, 1815, 1091)  # "Recommendation" fits at 9 pt
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
         def cell(text: str, width: int, *, header: bool = False) -> str:

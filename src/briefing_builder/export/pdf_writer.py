@@ -892,7 +892,14 @@ class _StoryBuilder:
         for r in block.rows:
             values = (str(r.number), r.finding_id, r.source, r.location, r.kind, r.section)
             rows.append([_Para(escape(_printable(v)), self.s["cell"]) for v in values])
-        widths = [0.06, 0.17, 0.2, 0.28, 0.18, 0.11]
+        widths = [
+            0.065,
+            0.2,
+            0.19,
+            0.225,
+            0.2,
+            0.12,
+        ]  # "Recommendation", "copacc-2015-076" fit at 9 pt
         table = Table(rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
