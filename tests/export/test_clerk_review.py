@@ -262,3 +262,30 @@ def test_a_lead_in_is_never_stranded_from_its_footnoted_quote(
             if _page_of(pages, f"Lead-in number {i} says this.") != _page_of(pages, quote):
                 stranded.append((n, fid))
     assert stranded == []
+
+
+# --- the Word contents is a real TOC field ---------------------------------------------------
+
+
+def test_word_contents_is_a_toc_field_around_the_linked_entries(outputs: dict[str, Path]) -> None:
+    d = docx.Document(str(outputs["example-harvard.docx"]))
+    body = d.element.body
+    runs = list(body.iter(f"{W}fldChar", f"{W}instrText"))
+    kinds = [
+        r.get(f"{W}fldCharType") if r.tag == f"{W}fldChar" else (r.text or "").strip() for r in runs
+    ]
+    i = kinds.index('TOC \\o "1-3" \\h \\z \\u')
+    assert kinds[i - 1] == "begin" and kinds[i + 1] == "separate"
+    # Inside the TOC field's result: one nested PAGEREF field per entry, then the TOC's end.
+    depth, j, pagerefs = 1, i + 2, 0
+    while depth:
+        k = kinds[j]
+        depth += 1 if k == "begin" else -1 if k == "end" else 0
+        pagerefs += k.startswith("PAGEREF")
+        j += 1
+    entries = [p for p in d.paragraphs if p.style.name.startswith("toc")]
+    assert pagerefs == len(entries) >= 8
+    assert {p.style.name for p in entries} <= {"toc 1", "toc 2", "toc 3"}
+    # Each entry carries its page number as the PAGEREF's stored result, so LibreOffice (which
+    # shows a TOC field's result as stored) prints numbers, and Word recomputes them.
+    assert all(p.text.split("\t")[-1].isdigit() for p in entries), [p.text for p in entries]

@@ -45,7 +45,7 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans, elide
-from .pdf_writer import text_width
+from .pdf_writer import heading_pages, text_width
 
 CAPABILITIES = WriterCapabilities(
     format="docx",
@@ -486,18 +486,21 @@ class _Writer:
         self.para(f"Heading{level}", inner, ppr_extra=ppr)
 
     def contents(self, block: Contents) -> None:
-        """The contents: one hyperlinked entry per heading, its page number a PAGEREF field.
+        """The contents: a real TOC field (``TOC \\o "1-3" \\h \\z \\u``), so Word's Update
+        Table rebuilds it from the headings, whose stored result is what Word itself would write:
+        one hyperlinked entry per heading (TOC1-3 styles), its page number a PAGEREF field.
 
-        A TOC field would suit Word alone: LibreOffice shows a TOC field's stored result and
-        never fills in its page numbers. It does compute PAGEREF fields (to the headings'
-        bookmarks) when it lays the document out, and Word updates them on opening
-        (``updateFields``), so both show the real pages.
+        LibreOffice shows a TOC field's result as stored, so each PAGEREF's stored result is the
+        heading's page in the PDF layout (same typeface, sizes and margins); Word recomputes the
+        fields on opening (``updateFields``).
         """
         self.para("TOCHeading", self.runs_xml((Span(block.heading.text),), self.d.part))
         if not block.entries:
             self.para("TOC1", self.runs_xml((Span("(no headings)"),), self.d.part))
             return
-        for h in block.entries:
+        last = len(block.entries) - 1
+        pages = heading_pages(self.doc)
+        for i, h in enumerate(block.entries):
             label = f"{h.number}\u2002{h.text}" if h.number else h.text
             inner = self.runs_xml((Span(label, link="#" + h.anchor),), self.d.part)
             inner += (
@@ -505,8 +508,19 @@ class _Writer:
                 '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
                 f'<w:r><w:instrText xml:space="preserve"> PAGEREF {self.bookmark(h.anchor)} \\h </w:instrText></w:r>'
                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                f"<w:r><w:t>{pages.get(h.anchor, '')}</w:t></w:r>"
                 '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             )
+            if i == 0:
+                # The entries are the result of a real TOC field, so Word's Update Table
+                # rebuilds them from the headings (a deleted heading goes, a new one appears).
+                inner = (
+                    '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+                    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + inner
+                )
+            if i == last:
+                inner += '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             self.para(f"TOC{min(h.level, 3)}", inner)
 
     def paragraph(self, p: Paragraph) -> None:

@@ -916,6 +916,21 @@ class _StoryBuilder:
         self.story.append(table)
 
 
+def heading_pages(document: Document) -> dict[str, int]:
+    """The page each heading starts on, by anchor, in this layout: the Word writer stores them as
+    its contents' page numbers (same typeface, sizes and margins), which LibreOffice shows as they
+    are and Word recomputes on opening."""
+    register_fonts()
+    styles = _styles()
+    doc = _Doc(io.BytesIO(), document.meta, styles)
+    try:
+        doc.build(_StoryBuilder(document, styles, doc.ref_forms).build(), canvasmaker=_FormCanvas)
+    except Exception:  # no layout: the numbers stay empty until Word updates them
+        log.warning("The contents' page numbers could not be laid out", exc_info=True)
+        return {}
+    return dict(doc.layout.heading_pages)
+
+
 def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
     """Lay ``document`` out and write it to ``out``, yielding progress.
 
