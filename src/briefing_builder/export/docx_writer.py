@@ -119,7 +119,7 @@ def _heading_style(level: int) -> str:
     ppr = (
         f'<w:pPr><w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val="{level - 1}"/>'
         f'<w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
-        f'<w:spacing w:before="{before}" w:after="{after}"/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
+        f'<w:spacing w:before="{before}" w:after="{after}" w:line="240" w:lineRule="auto"/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
     )
     rpr = _rpr(sizes.get(level, 11), bold=True, italic=level > 3, color=NAVY)
     return _style(
@@ -152,7 +152,7 @@ STYLES = [
         "paragraph",
         "Normal",
         "Normal",
-        '<w:pPr><w:spacing w:after="140" w:line="264" w:lineRule="auto"/></w:pPr>' + _rpr(11),
+        '<w:pPr><w:spacing w:after="140" w:line="310" w:lineRule="exact"/></w:pPr>' + _rpr(11),
         based_on="",
         extra="<w:qFormat/>",
     ),
@@ -183,7 +183,7 @@ STYLES = [
         "paragraph",
         "Quote",
         "Quote",
-        f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="60" w:after="40" w:line="252" w:lineRule="auto"/>'
+        f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="60" w:after="40" w:line="310" w:lineRule="exact"/>'
         '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(11, color="262626"),
         extra='<w:next w:val="Normal"/><w:uiPriority w:val="29"/><w:qFormat/>',
     ),
@@ -200,7 +200,7 @@ STYLES = [
         "paragraph",
         "Bibliography",
         "Bibliography",
-        '<w:pPr><w:spacing w:after="120" w:line="252" w:lineRule="auto"/>'
+        '<w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="exact"/>'
         '<w:ind w:left="567" w:hanging="567"/></w:pPr>' + _rpr(11),
         extra='<w:uiPriority w:val="37"/><w:unhideWhenUsed/>',
     ),
@@ -218,7 +218,7 @@ STYLES = [
         "paragraph",
         "FootnoteText",
         "footnote text",
-        '<w:pPr><w:spacing w:after="40" w:line="240" w:lineRule="auto"/>'
+        '<w:pPr><w:spacing w:after="40" w:line="230" w:lineRule="exact"/>'
         '<w:ind w:left="284" w:hanging="284"/></w:pPr>' + _rpr(9),
         extra='<w:link w:val="FootnoteTextChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
@@ -277,7 +277,7 @@ DOC_DEFAULTS = (
     f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
     '<w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>'
     "</w:rPr></w:rPrDefault>"
-    '<w:pPrDefault><w:pPr><w:spacing w:after="140" w:line="264" w:lineRule="auto"/></w:pPr>'
+    '<w:pPrDefault><w:pPr><w:spacing w:after="140" w:line="310" w:lineRule="exact"/></w:pPr>'
     "</w:pPrDefault></w:docDefaults>"
 )
 
