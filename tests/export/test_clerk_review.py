@@ -289,3 +289,13 @@ def test_word_contents_is_a_toc_field_around_the_linked_entries(outputs: dict[st
     # Each entry carries its page number as the PAGEREF's stored result, so LibreOffice (which
     # shows a TOC field's result as stored) prints numbers, and Word recomputes them.
     assert all(p.text.split("\t")[-1].isdigit() for p in entries), [p.text for p in entries]
+
+
+# --- citation editions --------------------------------------------------------------------------
+
+
+def test_the_styles_name_the_editions_they_follow() -> None:
+    from briefing_builder.export.citations import get_style
+
+    assert "Cite Them Right (12th edn, 2022)" in get_style("harvard").info.description
+    assert "MHRA Style Guide (4th edn" in get_style("numbered-notes").info.description
