@@ -144,13 +144,13 @@ def test_same_author_and_year_get_letters() -> None:
     assert cites == {
         "a": "(Home Office, 2015b)",  # letters follow the titles' order
         "b": "(Home Office, 2015a)",
-        "c": "(Home Office, n.d.-b)",
-        "d": "(Home Office, n.d.-a)",
+        "c": "(Home Office, n.d.b)",
+        "d": "(Home Office, n.d.a)",
         "e": "(Home Office, 2016)",
     }
     assert [plain(r.spans).split(")")[0] for r in p.references()] == [
-        "Home Office (n.d.-a",
-        "Home Office (n.d.-b",
+        "Home Office (n.d.a",
+        "Home Office (n.d.b",
         "Home Office (2015a",
         "Home Office (2015b",
         "Home Office (2016",

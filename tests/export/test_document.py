@@ -29,8 +29,8 @@ def test_minimal_briefing_becomes_blocks(bundled: Library) -> None:
         ("", "References"),
     ]
     (first, second) = doc.quotes()
-    assert first.finding_id == "copacc-2015-017" and first.speaker == "Barnardo's"
-    assert plain(first.attribution) == "— Barnardo's (Tizard, 2015, section 2)"
+    assert first.finding_id == "copacc-2015-017" and first.speaker == "Barnardo’s"
+    assert plain(first.attribution) == "— Barnardo’s (Tizard, 2015, section 2)"
     assert plain(second.attribution) == "(Scottish Government, n.d., section 3.2)"
     lead_in = [b for b in doc.blocks if isinstance(b, Paragraph) and b.role == "lead-in"]
     assert plain(lead_in[0].spans).startswith("Optional lead-in sentence")
@@ -53,7 +53,7 @@ def test_snapshots_stand_in_for_a_missing_library(bundled: Library, small_librar
     other = load_library(small_library)  # has neither the findings nor their sources
     doc = build_document(briefing, other)
     assert [q.finding_id for q in doc.quotes()] == ["copacc-2015-017", "scotgov-y4-012"]
-    assert plain(doc.quotes()[0].attribution) == "— Barnardo's (Tizard, 2015, section 2)"
+    assert plain(doc.quotes()[0].attribution) == "— Barnardo’s (Tizard, 2015, section 2)"
     assert len(doc.references()) == 2
     doc = build_document(briefing, None)
     assert len(doc.quotes()) == 2

@@ -874,6 +874,7 @@ def _load_findings(
                     Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
                 )
     _warn_unchecked(root, lib, sources, source_lines)
+    _warn_no_access_date(root, lib, source_lines)
 
 
 def _warn_unchecked(
@@ -895,6 +896,22 @@ def _warn_unchecked(
                 warning=True,
             )
         )
+
+
+def _warn_no_access_date(root: Path, lib: Library, source_lines: dict[str, int]) -> None:
+    """An online source needs the date it was viewed (Cite Them Right: "Accessed: ..."): a source
+    with a URL and no ``accessed`` date is a warning at its line."""
+    for src in lib.sources:
+        if src.csl.get("URL") and not src.csl.get("accessed"):
+            lib.problems.append(
+                Problem(
+                    _display(root, "sources.yaml"),
+                    source_lines.get(src.id),
+                    f"source '{src.id}' has a URL but no 'accessed:' date (when it was viewed, "
+                    "e.g. accessed: {date-parts: [[2025, 3, 3]]}); references cite it without one",
+                    warning=True,
+                )
+            )
 
 
 def _size(path: Path) -> int:

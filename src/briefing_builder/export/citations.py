@@ -3,11 +3,14 @@
 Two styles, chosen per briefing by the id in the briefing file's ``style:`` key:
 
 ``harvard``
-    Author-date, following *Cite Them Right* (Harvard): "(Tizard, 2015, section 4)", a reference
-    list of the sources cited in alphabetical order.
+    Author-date, following *Cite Them Right* (Pears and Shields, 12th edn, 2022), Harvard:
+    "(Tizard, 2015, section 4)", a reference list of the sources cited in alphabetical order; an
+    online source ends "Available at: URL (Accessed: 3 March 2025)." when its CSL data has an
+    ``accessed`` date.
 ``numbered-notes``
-    Numbered footnotes following the MHRA Style Guide (the British note style: full reference in
-    the first note, author and locator after that, single quotation marks), and a bibliography.
+    Numbered footnotes following the *MHRA Style Guide* (4th edn, 2024; the British note style:
+    full reference in the first note, author and locator after that, single quotation marks), and
+    a bibliography.
 
 Why not citeproc-py with CSL style files
 ----------------------------------------
@@ -26,8 +29,8 @@ rules we need for these source types are short, so both styles are written out h
 taken from the style guide, and the output for every bundled source is tested against strings
 checked by hand (``tests/export/test_citations.py``). House choices where the guides leave room:
 
-* unknown years print "n.d." (Cite Them Right's 11th and later editions spell out "no date"); when
-  two cited sources share author and year, both get a letter: "2015a", "n.d.-a";
+* unknown years print "n.d." in both styles; when two cited sources share author and year, both
+  get a letter, as Cite Them Right (12th edn) shows it: "2015a", "n.d.a", "n.d.b";
 * the Harvard reference list names every author, even where the citation uses "et al.";
 * a reference ending in a URL has no full stop after it, so the link copies cleanly;
 * a locator that is a heading rather than a number is quoted: "section ‘Leadership’",
@@ -346,7 +349,7 @@ class Harvard(CitationStyle):
         kind="author-date",
         reference_heading="References",
         description="Author-date citations such as (Tizard, 2015, section 4) and an "
-        "alphabetical reference list.",
+        "alphabetical reference list, following Cite Them Right (12th edn, 2022).",
     )
 
     def processor(
@@ -379,7 +382,7 @@ class _HarvardProcessor(CitationProcessor):
                     self.years[sid] = year or "n.d."
                 else:
                     letter = chr(ord("a") + i) if i < 26 else str(i + 1)
-                    self.years[sid] = f"{year}{letter}" if year else f"n.d.-{letter}"
+                    self.years[sid] = f"{year}{letter}" if year else f"n.d.{letter}"
 
     @staticmethod
     def _author_short(csl: Mapping[str, Any]) -> str:
@@ -640,7 +643,8 @@ class NumberedNotes(CitationStyle):
         kind="note",
         reference_heading="Bibliography",
         description="Numbered footnotes: the full reference in the first note, author and "
-        "location after that; a bibliography at the end.",
+        "location after that; a bibliography at the end, following the MHRA Style Guide "
+        "(4th edn, 2024).",
     )
 
     def processor(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import __version__
@@ -38,6 +38,8 @@ from .inline import (
     one_line,
     paragraph_spans,
     plain,
+    smart_spans,
+    source_note_markers,
     typographic,
 )
 
@@ -345,7 +347,7 @@ def build_document(
         doc.blocks.append(
             ReferenceList(
                 Heading(info.reference_heading, 1, "", "references"),
-                tuple(processor.references()),
+                tuple(replace(ref, spans=smart_spans(ref.spans)) for ref in processor.references()),
             )
         )
     if include_evidence_table and builder.rows:
@@ -411,11 +413,11 @@ class _Builder:
         inline: Spans | None = None
         if citation.is_note:
             self.note_count += 1
-            note = Note(self.note_count, citation.spans)
+            note = Note(self.note_count, smart_spans(citation.spans))
         else:
-            inline = citation.spans
-        text = paragraph_spans(r.text) or (Span("[no text]", italic=True),)
-        speaker = one_line(r.speaker or "") or None
+            inline = smart_spans(citation.spans)
+        text = source_note_markers(paragraph_spans(r.text)) or (Span("[no text]", italic=True),)
+        speaker = typographic(one_line(r.speaker or "")) or None
         location = format_locator(r.locator)
         self.doc.blocks.append(
             Quote(text, item.finding_id, r.source, r.kind, location, speaker, inline, note)

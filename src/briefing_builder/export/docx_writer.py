@@ -20,7 +20,8 @@ What a committee clerk gets:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 import docx
@@ -31,6 +32,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
+from .. import __version__
 from .base import Progress, WriterCapabilities
 from .document import (
     Contents,
@@ -42,7 +44,8 @@ from .document import (
     ReferenceList,
     TitleBlock,
 )
-from .inline import Span, Spans
+from .inline import Span, Spans, elide
+from .pdf_writer import heading_pages, text_width
 
 CAPABILITIES = WriterCapabilities(
     format="docx",
@@ -59,11 +62,12 @@ CAPABILITIES = WriterCapabilities(
     note="Editable in Word or LibreOffice; both fill in the contents' page numbers on opening.",
 )
 
-FONT = "Arial"
+FONT = "DejaVu Sans"  # the PDF's family, so Word and LibreOffice paginate alike
 NAVY = "1F3A5F"
 GREY = "595959"
 BAR = "8FA9C8"
 TEXT_WIDTH = 9071  # twips: A4 less 25 mm margins
+HEADER_SIZE = 9  # points
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 HEADING_NUM_ID = 90  # our multilevel list for headings (ids well clear of the template's)
 
@@ -98,17 +102,24 @@ def _rpr(
 
 
 _BAR_BORDER = f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="{BAR}"/></w:pBdr>'
+# Word and LibreOffice join adjacent paragraphs whose borders are identical into one bordered
+# group, so two quotes in a row would share one unbroken bar. Every other quote block draws its
+# bar in a colour one step away (no eye can tell them apart), which keeps each block's bar its own.
+BAR_ALT = "8FA9C9"
+_BAR_BORDER_ALT = (
+    f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="{BAR_ALT}"/></w:pBdr>'
+)
 _HEADER_TABS = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>'
 
 
 def _heading_style(level: int) -> str:
-    sizes = {1: 15, 2: 12.5, 3: 11}
+    sizes = {1: 16, 2: 13, 3: 11.5}
     spacing = {1: (360, 120), 2: (240, 80), 3: (200, 60)}
     before, after = spacing.get(level, (200, 60))
     ppr = (
         f'<w:pPr><w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val="{level - 1}"/>'
         f'<w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
-        f'<w:spacing w:before="{before}" w:after="{after}"/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
+        f'<w:spacing w:before="{before}" w:after="{after}" w:line="240" w:lineRule="auto"/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
     )
     rpr = _rpr(sizes.get(level, 11), bold=True, italic=level > 3, color=NAVY)
     return _style(
@@ -131,7 +142,7 @@ def _toc_style(level: int) -> str:
         "paragraph",
         f"TOC{level}",
         f"toc {level}",
-        ppr + _rpr(10.5 if level == 1 else 10),
+        ppr + _rpr(11),
         extra='<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>',
     )
 
@@ -141,7 +152,7 @@ STYLES = [
         "paragraph",
         "Normal",
         "Normal",
-        '<w:pPr><w:spacing w:after="140" w:line="264" w:lineRule="auto"/></w:pPr>' + _rpr(11),
+        '<w:pPr><w:spacing w:after="140" w:line="310" w:lineRule="exact"/></w:pPr>' + _rpr(11),
         based_on="",
         extra="<w:qFormat/>",
     ),
@@ -172,8 +183,8 @@ STYLES = [
         "paragraph",
         "Quote",
         "Quote",
-        f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="60" w:after="40" w:line="252" w:lineRule="auto"/>'
-        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(10, color="262626"),
+        f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="60" w:after="40" w:line="310" w:lineRule="exact"/>'
+        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(11, color="262626"),
         extra='<w:next w:val="Normal"/><w:uiPriority w:val="29"/><w:qFormat/>',
     ),
     _style(
@@ -181,7 +192,7 @@ STYLES = [
         "QuoteAttribution",
         "Quote Attribution",
         f'<w:pPr>{_BAR_BORDER}<w:spacing w:before="0" w:after="220"/>'
-        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(9, color=GREY),
+        '<w:ind w:left="567" w:right="284"/></w:pPr>' + _rpr(10, color=GREY),
         based_on="Quote",
         extra='<w:next w:val="Normal"/><w:qFormat/>',
     ),
@@ -189,8 +200,8 @@ STYLES = [
         "paragraph",
         "Bibliography",
         "Bibliography",
-        '<w:pPr><w:spacing w:after="120" w:line="252" w:lineRule="auto"/>'
-        '<w:ind w:left="567" w:hanging="567"/></w:pPr>' + _rpr(10),
+        '<w:pPr><w:spacing w:after="120" w:line="300" w:lineRule="exact"/>'
+        '<w:ind w:left="567" w:hanging="567"/></w:pPr>' + _rpr(11),
         extra='<w:uiPriority w:val="37"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -207,15 +218,15 @@ STYLES = [
         "paragraph",
         "FootnoteText",
         "footnote text",
-        '<w:pPr><w:spacing w:after="40" w:line="240" w:lineRule="auto"/>'
-        '<w:ind w:left="284" w:hanging="284"/></w:pPr>' + _rpr(8.5),
+        '<w:pPr><w:spacing w:after="40" w:line="230" w:lineRule="exact"/>'
+        '<w:ind w:left="284" w:hanging="284"/></w:pPr>' + _rpr(9),
         extra='<w:link w:val="FootnoteTextChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
         "character",
         "FootnoteTextChar",
         "Footnote Text Char",
-        _rpr(8.5),
+        _rpr(9),
         based_on="DefaultParagraphFont",
         extra='<w:link w:val="FootnoteText"/><w:uiPriority w:val="99"/>',
     ),
@@ -240,7 +251,7 @@ STYLES = [
         "Header",
         "header",
         f'<w:pPr>{_HEADER_TABS}<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5, color=GREY),
+        + _rpr(HEADER_SIZE, color=GREY),
         extra='<w:link w:val="HeaderChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -248,7 +259,7 @@ STYLES = [
         "Footer",
         "footer",
         f'<w:pPr>{_HEADER_TABS}<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5, color=GREY),
+        + _rpr(HEADER_SIZE, color=GREY),
         extra='<w:link w:val="FooterChar"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>',
     ),
     _style(
@@ -256,7 +267,7 @@ STYLES = [
         "TableText",
         "Table Text",
         '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _rpr(8.5),
+        + _rpr(9),
         extra="<w:qFormat/>",
     ),
 ]
@@ -266,7 +277,7 @@ DOC_DEFAULTS = (
     f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
     '<w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>'
     "</w:rPr></w:rPrDefault>"
-    '<w:pPrDefault><w:pPr><w:spacing w:after="140" w:line="264" w:lineRule="auto"/></w:pPr>'
+    '<w:pPrDefault><w:pPr><w:spacing w:after="140" w:line="310" w:lineRule="exact"/></w:pPr>'
     "</w:pPrDefault></w:docDefaults>"
 )
 
@@ -296,6 +307,7 @@ class _Writer:
         self.doc = document
         self.d = docx.Document()
         self.body = self.d.element.body
+        self.quote_blocks = 0
         self.sect_pr = self.body[-1]
         self.bookmarks: dict[str, str] = {}
         self.bookmark_id = 0
@@ -351,6 +363,11 @@ class _Writer:
         for tag in ("w:savePreviewPicture",):
             for el in settings.findall(qn(tag)):
                 settings.remove(el)
+        # Word 2013 and later layout: the template says 14 (Word 2010), which opens in
+        # Compatibility Mode.
+        for setting in settings.iter(qn("w:compatSetting")):
+            if setting.get(qn("w:name")) == "compatibilityMode":
+                setting.set(qn("w:val"), "15")
         lang = settings.find(qn("w:themeFontLang"))
         if lang is not None:
             lang.set(qn("w:val"), "en-GB")
@@ -469,18 +486,21 @@ class _Writer:
         self.para(f"Heading{level}", inner, ppr_extra=ppr)
 
     def contents(self, block: Contents) -> None:
-        """The contents: one hyperlinked entry per heading, its page number a PAGEREF field.
+        """The contents: a real TOC field (``TOC \\o "1-3" \\h \\z \\u``), so Word's Update
+        Table rebuilds it from the headings, whose stored result is what Word itself would write:
+        one hyperlinked entry per heading (TOC1-3 styles), its page number a PAGEREF field.
 
-        A TOC field would suit Word alone: LibreOffice shows a TOC field's stored result and
-        never fills in its page numbers. It does compute PAGEREF fields (to the headings'
-        bookmarks) when it lays the document out, and Word updates them on opening
-        (``updateFields``), so both show the real pages.
+        LibreOffice shows a TOC field's result as stored, so each PAGEREF's stored result is the
+        heading's page in the PDF layout (same typeface, sizes and margins); Word recomputes the
+        fields on opening (``updateFields``).
         """
         self.para("TOCHeading", self.runs_xml((Span(block.heading.text),), self.d.part))
         if not block.entries:
             self.para("TOC1", self.runs_xml((Span("(no headings)"),), self.d.part))
             return
-        for h in block.entries:
+        last = len(block.entries) - 1
+        pages = heading_pages(self.doc)
+        for i, h in enumerate(block.entries):
             label = f"{h.number}\u2002{h.text}" if h.number else h.text
             inner = self.runs_xml((Span(label, link="#" + h.anchor),), self.d.part)
             inner += (
@@ -488,8 +508,19 @@ class _Writer:
                 '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
                 f'<w:r><w:instrText xml:space="preserve"> PAGEREF {self.bookmark(h.anchor)} \\h </w:instrText></w:r>'
                 '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                f"<w:r><w:t>{pages.get(h.anchor, '')}</w:t></w:r>"
                 '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             )
+            if i == 0:
+                # The entries are the result of a real TOC field, so Word's Update Table
+                # rebuilds them from the headings (a deleted heading goes, a new one appears).
+                inner = (
+                    '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+                    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + inner
+                )
+            if i == last:
+                inner += '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
             self.para(f"TOC{min(h.level, 3)}", inner)
 
     def paragraph(self, p: Paragraph) -> None:
@@ -523,6 +554,8 @@ class _Writer:
         return self.list_nums[list_id]
 
     def quote(self, q: Quote) -> None:
+        self.quote_blocks += 1
+        bar = _BAR_BORDER_ALT if self.quote_blocks % 2 == 0 else ""
         inner = self.runs_xml(q.text, self.d.part)
         if q.note is not None:
             self.footnotes.append((q.note.number, q.note.spans))
@@ -533,11 +566,15 @@ class _Writer:
         attribution = q.attribution
         if not attribution:
             # Nothing under the quote: it takes the space after that the attribution would have.
-            self.para("Quote", inner, ppr_extra='<w:spacing w:after="220"/>')
+            self.para("Quote", inner, ppr_extra=bar + '<w:spacing w:after="220"/>')
             return
-        short = sum(len(s.text) for s in q.text) < 1200
-        self.para("Quote", inner, ppr_extra="<w:keepNext/>" if short else "")
-        self.para("QuoteAttribution", self.runs_xml(attribution, self.d.part, link_style=False))
+        # The quote keeps with its attribution (Word keeps a long one's last line with it).
+        self.para("Quote", inner, ppr_extra="<w:keepNext/>" + bar)
+        self.para(
+            "QuoteAttribution",
+            self.runs_xml(attribution, self.d.part, link_style=False),
+            ppr_extra=bar,
+        )
 
     def references(self, block: ReferenceList) -> None:
         self.heading(block.heading)
@@ -547,7 +584,7 @@ class _Writer:
 
     def evidence_table(self, block: EvidenceTable) -> None:
         self.heading(block.heading)
-        widths = (510, 1680, 1880, 2500, 1560, 941)
+        widths = (590, 1815, 1720, 2040, 1815, 1091)  # "Recommendation" fits at 9 pt
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
         def cell(text: str, width: int, *, header: bool = False) -> str:
@@ -597,11 +634,19 @@ class _Writer:
         hdr = header._element
         for p in list(hdr):
             hdr.remove(p)
-        right = _xml_text(meta.organisation or meta.author)
+        right_text = meta.organisation or meta.author
+        right = _xml_text(right_text)
+        # Word lays the header out itself, so the title is measured here in the font the styles
+        # name (DejaVu Sans, shipped for the PDF), with a tenth spare for a substitute font: the
+        # organisation sits at a right tab stop, and a title within its share can never reach it.
+        room = TEXT_WIDTH / 20 * 0.9 - (
+            text_width(right_text, HEADER_SIZE) + 12 if right_text else 0
+        )
+        title = elide(meta.title, lambda t: text_width(t, HEADER_SIZE) <= room)
         title_line = (
             '<w:p><w:pPr><w:pStyle w:val="Header"/>'
             f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr></w:pPr>'
-            f'<w:r><w:t xml:space="preserve">{_xml_text(meta.title)}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve">{_xml_text(title)}</w:t></w:r>'
             + (
                 f'<w:r><w:tab/></w:r><w:r><w:t xml:space="preserve">{right}</w:t></w:r>'
                 if right
@@ -683,7 +728,7 @@ class _Writer:
         props.title = meta.title[:255]
         props.subject = meta.subject[:255]
         props.author = meta.author[:255]
-        props.keywords = "; ".join(meta.keywords)[:255]
+        props.keywords = keywords_within(meta.keywords, 255)
         props.category = "Briefing"
         props.comments = f"Citation style: {meta.style.label}. Made with {meta.generator}."
         props.last_modified_by = meta.author[:255] or meta.generator
@@ -691,6 +736,50 @@ class _Writer:
         props.revision = 1
         now = _dt.datetime.now(_dt.UTC).replace(microsecond=0, tzinfo=None)
         props.created = props.modified = now
+        package = self.d.part.package
+        for part in package.iter_parts():
+            if part.partname == "/docProps/app.xml":
+                part._blob = _app_properties(__version__)
+            elif part.partname == "/word/theme/theme1.xml":
+                # The theme's heading and body fonts: the same family as the styles, so text
+                # set in "+Body" or "+Headings" (Word's own defaults) matches too.
+                part._blob = _THEME_LATIN.sub(
+                    f'\\1<a:latin typeface="{FONT}"', part.blob.decode("utf-8")
+                ).encode("utf-8")
+        # The template's APA bibliography sources (customXml) mean nothing here: drop the part.
+        for rid, rel in list(self.d.part.rels.items()):
+            if rel.reltype == RT.CUSTOM_XML:
+                self.d.part.drop_rel(rid)
+
+
+_THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*)<a:latin typeface="[^"]*"')
+
+
+def keywords_within(keywords: Iterable[str], limit: int) -> str:
+    """The themes joined with "; " (theme names contain commas), as many whole themes as fit in
+    ``limit`` characters: Word's keywords field holds 255, and a cut theme reads as a typo."""
+    out = ""
+    for k in keywords:
+        candidate = f"{out}; {k}" if out else k
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out
+
+
+def _app_properties(version: str) -> bytes:
+    """docProps/app.xml naming this application (python-docx's template names Microsoft's)."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)[:2]] + [0, 0]
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        "<Template>Normal.dotm</Template><TotalTime>0</TotalTime>"
+        "<Application>Briefing Builder</Application><DocSecurity>0</DocSecurity>"
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        f"<AppVersion>{numbers[0]:02d}.{numbers[1]:04d}</AppVersion></Properties>"
+    ).encode()
 
 
 def write_docx(document: Document, out: IO[bytes]) -> Iterator[Progress]:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import copy
 import io
 import logging
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -33,6 +34,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -64,7 +66,7 @@ from .document import (
     ReferenceList,
     TitleBlock,
 )
-from .inline import Span, Spans
+from .inline import Span, Spans, elide
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ NAVY = colors.HexColor("#1F3A5F")
 LINK = "#1F4E79"
 GREY = colors.HexColor("#595959")
 BAR = colors.HexColor("#8FA9C8")
+HEADER_SIZE = 9  # running header and footer: the smallest size that prints clearly
 RULE = colors.HexColor("#B8C7DA")
 
 PAGE_W, PAGE_H = A4
@@ -156,11 +159,41 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
 
-def markup(spans: Spans, *, link_colour: bool = True) -> str:
-    """Reportlab paragraph markup for spans: every ``<`` and ``&`` of the text escaped."""
+_URL_BREAK = re.compile(r"(?<=[/.\-?&])(?=.)")
+
+
+def _url_lines(url: str, width: float, size: float) -> list[str]:
+    """``url`` in pieces no wider than ``width``, each ending after / . - ? or &: reportlab
+    would cut a URL longer than the line mid-word (or, asked to split URIs, let it overflow)."""
+    pieces = _URL_BREAK.split(url)
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and text_width(current + piece, size) > width:
+            lines.append(current)
+            current = ""
+        current += piece
+    if current:
+        lines.append(current)
+    return lines
+
+
+def markup(
+    spans: Spans, *, link_colour: bool = True, url_width: tuple[float, float] | None = None
+) -> str:
+    """Reportlab paragraph markup for spans: every ``<`` and ``&`` of the text escaped.
+    ``url_width`` (line width, font size): a URL longer than the line breaks only after
+    / . - ? or &, never mid-word."""
     out = []
     for s in spans:
         text = escape(_printable(s.text))
+        if (
+            url_width
+            and s.link
+            and not s.link.startswith("#")
+            and text_width(s.text, url_width[1]) > url_width[0]
+        ):
+            text = "<br/>".join(escape(_printable(t)) for t in _url_lines(s.text, *url_width))
         if s.superscript:
             text = f"<super>{text}</super>"
         if s.italic:
@@ -181,8 +214,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "Body",
         fontName=FONT,
-        fontSize=10,
-        leading=14.5,
+        fontSize=11,
+        leading=15.5,
         spaceAfter=6,
         bulletFontName=FONT,
         bulletFontSize=10,
@@ -210,11 +243,11 @@ def _styles() -> dict[str, ParagraphStyle]:
     s["subtitle"] = ParagraphStyle(
         "Subtitle", parent=base, fontSize=13, leading=17, textColor=colors.HexColor("#404040")
     )
-    s["byline"] = ParagraphStyle("Byline", parent=base, fontSize=9, textColor=GREY, spaceAfter=4)
+    s["byline"] = ParagraphStyle("Byline", parent=base, fontSize=10, textColor=GREY, spaceAfter=4)
     for level, (size, before, after) in {
-        1: (14, 16, 6),
-        2: (11.5, 12, 4),
-        3: (10.5, 10, 3),
+        1: (16, 16, 6),
+        2: (13, 12, 4),
+        3: (11.5, 10, 3),
     }.items():
         s[f"h{level}"] = ParagraphStyle(
             f"Heading{level}",
@@ -239,8 +272,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     s["quote"] = ParagraphStyle(
         "Quote",
         parent=base,
-        fontSize=9.5,
-        leading=13.5,
+        fontSize=11,
+        leading=15.5,
         leftIndent=16,
         rightIndent=8,
         spaceBefore=3,
@@ -251,8 +284,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     s["attribution"] = ParagraphStyle(
         "Attribution",
         parent=s["quote"],
-        fontSize=8.5,
-        leading=12,
+        fontSize=10,
+        leading=13.5,
         spaceBefore=0,
         spaceAfter=11,
         textColor=GREY,
@@ -263,15 +296,17 @@ def _styles() -> dict[str, ParagraphStyle]:
     s["reference"] = ParagraphStyle(
         "Reference",
         parent=base,
-        fontSize=9.5,
-        leading=13,
+        fontSize=11,
+        leading=15,
         leftIndent=18,
         firstLineIndent=-18,
         spaceAfter=6,
+        # A URL too long for the line breaks after a "/" (or at a hyphen it has), never
+        # mid-word: reportlab splits URIs itself, without inserting spaces.
     )
     s["contents"] = ParagraphStyle("Contents1", parent=base, spaceAfter=0, endDots=" . ")
     s["contents2"] = ParagraphStyle(
-        "Contents2", parent=s["contents"], leftIndent=14, fontSize=9.5, leading=13.5
+        "Contents2", parent=s["contents"], leftIndent=14, fontSize=11, leading=15
     )
     s["page"] = ParagraphStyle(
         "ContentsPage", parent=s["contents"], alignment=TA_RIGHT, endDots=None
@@ -282,14 +317,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     s["note"] = ParagraphStyle(
         "Note",
         parent=base,
-        fontSize=7.5,
-        leading=9.5,
-        leftIndent=12,
+        fontSize=9,
+        leading=11.5,
+        leftIndent=14,
         bulletIndent=0,
-        bulletFontSize=7.5,
+        bulletFontSize=9,
         spaceAfter=1.5,
     )
-    s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=8, leading=10, spaceAfter=0)
+    s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
     s["cell-head"] = ParagraphStyle("CellHead", parent=s["cell"], fontName=FONT + "-Bold")
     return s
 
@@ -406,7 +441,13 @@ class _NotesFrame(Frame):
             if cached is None:
                 # No link from the mark to its note: the note is at the foot of the same page.
                 p = _Para(
-                    markup(note.spans),
+                    markup(
+                        note.spans,
+                        url_width=(
+                            self._aW - self.note_style.leftIndent,
+                            self.note_style.fontSize,
+                        ),
+                    ),
                     self.note_style,
                     bulletText=str(note.number),
                 )
@@ -482,14 +523,14 @@ class _Doc(BaseDocTemplate):
             title=meta.title,
             author=meta.author,
             subject=meta.subject,
-            keywords=list(meta.keywords),
+            keywords="; ".join(meta.keywords),  # theme names contain commas
             creator=meta.generator,
             producer=meta.generator,
             lang="en-GB",
             allowSplitting=1,
             initialFontName=FONT,
-            initialFontSize=10,
-            initialLeading=14.5,
+            initialFontSize=11,
+            initialLeading=15.5,
         )
         self.meta = meta
         self.layout = _Layout()
@@ -526,7 +567,7 @@ class _Doc(BaseDocTemplate):
         total = self.layout.page_count
         for n in range(1, total + 1):
             canv.beginForm(f"bbpage{n}", lowerx=-200, lowery=-4, upperx=2, uppery=12)
-            canv.setFont(FONT, 7.5)
+            canv.setFont(FONT, HEADER_SIZE)
             canv.setFillColor(GREY)
             canv.drawRightString(0, 0, f"Page {n} of {total}")
             canv.endForm()
@@ -548,12 +589,12 @@ class _Doc(BaseDocTemplate):
             canv.setFillColor(colors.black)
             canv.drawCentredString(PAGE_W / 2, PAGE_H - 12 * mm, _printable(meta.marking))
             canv.drawCentredString(PAGE_W / 2, 9 * mm, _printable(meta.marking))
-        canv.setFont(FONT, 7.5)
+        canv.setFont(FONT, HEADER_SIZE)
         canv.setFillColor(GREY)
         top_line = PAGE_H - 19 * mm
         right = _printable(meta.organisation or meta.author)
-        right_w = canv.stringWidth(right, FONT, 7.5) if right else 0
-        title = _fit(_printable(meta.title), FRAME_W - right_w - 12, canv, 7.5)
+        right_w = canv.stringWidth(right, FONT, HEADER_SIZE) if right else 0
+        title = _fit(_printable(meta.title), FRAME_W - right_w - 12, canv, HEADER_SIZE)
         canv.drawString(LEFT, top_line, title)
         if right:
             canv.drawRightString(PAGE_W - RIGHT, top_line, right)
@@ -566,7 +607,7 @@ class _Doc(BaseDocTemplate):
         if version and not version.lower().startswith("version"):
             version = "Version " + version
         left = " · ".join(p for p in (meta.date_text, version) if p)
-        canv.drawString(LEFT, bottom_line, _fit(_printable(left), FRAME_W - 80, canv, 7.5))
+        canv.drawString(LEFT, bottom_line, _fit(_printable(left), FRAME_W - 80, canv, HEADER_SIZE))
         # "Page X of Y" is a form filled in when the last page is known: one layout pass.
         canv.saveState()
         canv.translate(PAGE_W - RIGHT, bottom_line)
@@ -591,12 +632,16 @@ class _Doc(BaseDocTemplate):
         self.layout.page_count = self.page
 
 
+def text_width(text: str, size: float) -> float:
+    """Points ``text`` takes in the shipped regular font at ``size`` (the Word writer sizes its
+    running header with it, as its styles name the same family)."""
+    register_fonts()
+    return float(stringWidth(text, FONT, size))
+
+
 def _fit(text: str, width: float, canv: Any, size: float) -> str:
-    if canv.stringWidth(text, FONT, size) <= width:
-        return text
-    while text and canv.stringWidth(text + "…", FONT, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    """``text`` elided at a word boundary to fit ``width``, measured in the font itself."""
+    return elide(text, lambda t: canv.stringWidth(t, FONT, size) <= width)
 
 
 # --- the story ------------------------------------------------------------------------------
@@ -637,7 +682,24 @@ class _PageRef(Flowable):
         canv.linkRect("", self.anchor, (0, 0, self.width, self.style.leading), relative=1)
 
 
-def _keep_with_next(story: list[Flowable]) -> list[Flowable]:
+class _KeepWithNotes(KeepTogether):
+    """A keep-with-next group that also needs room for the footnotes its members place at the
+    foot of the page: without it a heading and lead-in fit, their quote's note does not, and they
+    are stranded at the foot of one page while the quote starts the next."""
+
+    def __init__(self, flowables: list[Flowable], notes_height: float) -> None:
+        super().__init__(flowables)
+        self.bb_notes_height = notes_height
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        w, h = super().wrap(aW, aH)
+        self._H += self.bb_notes_height
+        return w, h
+
+
+def _keep_with_next(
+    story: list[Flowable], notes_height: Callable[[tuple[Note, ...]], float] | None = None
+) -> list[Flowable]:
     """Group each run of keep-with-next flowables (a heading, a lead-in) with the flowable after
     it, as reportlab would do on the fly. A group too tall to sit comfortably on a page (a heading
     before a 10,000-character quote) is not kept whole, which would leave most of a page blank:
@@ -664,8 +726,10 @@ def _keep_with_next(story: list[Flowable]) -> list[Flowable]:
             out.append(group[0])
             continue
         heights = [f.wrap(FRAME_W, FRAME_H)[1] + f.getSpaceBefore() for f in group]
-        if sum(heights) < FRAME_H * 0.6:
-            out.append(KeepTogether(group))
+        notes = tuple(n for f in group for n in getattr(f, "bb_notes", ()))
+        extra = notes_height(notes) if notes and notes_height else 0.0
+        if sum(heights) + extra < FRAME_H * 0.6:
+            out.append(_KeepWithNotes(group, extra) if extra else KeepTogether(group))
             continue
         last = group[-1]
         leading = getattr(getattr(last, "style", None), "leading", 14)
@@ -712,8 +776,19 @@ class _StoryBuilder:
                 self.references(block)
             elif isinstance(block, EvidenceTable):
                 self.evidence_table(block)
-        self.story = _keep_with_next(self.story)
+        self.story = _keep_with_next(self.story, self._notes_height)
         return self.story
+
+    def _notes_height(self, notes: tuple[Note, ...]) -> float:
+        """The height ``notes`` take at a page's foot, with the rule above them (the most they
+        can take: on a page with notes already the rule is there)."""
+        style = self.s["note"]
+        height = 10.0
+        for note in notes:
+            text = markup(note.spans, url_width=(FRAME_W - style.leftIndent, style.fontSize))
+            p = _Para(text, style, bulletText=str(note.number))
+            height += p.wrap(FRAME_W, PAGE_H)[1] + style.spaceAfter
+        return height
 
     def title_block(self, block: TitleBlock) -> None:
         meta = block.meta
@@ -803,7 +878,11 @@ class _StoryBuilder:
     def references(self, block: ReferenceList) -> None:
         self.heading(block.heading)
         for ref in block.entries:
-            text = f'<a name="{_attr(ref.anchor)}"/>' + markup(ref.spans)
+            style = self.s["reference"]
+            width = FRAME_W - style.leftIndent
+            text = f'<a name="{_attr(ref.anchor)}"/>' + markup(
+                ref.spans, url_width=(width, style.fontSize)
+            )
             self.story.append(_Para(text, self.s["reference"]))
 
     def evidence_table(self, block: EvidenceTable) -> None:
@@ -813,7 +892,14 @@ class _StoryBuilder:
         for r in block.rows:
             values = (str(r.number), r.finding_id, r.source, r.location, r.kind, r.section)
             rows.append([_Para(escape(_printable(v)), self.s["cell"]) for v in values])
-        widths = [0.06, 0.17, 0.2, 0.28, 0.18, 0.11]
+        widths = [
+            0.065,
+            0.2,
+            0.19,
+            0.225,
+            0.2,
+            0.12,
+        ]  # "Recommendation", "copacc-2015-076" fit at 9 pt
         table = Table(rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
@@ -828,6 +914,21 @@ class _StoryBuilder:
             )
         )
         self.story.append(table)
+
+
+def heading_pages(document: Document) -> dict[str, int]:
+    """The page each heading starts on, by anchor, in this layout: the Word writer stores them as
+    its contents' page numbers (same typeface, sizes and margins), which LibreOffice shows as they
+    are and Word recomputes on opening."""
+    register_fonts()
+    styles = _styles()
+    doc = _Doc(io.BytesIO(), document.meta, styles)
+    try:
+        doc.build(_StoryBuilder(document, styles, doc.ref_forms).build(), canvasmaker=_FormCanvas)
+    except Exception:  # no layout: the numbers stay empty until Word updates them
+        log.warning("The contents' page numbers could not be laid out", exc_info=True)
+        return {}
+    return dict(doc.layout.heading_pages)
 
 
 def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
