@@ -97,8 +97,8 @@ def test_length_against_the_limit(bundled: Library) -> None:
     b = read_briefing(EXAMPLE)
     b.max_pages = 3
     length = briefing_length(b, bundled)
-    assert length.max_pages == 3 and length.pages == 6 and length.over_limit
-    b.max_pages = 6
+    assert length.max_pages == 3 and length.pages == 7 and length.over_limit
+    b.max_pages = 7
     assert not briefing_length(b, bundled).over_limit
     assert over_limit_message(7, 6) == "This briefing is 7 pages; its limit is 6"
     assert over_limit_message(6, 6) is None
@@ -163,14 +163,14 @@ def test_cli_warns_over_the_limit_and_exits_0(tmp_path: Path, suffix: str) -> No
     assert proc.returncode == 0, proc.stderr
     assert out.is_file()
     assert proc.stdout.startswith(f"Wrote {out}")
-    assert f"briefing-builder: warning: {briefing}: This briefing is 6 pages; its limit is 4" in (
+    assert f"briefing-builder: warning: {briefing}: This briefing is 7 pages; its limit is 4" in (
         proc.stderr
     )
 
 
 def test_cli_is_quiet_within_the_limit(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
-        "style: harvard\n", "style: harvard\nmax-pages: 6\n"
+        "style: harvard\n", "style: harvard\nmax-pages: 7\n"
     )
     text = text.replace("library: ../evidence", f"library: {EXAMPLE.parent.parent / 'evidence'}")
     briefing = tmp_path / "ok.briefing.yaml"

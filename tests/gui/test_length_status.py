@@ -45,9 +45,9 @@ def test_status_bar_shows_words_and_pages_and_follows_edits(
     path = _example_copy(tmp_path)
     assert window.open_briefing(path)
     status = window.length_status
-    qtbot.waitUntil(lambda: "6 pages" in status.text())
+    qtbot.waitUntil(lambda: "7 pages" in status.text())
     expected = briefing_length(read_briefing(path), bundled.library)
-    assert status.text() == f"{expected.words:,} words · about 6 pages"
+    assert status.text() == f"{expected.words:,} words · about 7 pages"
     assert status.isVisible() and not status.text().startswith("⚠")
 
     # Typing in the summary: counted again once the officer pauses.
@@ -72,7 +72,7 @@ def test_max_pages_is_an_undoable_detail_that_warns_and_saves(
     assert window.doc.undo_stack.undoText() == "Edit max pages"
     status = window.length_status
     qtbot.waitUntil(lambda: status.text().startswith("⚠"))
-    assert status.text().endswith("about 6 pages · over the 4-page limit")
+    assert status.text().endswith("about 7 pages · over the 4-page limit")
     assert "color" in status.styleSheet()
 
     window.doc.undo_stack.undo()
@@ -98,22 +98,22 @@ def test_export_reports_real_pages_and_the_limit(
     lines = dialog.status.text().splitlines()
     assert lines == [
         f"Exported to {tmp_path / 'pack.pdf'}",
-        "PDF: 6 pages",
-        "⚠ This briefing is 6 pages; its limit is 4",
+        "PDF: 7 pages",
+        "⚠ This briefing is 7 pages; its limit is 4",
     ]
     message = window.statusBar().currentMessage()
     assert message == (
-        f"Exported to {tmp_path / 'pack.pdf'} — PDF: 6 pages. "
-        "⚠ This briefing is 6 pages; its limit is 4"
+        f"Exported to {tmp_path / 'pack.pdf'} — PDF: 7 pages. "
+        "⚠ This briefing is 7 pages; its limit is 4"
     )
-    assert "last export — PDF: 6 pages" in window.length_status.text()
+    assert "last export — PDF: 7 pages" in window.length_status.text()
 
     _export(qtbot, dialog, tmp_path / "draft.docx")
-    assert dialog.status.text().splitlines()[1] == "Word: about 6 pages"
+    assert dialog.status.text().splitlines()[1] == "Word: about 7 pages"
     assert (
         window.statusBar()
         .currentMessage()
-        .startswith(f"Exported to {tmp_path / 'draft.docx'} — Word: about 6 pages")
+        .startswith(f"Exported to {tmp_path / 'draft.docx'} — Word: about 7 pages")
     )
     dialog.reject()
 

@@ -214,3 +214,15 @@ def test_opening_a_briefing_opens_its_library(
     model = window.briefing_panel.model
     assert model.index(0, 0, model.index(0, 0)).data(FlagRole) == ""
     assert window.model.index(window.model.row_of("beta-002")).data(InBriefingRole) == 1
+
+
+def test_warnings_alone_are_mentioned_without_opening_the_panel(window: MainWindow) -> None:
+    """The bundled library has one warning (its online source has no access date): the panel
+    stays closed, so it takes no room at every start, and the status bar says where it is."""
+    lib = window.opened.library
+    assert lib.problems and not lib.errors
+    assert window.problems_dock.isHidden()
+    assert window.problems.count() == len(lib.problems)
+    assert window.statusBar().currentMessage().endswith(
+        f"— {len(lib.problems)} warning (View → Library problems)"
+    )

@@ -7,12 +7,12 @@ references. Pages are estimated from words per page of the citation style.
 
 Calibration: the example briefing (examples/partnership-working.briefing.yaml) was exported to PDF
 in each style with its sections repeated 1, 2, 3, 5 and 8 times (2,026 to 15,068 words as counted
-here; 6 to 37 pages) and a straight line fitted to pages against words. Harvard gives 404 words a
-page and numbered notes 417 (footnotes are set smaller than the body); in both the title block and
-the contents add about 0.9 of a page (``OVERHEAD_PAGES``). Rounded, the line gives the PDF's page
-count exactly for all ten exports. The .docx exports of the 1x and 5x briefings, laid out by
-LibreOffice, ran to the same 6 and 24 pages; Word's own layout can differ by a page or so, which
-is why the app says "about" for Word documents.
+here; 7 to 47 pages at the 11-point body) and a straight line fitted to pages against words.
+Harvard gives 314 words a page and numbered notes 325 (footnotes are set smaller than the body);
+in both the title block and the contents add about three quarters of a page
+(``OVERHEAD_PAGES``). Re-fit these whenever the writers' type sizes change: a test compares the
+estimate with real PDFs. Word's own layout can differ by a page or so from the PDF's, which is
+why the app says "about" for Word documents.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from ..core.model import Library
 from .citations import CitationStyle
 from .document import Document, build_document
 
-WORDS_PER_PAGE: dict[str, float] = {"harvard": 404.0, "numbered-notes": 417.0}
-DEFAULT_WORDS_PER_PAGE = 404.0
-OVERHEAD_PAGES = 0.9
+WORDS_PER_PAGE: dict[str, float] = {"harvard": 314.0, "numbered-notes": 325.0}
+DEFAULT_WORDS_PER_PAGE = 314.0
+OVERHEAD_PAGES = 0.75
 _WORD = re.compile(r"\w[\w'’.,:/-]*")
 
 

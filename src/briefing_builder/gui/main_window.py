@@ -481,13 +481,21 @@ class MainWindow(QMainWindow):
         self.problems.clear()
         for p in lib.problems:
             self.problems.addItem(str(p))
-        self.problems_dock.setVisible(bool(lib.problems))
-        n = len(lib.problems)
+        # Errors (findings left out) open the panel; warnings alone are only mentioned, so a
+        # sound library with, say, an online source lacking its access date does not take room
+        # from the officer's work at every start.
+        errors = len(lib.errors)
+        warnings = len(lib.problems) - errors
+        self.problems_dock.setVisible(bool(errors))
         status = (
             f"Library “{lib.title}”: {len(lib.findings)} findings from {len(lib.sources)} sources"
         )
-        if n:
-            status += f" — {n} problem{'s' if n != 1 else ''} (see Library problems)"
+        if errors:
+            status += f" — {errors} problem{'s' if errors != 1 else ''} (see Library problems)"
+        elif warnings:
+            status += (
+                f" — {warnings} warning{'s' if warnings != 1 else ''} (View → Library problems)"
+            )
         self.statusBar().showMessage(status)
         self._update_in_briefing()
         if self.model.rowCount():
