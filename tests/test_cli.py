@@ -248,3 +248,16 @@ def test_check_never_passes_an_edited_misquote_from_the_cache(tmp_path: Path) ->
     proc = run("check", "--library", root)
     assert proc.returncode == 1, proc.stdout
     assert "the text of finding 'beta-001' is not word for word in beta.txt" in proc.stdout
+
+
+def test_list_json_writes_a_finding_a_line_and_an_empty_array(small_library: Path) -> None:
+    proc = run("list", "--library", small_library, "--theme", "data", "--json")
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == [
+        "alpha-002",
+        "alpha-003",
+        "beta-002",
+    ]
+    proc = run("list", "--library", small_library, "--search", "nothingmatchesthis", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout) == []
