@@ -223,6 +223,8 @@ def test_warnings_alone_are_mentioned_without_opening_the_panel(window: MainWind
     assert lib.problems and not lib.errors
     assert window.problems_dock.isHidden()
     assert window.problems.count() == len(lib.problems)
-    assert window.statusBar().currentMessage().endswith(
-        f"— {len(lib.problems)} warning (View → Library problems)"
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .endswith(f"— {len(lib.problems)} warning (View → Library problems)")
     )
