@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         ("act_redo", "redo-2"),
         None,
         ("act_add", "list-plus"),
-        ("act_new_section", "heading"),
+        ("act_new_section", "folder-plus"),
         ("act_new_note", "message-square-plus"),
         None,
         ("act_show_source", "book-open"),
