@@ -21,7 +21,7 @@ from briefing_builder.gui.findings_model import FindingIdRole
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.source_reader import SourceReader, mark_tooltip
 
-from ..conftest import write_library
+from ..conftest import SOURCES_YAML, write_library
 from .helpers import list_ids, make_window, settle
 
 Key = Qt.Key
@@ -406,18 +406,8 @@ def test_controls_have_accessible_names(qtbot: QtBot, window: MainWindow) -> Non
 
 # --- no text ---------------------------------------------------------------------------------
 
-NO_TEXT_SOURCES = """\
-references:
-  - id: alpha
-    type: report
-    title: Partnership in Aotearoa
-    short: Smith 2020
-    text: texts/alpha.txt
-  - id: beta
-    type: report
-    title: Budgets and the police
-    author: [{literal: Home Office}]
-"""
+# The small test library with its second source's text left out.
+NO_TEXT_SOURCES = SOURCES_YAML.replace("    text: texts/beta.txt\n", "")
 
 
 def small_window(qtbot: QtBot, root: Path) -> MainWindow:
