@@ -3,17 +3,21 @@ before the models change so every reset, layout change and data change is checke
 
 from __future__ import annotations
 
+import contextlib
+import random
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
+from briefing_builder.core.briefing import OutlineError, Section
 from briefing_builder.core.cache import OpenedLibrary, open_library
 from briefing_builder.core.filtering import Filter
 from briefing_builder.gui.filter_panel import CountRole, FacetModel
 from briefing_builder.gui.findings_model import FindingsModel, InBriefingRole
 from briefing_builder.gui.main_window import MainWindow
+from briefing_builder.gui.outline_model import OutlineModel
 
 from ..conftest import write_library
 from .helpers import outline_rows, settle, switch_library, tree
@@ -101,8 +105,9 @@ def test_outline_model_through_edits_moves_and_undo(qtbot: QtBot, window: MainWi
 
 
 def test_outline_edits_signal_rows_not_resets(qtbot: QtBot, window: MainWindow) -> None:
-    """Every outline edit, undo and redo is told to the view as inserted, removed or moved rows
-    (and changed headings), never as a reset: what the officer selected and folded stays put."""
+    """Every outline edit, undo and redo is told to the view as inserted and removed rows (a
+    move is a row taken out and put back) and changed headings, never as a reset: what the
+    officer folded stays folded, and what an edit moved is what is selected."""
     model, view = window.briefing_panel.model, window.outline
     tester = QAbstractItemModelTester(model, Fatal)
     doc, stack = window.doc, window.doc.undo_stack
@@ -116,11 +121,16 @@ def test_outline_edits_signal_rows_not_resets(qtbot: QtBot, window: MainWindow) 
     sub = second.sections[0]
     model.add_findings(["copacc-2015-004"], sub, 0)
     settle(qtbot)
+    before, rows_before = tree(model), outline_rows(model)
     third = intro.items[2]
-    kept = QPersistentModelIndex(model.index_of(third))
     start = stack.count()
     # Moves of items and sections, both ways, across levels, and "Move to section".
-    model.move_items([intro.items[0], intro.items[1]], sub, 1)
+    moved = [intro.items[0], intro.items[1]]
+    model.move_items(moved, sub, 1)
+    settle(qtbot)
+    selected = [model.node(i) for i in view.selectionModel().selectedRows()]
+    assert len(selected) == 2 and all(any(n is m for m in moved) for n in selected)
+    assert model.node(view.currentIndex()) is moved[0]
     model.move_by(sub.items[0], 1)
     settle(qtbot)
     view.collapse(model.index_of(sub))  # (moving items into it unfolded it, to show them)
@@ -142,8 +152,9 @@ def test_outline_edits_signal_rows_not_resets(qtbot: QtBot, window: MainWindow) 
         stack.undo()
     settle(qtbot)
     assert not resets
-    # The persistent index followed its row through every move and back.
-    assert kept.isValid() and model.node(kept) is third and kept.row() == 2
+    # Every row is back where it was, and the view shows the model's tree.
+    assert model.index_of(third).row() == 2 and model.node(model.index_of(third)) is third
+    assert tree(model) == before and outline_rows(model) == rows_before
     # Section numbers were repainted as they changed.
     assert model.index_of(second).data().startswith("2  ")
     del tester
@@ -167,3 +178,64 @@ def test_facet_model(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     standalone.set_values([])
     standalone.update({}, frozenset())
     del testers, t2
+
+
+def _core_rows(model: OutlineModel) -> list[str]:
+    """The core's tree in the order and shape the outline shows it."""
+    out: list[str] = []
+
+    def visit(section: Section, depth: int) -> None:
+        out.append("  " * depth + section.node_id)
+        out.extend("  " * (depth + 1) + i.node_id for i in section.items)
+        for sub in section.sections:
+            visit(sub, depth + 1)
+
+    for s in model.briefing.sections:
+        visit(s, 0)
+    return out
+
+
+def test_the_outline_mirrors_the_briefing_through_random_edits(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Qt's items are a copy of the core's tree, changed edit by edit: after every edit, undo
+    and redo of a long random run they still show exactly the briefing, row for row, with
+    each row's text current (section numbers, flags)."""
+    model, doc, stack = window.briefing_panel.model, window.doc, window.doc.undo_stack
+    tester = QAbstractItemModelTester(model, Fatal)
+    b = doc.briefing
+    ids = [f.id for f in window.opened.library.findings][:40]
+    rng = random.Random(7)
+    for step in range(120):
+        sections = list(b.all_sections())
+        items = list(b.evidence_items())
+        roll = rng.random()
+        with contextlib.suppress(OutlineError):  # e.g. no section above to indent under
+            if roll < 0.25 or not items:
+                model.add_findings(rng.sample(ids, rng.randint(1, 3)), rng.choice(sections), 0)
+            elif roll < 0.35:
+                parent = rng.choice([None, *sections])
+                model.add_section(parent, 0, f"S{step}")
+            elif roll < 0.55:
+                target = rng.choice(sections)
+                model.move_items(rng.sample(items, min(2, len(items))), target, 0)
+            elif roll < 0.62 and len(b.sections) > 1:
+                model.move_sections([b.sections[-1]], None, 0)
+            elif roll < 0.7:
+                model.indent(rng.choice(sections))
+            elif roll < 0.76:
+                model.outdent(rng.choice(sections))
+            elif roll < 0.86:
+                model.delete_nodes([rng.choice(items)])
+            elif roll < 0.93 and stack.canUndo():
+                stack.undo()
+            elif stack.canRedo():
+                stack.redo()
+        assert outline_rows(model) == _core_rows(model), f"after step {step}"
+    while stack.canUndo():
+        stack.undo()
+        assert outline_rows(model) == _core_rows(model)
+    numbers = b.numbering()
+    for section in b.all_sections():
+        assert model.index_of(section).data().startswith(numbers[section.node_id] + "  ")
+    del tester

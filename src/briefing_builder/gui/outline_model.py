@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QLineEdit, QStyle, QStyledItemDelegate, QWidget
 
 from ..core.briefing import (
     Briefing,
@@ -42,6 +41,10 @@ _Index = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 10
 NodeKindRole = Qt.ItemDataRole.UserRole + 11
 FlagRole = Qt.ItemDataRole.UserRole + 12
+NodeRole = Qt.ItemDataRole.UserRole + 13  # the core's node itself
+# What an editor starts from: a section's heading, a note's text, an item's lead-in (Qt's items
+# keep one text for display and editing, and the display line says more).
+EditTextRole = Qt.ItemDataRole.UserRole + 14
 
 
 # Asked for every row at every repaint: built once.
@@ -52,6 +55,9 @@ _NODE_FLAGS = (
     | Qt.ItemFlag.ItemIsEditable
     | Qt.ItemFlag.ItemIsDragEnabled
 )
+# Items and notes are leaves. Saying so matters: without it QTreeView's expandAll() marks every
+# leaf expanded, holding a persistent index for each that every insert and remove must walk.
+_LEAF_FLAGS = _NODE_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
@@ -59,22 +65,33 @@ def _excerpt(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-class OutlineModel(QAbstractItemModel):
+class OutlineModel(QStandardItemModel):
+    """The outline as a tree of Qt's own items, kept in step with the core's tree.
+
+    The view asks a model for every unfolded row each time rows come or go; answered from
+    Python that is thousands of calls an edit, and an edit in a long briefing took several
+    frames. Here the view's questions (index, parent, rows, flags, and the text, icon and font
+    it paints) are answered by Qt's C++ items, and Python only changes the items an edit
+    touches: the core's notifications say which.
+    """
+
     def __init__(self, document: BriefingDocument, parent: Any = None) -> None:
         super().__init__(parent)
         self.doc = document
         self._parents: dict[int, Section | None] = {}
+        self._items: dict[int, QStandardItem] = {}
+        self._roles: dict[int, dict[int, Any]] = {}
         self._states: dict[str, ItemState] = {}
         self._duplicates: set[str] = set()
         self._numbers: dict[str, str] = {}
-        self._reindex()
-        self._moving = False
+        self._icons: dict[type, QIcon] = {}
+        self.invisibleRootItem().setFlags(Qt.ItemFlag.ItemIsDropEnabled)
+        self._rebuild()
         document.observers.append(_ModelEar(self))
         document.outlineEdited.connect(self._refresh_after_edit)
-        document.sectionsAboutToBeReplaced.connect(self.beginResetModel)
-        document.sectionsReplaced.connect(self._after_reset)
+        document.sectionsReplaced.connect(self._reset)
         document.nodeTextChanged.connect(self._node_text_changed)
-        document.libraryChanged.connect(self._library_changed)
+        document.libraryChanged.connect(self._reset)
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -82,36 +99,68 @@ class OutlineModel(QAbstractItemModel):
     def briefing(self) -> Briefing:
         return self.doc.briefing
 
-    def _reindex(self) -> None:
-        self._parents = {}
-
-        def visit(sections: list[Section], parent: Section | None) -> None:
-            for s in sections:
-                self._parents[id(s)] = parent
-                for item in s.items:
-                    self._parents[id(item)] = s
-                visit(s.sections, s)
-
-        visit(self.briefing.sections, None)
+    def _rebuild(self) -> None:
+        """Items for the whole outline (a new briefing, a new library): one reset."""
+        self.beginResetModel()
+        self._parents, self._items, self._roles = {}, {}, {}
         self._states = item_states(self.briefing, self.doc.library)
         self._duplicates = self.briefing.duplicate_finding_ids()
         self._numbers = self.briefing.numbering()
+        root = self.invisibleRootItem()
+        # Signals held back: the reset tells the views everything at once.
+        blocked = self.blockSignals(True)
+        try:
+            root.removeRows(0, root.rowCount())
+            rows = [self._build(s, None) for s in self.briefing.sections]
+            if rows:
+                root.appendRows(rows)
+        finally:
+            self.blockSignals(blocked)
+        self.endResetModel()
 
-    def _track(self, node: Node, parent: Section | None) -> None:
+    def _reset(self, *_args: Any) -> None:
+        self._rebuild()
+
+    def _build(self, node: Node, parent: Section | None) -> QStandardItem:
+        """A new item (and items for everything inside it) showing ``node``."""
         self._parents[id(node)] = parent
+        item = QStandardItem()
+        item.setFlags(_NODE_FLAGS if isinstance(node, Section) else _LEAF_FLAGS)
+        roles = self._role_values(node)
+        for role, value in roles.items():
+            item.setData(value, role)
+        self._roles[id(node)] = roles
+        self._items[id(node)] = item
         if isinstance(node, Section):
-            for item in node.items:
-                self._parents[id(item)] = node
-            for sub in node.sections:
-                self._track(sub, node)
+            children = [self._build(i, node) for i in node.items]
+            children += [self._build(sub, node) for sub in node.sections]
+            if children:
+                item.appendRows(children)
+        return item
 
-    def _untrack(self, node: Node) -> None:
+    def _forget(self, node: Node) -> None:
         self._parents.pop(id(node), None)
+        self._items.pop(id(node), None)
+        self._roles.pop(id(node), None)
         if isinstance(node, Section):
-            for item in node.items:
-                self._parents.pop(id(item), None)
-            for sub in node.sections:
-                self._untrack(sub)
+            for child in (*node.items, *node.sections):
+                self._forget(child)
+
+    def _refresh(self, node: Node) -> None:
+        """Give a node's item its current text, flags and tooltip (one dataChanged)."""
+        item = self._items.get(id(node))
+        if item is None:
+            return
+        old = self._roles.get(id(node), {})
+        new = self._role_values(node)
+        changed = {r: v for r, v in new.items() if r not in old or old[r] != v}
+        changed.update({r: None for r in old if r not in new})
+        if changed:
+            self._roles[id(node)] = new
+            self.setItemData(item.index(), changed)
+
+    def _parent_item(self, section: Section | None) -> QStandardItem | None:
+        return self.invisibleRootItem() if section is None else self._items.get(id(section))
 
     def _refresh_after_edit(self) -> None:
         """After an edit: repaint the headings whose numbers changed and the items whose flags
@@ -131,10 +180,9 @@ class OutlineModel(QAbstractItemModel):
                 stale.append(item)
         self._numbers, self._states, self._duplicates = numbers, states, duplicates
         for node in stale:
-            index = self.index_of(node)
-            self.dataChanged.emit(index, index)
+            self._refresh(node)
 
-    # --- fine-grained row signals, from the document's notifications --------------------------
+    # --- rows, from the core's notifications (made after the core has changed) ----------------
 
     def _model_row(self, node: Node, parent: Section | None, row: int) -> int:
         """The core's row (among items, or among subsections) as a row of this model."""
@@ -142,130 +190,52 @@ class OutlineModel(QAbstractItemModel):
             return len(parent.items) + row
         return row
 
-    def _about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
-        at = self._model_row(node, parent, row)
-        self.beginInsertRows(self.index_of(parent), at, at)
+    def _inserted(self, node: Node, parent: Section | None, row: int) -> None:
+        holder = self._parent_item(parent)
+        if holder is not None:
+            holder.insertRow(self._model_row(node, parent, row), self._build(node, parent))
 
-    def _inserted(self, node: Node, parent: Section | None, _row: int) -> None:
-        self._track(node, parent)
-        self.endInsertRows()
-
-    def _about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
-        at = self._model_row(node, parent, row)
-        self.beginRemoveRows(self.index_of(parent), at, at)
-
-    def _removed(self, node: Node, _parent: Section | None, _row: int) -> None:
-        self._untrack(node)
-        self.endRemoveRows()
-
-    def _about_to_move(
-        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
-    ) -> None:
-        src = self._model_row(node, old, old_row)
-        dest = self._model_row(node, new, new_row)
-        if old is new and new_row >= old_row:
-            dest += 1  # Qt counts the destination with the row still in place
-        self._moving = self.beginMoveRows(self.index_of(old), src, src, self.index_of(new), dest)
+    def _removed(self, node: Node, parent: Section | None, row: int) -> None:
+        holder = self._parent_item(parent)
+        self._forget(node)
+        if holder is not None:
+            holder.removeRow(self._model_row(node, parent, row))
 
     def _moved(
-        self, node: Node, _old: Section | None, _old_row: int, new: Section | None, _new_row: int
+        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
     ) -> None:
+        # Qt's item model has no move: the row is taken out and put back, items and all. The
+        # view keeps the officer's folds by node (see OutlineView), and the edit reselects.
+        source, target = self._parent_item(old), self._parent_item(new)
+        if source is None or target is None:
+            return
+        taken = source.takeRow(self._model_row(node, old, old_row))
         self._parents[id(node)] = new
-        if self._moving:
-            self._moving = False
-            self.endMoveRows()
-
-    def _after_reset(self, _select: list[str]) -> None:
-        self._reindex()
-        self.endResetModel()
-
-    def _library_changed(self) -> None:
-        self.beginResetModel()
-        self._reindex()
-        self.endResetModel()
+        target.insertRow(self._model_row(node, new, new_row), taken)
+        if (old is None) != (new is None):
+            self._refresh(node)  # a top-level section is shaded
 
     def _node_text_changed(self, node_id: str, _field: str) -> None:
         node = self.briefing.find_node(node_id)
         if node is not None:
-            index = self.index_of(node)
-            self.dataChanged.emit(index, index)
+            self._refresh(node)
 
     # --- tree structure ----------------------------------------------------------------------
-
-    def _children(self, parent: Section | None) -> list[Node]:
-        if parent is None:
-            return list(self.briefing.sections)
-        return [*parent.items, *parent.sections]
-
-    def _child(self, parent: Section | None, row: int) -> Node | None:
-        if parent is None:
-            sections = self.briefing.sections
-            return sections[row] if row < len(sections) else None
-        if row < len(parent.items):
-            return parent.items[row]
-        row -= len(parent.items)
-        return parent.sections[row] if row < len(parent.sections) else None
 
     def node(self, index: _Index) -> Node | None:
         if not index.isValid():
             return None
-        return index.internalPointer()
+        return index.data(NodeRole)
 
     def index_of(self, node: Node | None) -> QModelIndex:
         if node is None:
             return QModelIndex()
-        parent = self._parents.get(id(node))
-        if parent is None:
-            siblings: list[Any] = self.briefing.sections
-            offset = 0
-        elif isinstance(node, Section):
-            siblings, offset = parent.sections, len(parent.items)
-        else:
-            siblings, offset = parent.items, 0
-        for row, child in enumerate(siblings):
-            if child is node:
-                return self.createIndex(offset + row, 0, node)
-        return QModelIndex()
+        item = self._items.get(id(node))
+        return item.index() if item is not None else QModelIndex()
 
     def index_of_id(self, node_id: str) -> QModelIndex:
         node = self.briefing.find_node(node_id)
         return self.index_of(node) if node is not None else QModelIndex()
-
-    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column != 0 or row < 0:
-            return QModelIndex()
-        parent_node = self.node(parent)
-        if parent.isValid() and not isinstance(parent_node, Section):
-            return QModelIndex()
-        child = self._child(parent_node, row)  # type: ignore[arg-type]
-        return QModelIndex() if child is None else self.createIndex(row, 0, child)
-
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        node = self.node(index)
-        if node is None:
-            return QModelIndex()
-        return self.index_of(self._parents.get(id(node)))
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.column() > 0:
-            return 0
-        node = self.node(parent)
-        if parent.isValid() and not isinstance(node, Section):
-            return 0
-        if node is None:
-            return len(self.briefing.sections)
-        return len(node.items) + len(node.sections)  # type: ignore[union-attr]
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 1
-
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
-
-    # --- data --------------------------------------------------------------------------------
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        return _NODE_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def evidence_label(self, item: EvidenceItem) -> tuple[str, str]:
         """(quote text, "Short label, locator") from the library, or from the snapshot."""
@@ -322,73 +292,73 @@ class OutlineModel(QAbstractItemModel):
             flags.append("this finding is in the briefing more than once")
         return "; ".join(flags)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        node = self.node(index)
-        if node is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if isinstance(node, Section):
-                number = self._numbers.get(node.node_id, "")
-                heading = node.heading or "(untitled section)"
-                return f"{number}  {heading}" + ("  · has text" if node.text.strip() else "")
-            if isinstance(node, NoteItem):
-                return _excerpt(node.text, 90) or "(empty note)"
-            # Short enough to scan: the source and the quote's first words; all in the tooltip.
-            quote, _where = self.evidence_label(node)
-            warn = "⚠ " if self.flag_text(node) else ""
-            lead = "  · lead-in" if node.comment.strip() else ""
-            return f"{warn}{self.short_source(node)}: “{_first_words(quote, 10)}”{lead}"
-        if role == Qt.ItemDataRole.EditRole:
-            if isinstance(node, Section):
-                return node.heading
-            if isinstance(node, NoteItem):
-                return node.text
-            return node.comment
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(self._tooltip_parts(node))
-        if role == Qt.ItemDataRole.FontRole:
-            if isinstance(node, Section):
-                font = QFont(QApplication.font())
-                font.setBold(True)
-                return font
-            if isinstance(node, NoteItem):
-                font = QFont(QApplication.font())
-                font.setItalic(True)
-                return font
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and isinstance(node, EvidenceItem)
-            and self.flag_text(node)
-        ):
-            return QBrush(QColor("#b45309"))
-        if role == Qt.ItemDataRole.DecorationRole:
-            style = QApplication.style()
-            if isinstance(node, Section):
-                return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
-            if isinstance(node, NoteItem):
-                return style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
-            return style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            kind = {Section: "Section", NoteItem: "Note", EvidenceItem: "Evidence"}[type(node)]
-            return f"{kind}: {self.data(index, Qt.ItemDataRole.DisplayRole)}"
-        if role == NodeIdRole:
-            return node.node_id
-        if role == NodeKindRole:
-            return {Section: "section", NoteItem: "note", EvidenceItem: "evidence"}[type(node)]
-        if role == FlagRole:
-            return self.flag_text(node)
-        if (
-            role == Qt.ItemDataRole.BackgroundRole
-            and isinstance(node, Section)
-            and self._parents.get(id(node)) is None
-        ):
-            return QApplication.palette().brush(QPalette.ColorRole.AlternateBase)
-        return None
+    def display_text(self, node: Node) -> str:
+        """The row's one line: a section's number and heading, a note's first words, an
+        evidence item's source and the first words of its quote."""
+        if isinstance(node, Section):
+            number = self._numbers.get(node.node_id, "")
+            heading = node.heading or "(untitled section)"
+            return f"{number}  {heading}" + ("  · has text" if node.text.strip() else "")
+        if isinstance(node, NoteItem):
+            return _excerpt(node.text, 90) or "(empty note)"
+        # Short enough to scan: the source and the quote's first words; all in the tooltip.
+        quote, _where = self.evidence_label(node)
+        warn = "⚠ " if self.flag_text(node) else ""
+        lead = "  · lead-in" if node.comment.strip() else ""
+        return f"{warn}{self.short_source(node)}: “{_first_words(quote, 10)}”{lead}"
+
+    def _icon(self, kind: type) -> QIcon:
+        icon = self._icons.get(kind)
+        if icon is None:
+            pixmap = {
+                Section: QStyle.StandardPixmap.SP_DirIcon,
+                NoteItem: QStyle.StandardPixmap.SP_FileDialogDetailedView,
+                EvidenceItem: QStyle.StandardPixmap.SP_FileIcon,
+            }[kind]
+            icon = self._icons[kind] = QApplication.style().standardIcon(pixmap)
+        return icon
+
+    def _role_values(self, node: Node) -> dict[int, Any]:
+        """Everything the view may ask of a node's row, by role."""
+        R = Qt.ItemDataRole
+        display = self.display_text(node)
+        kind = {Section: "section", NoteItem: "note", EvidenceItem: "evidence"}[type(node)]
+        flag = self.flag_text(node)
+        values: dict[int, Any] = {
+            R.DisplayRole: display,
+            EditTextRole: node.heading
+            if isinstance(node, Section)
+            else node.text
+            if isinstance(node, NoteItem)
+            else node.comment,
+            R.ToolTipRole: _tooltip(self._tooltip_parts(node)),
+            R.DecorationRole: self._icon(type(node)),
+            R.AccessibleTextRole: f"{kind.capitalize()}: {display}",
+            NodeRole: node,
+            NodeIdRole: node.node_id,
+            NodeKindRole: kind,
+            FlagRole: flag,
+        }
+        if isinstance(node, Section):
+            font = QFont(QApplication.font())
+            font.setBold(True)
+            values[R.FontRole] = font
+            if self._parents.get(id(node)) is None:
+                values[R.BackgroundRole] = QApplication.palette().brush(
+                    QPalette.ColorRole.AlternateBase
+                )
+        elif isinstance(node, NoteItem):
+            font = QFont(QApplication.font())
+            font.setItalic(True)
+            values[R.FontRole] = font
+        elif flag:
+            values[R.ForegroundRole] = QBrush(QColor("#b45309"))
+        return values
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         node = self.node(index)
         if node is None or role != Qt.ItemDataRole.EditRole:
-            return False
+            return False  # the items' other roles are set by this model only (_refresh)
         text = str(value)
         if isinstance(node, Section):
             if not text.strip():
@@ -679,28 +649,28 @@ class OutlineModel(QAbstractItemModel):
         )
 
 
+class OutlineDelegate(QStyledItemDelegate):
+    """Starts an editor from the node's own text (heading, note, lead-in), not the row's line."""
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        text = index.data(EditTextRole)
+        if isinstance(editor, QLineEdit) and isinstance(text, str):
+            editor.setText(text)
+        else:
+            super().setEditorData(editor, index)
+
+
 class _ModelEar(OutlineObserver):
     """Turns the document's notifications into the model's row signals."""
 
     def __init__(self, model: OutlineModel) -> None:
         self.model = model
 
-    def about_to_insert(self, node: Node, parent: Section | None, row: int) -> None:
-        self.model._about_to_insert(node, parent, row)
-
     def inserted(self, node: Node, parent: Section | None, row: int) -> None:
         self.model._inserted(node, parent, row)
 
-    def about_to_remove(self, node: Node, parent: Section | None, row: int) -> None:
-        self.model._about_to_remove(node, parent, row)
-
     def removed(self, node: Node, parent: Section | None, row: int) -> None:
         self.model._removed(node, parent, row)
-
-    def about_to_move(
-        self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
-    ) -> None:
-        self.model._about_to_move(node, old, old_row, new, new_row)
 
     def moved(
         self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int

@@ -25,7 +25,7 @@ from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
 from .date_field import DateField
 from .document import BriefingDocument
 from .drag_image import count_label, first_words, start_drag
-from .outline_model import NodeIdRole, OutlineModel
+from .outline_model import NodeIdRole, OutlineDelegate, OutlineModel
 from .shortcuts import DOCUMENT_UNDO
 
 
@@ -53,8 +53,12 @@ class OutlineView(QTreeView):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.setAccessibleName("Briefing outline")
-        self._expanded: set[str] = set()
-        self._collapsed: set[str] = set()
+        self.setItemDelegate(OutlineDelegate(self))
+        # The sections the officer folded, by node id: a section's row is put back afresh when
+        # it moves, is undone or the briefing reloads, and keeps its fold by this.
+        self._folded: set[str] = set()
+        self.collapsed.connect(lambda i: self._folded.add(i.data(NodeIdRole)))
+        self.expanded.connect(lambda i: self._folded.discard(i.data(NodeIdRole)))
 
     def drag_label(self, nodes: list[Any]) -> str:
         """What the drag image says: the one section's heading, "3 items", "2 sections"."""
@@ -82,56 +86,42 @@ class OutlineView(QTreeView):
 
     def setModel(self, model: OutlineModel) -> None:  # type: ignore[override]
         super().setModel(model)
-        model.modelAboutToBeReset.connect(self._remember)
-        model.modelReset.connect(self._restore)
+        model.modelReset.connect(self._unfold_all)
         model.doc.sectionsReplaced.connect(self._select_ids)
         model.doc.selectRequested.connect(self.select_ids)
         model.rowsInserted.connect(self._unfold_new)
-        model.rowsMoved.connect(self._unfold_destination)
-        self.expandAll()
+        self._unfold_all()
+
+    def _unfold(self, index: QModelIndex) -> None:
+        """Unfold a section and the sections in it, except those the officer folded."""
+        model = self.outline()
+        if not isinstance(model.node(index), Section):
+            return
+        if index.data(NodeIdRole) not in self._folded:
+            self.expand(index)
+        for row in range(model.rowCount(index) - 1, -1, -1):
+            child = model.index(row, 0, index)
+            if not isinstance(model.node(child), Section):
+                break  # items come first, then subsections
+            self._unfold(child)
+
+    def _unfold_all(self) -> None:
+        model = self.outline()
+        for row in range(model.rowCount()):
+            self._unfold(model.index(row, 0))
 
     def _unfold_new(self, parent: QModelIndex, first: int, last: int) -> None:
         """New sections open unfolded, as does a section that was empty until now; sections
-        the officer folded stay folded."""
+        the officer folded stay folded, wherever they are moved."""
         model = self.outline()
         if parent.isValid() and model.rowCount(parent) == last - first + 1:
+            self._folded.discard(parent.data(NodeIdRole))
             self.expand(parent)
         for row in range(first, last + 1):
-            idx = model.index(row, 0, parent)
-            if isinstance(model.node(idx), Section):
-                self.expandRecursively(idx)
-
-    def _unfold_destination(
-        self, _src: QModelIndex, first: int, last: int, dest: QModelIndex, _row: int
-    ) -> None:
-        model = self.outline()
-        if dest.isValid() and model.rowCount(dest) == last - first + 1:
-            self.expand(dest)
+            self._unfold(model.index(row, 0, parent))
 
     def outline(self) -> OutlineModel:
         return self.model()  # type: ignore[return-value]
-
-    def _remember(self) -> None:
-        model = self.outline()
-        self._collapsed = set()
-
-        def visit(parent: QModelIndex) -> None:
-            for row in range(model.rowCount(parent)):
-                idx = model.index(row, 0, parent)
-                if model.hasChildren(idx):
-                    if not self.isExpanded(idx):
-                        self._collapsed.add(idx.data(NodeIdRole))
-                    visit(idx)
-
-        visit(QModelIndex())
-
-    def _restore(self) -> None:
-        model = self.outline()
-        self.expandAll()
-        for nid in self._collapsed:
-            idx = model.index_of_id(nid)
-            if idx.isValid():
-                self.collapse(idx)
 
     def _select_ids(self, ids: list[str]) -> None:
         if not ids:
