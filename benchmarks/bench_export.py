@@ -8,7 +8,7 @@ otherwise reach for, in one run on one machine.
   Markdown footnotes, plus the reference list) into .docx, with ``--toc --number-sections``;
 * LibreOffice (headless, profile already created) turning our .docx into PDF.
 
-Targets: our .docx no slower than pandoc's; our PDF in at most half LibreOffice's time.
+Targets: our .docx in at most half pandoc's time; our PDF in at most half LibreOffice's time.
 
     .venv/bin/python benchmarks/bench_export.py [--repeat 5] [--findings 500]
 
@@ -192,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     rows.append(("ours → .docx (in-process)", timed(lambda: ours("docx"), args.repeat)))
+    # What the contents' stored page numbers cost (one PDF layout): the same without contents.
+    no_contents = [*cli, str(OUT / "ours-nc.docx"), "--no-contents"]
+    rows.append(
+        ("ours → .docx, no contents (CLI)", timed(lambda: run(no_contents, env), args.repeat))
+    )
     pandoc = shutil.which("pandoc")
     if pandoc:
         cmd = [pandoc, str(markdown), "--toc", "--number-sections", "-o", str(OUT / "pandoc.docx")]
@@ -242,9 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     pdf_cli = medians["ours → PDF (CLI, new process)"]
     if "pandoc Markdown → .docx" in medians:
         p = medians["pandoc Markdown → .docx"]
-        verdict = "pass" if docx_cli <= p else "FAIL"
+        verdict = "pass" if docx_cli <= p / 2 else "FAIL"
         print(
-            f"target .docx ≤ pandoc: {docx_cli:.2f}s vs {p:.2f}s ({docx_cli / p:.2f}×) — {verdict}"
+            f"target .docx ≤ ½ pandoc: {docx_cli:.2f}s vs {p:.2f}s ({docx_cli / p:.2f}×) — {verdict}"
         )
     if "LibreOffice our .docx → PDF" in medians:
         lo = medians["LibreOffice our .docx → PDF"]

@@ -389,6 +389,8 @@ class _Para(RLParagraph):
         canv.restoreState()
 
     def draw(self) -> None:
+        if getattr(self.canv, "bb_layout_only", False):
+            return  # only the pages are wanted (heading_pages): nothing is drawn
         bar = getattr(self.style, "bb_bar", None)
         if bar is not None:
             canv = self.canv
@@ -658,6 +660,16 @@ class _FormCanvas(Canvas):
         super().save()
 
 
+class _LayoutCanvas(_FormCanvas):
+    """For a layout whose pages are wanted but not its PDF: paragraphs skip their drawing (most
+    of a layout's time after line breaking) and nothing is saved."""
+
+    bb_layout_only = True
+
+    def save(self) -> None:
+        pass
+
+
 class _PageRef(Flowable):
     """The page number of a section in the contents: a form, drawn once the number is known."""
 
@@ -757,6 +769,7 @@ class _StoryBuilder:
         self.doc = document
         self.s = styles
         self.forms = forms
+        self.frame: _NotesFrame | None = None  # when set, notes are measured once, there
         self.story: list[Flowable] = []
         self.list_counters: dict[int, int] = {}
 
@@ -782,6 +795,9 @@ class _StoryBuilder:
     def _notes_height(self, notes: tuple[Note, ...]) -> float:
         """The height ``notes`` take at a page's foot, with the rule above them (the most they
         can take: on a page with notes already the rule is there)."""
+        if self.frame is not None and not self.frame.page_notes:
+            # The frame keeps each note's paragraph, measured, for placing it: one measure each.
+            return self.frame._note_paras(notes)[1]
         style = self.s["note"]
         height = 10.0
         for note in notes:
@@ -924,7 +940,9 @@ def heading_pages(document: Document) -> dict[str, int]:
     styles = _styles()
     doc = _Doc(io.BytesIO(), document.meta, styles)
     try:
-        doc.build(_StoryBuilder(document, styles, doc.ref_forms).build(), canvasmaker=_FormCanvas)
+        builder = _StoryBuilder(document, styles, doc.ref_forms)
+        builder.frame = doc.notes_frame
+        doc.build(builder.build(), canvasmaker=_LayoutCanvas)
     except Exception:  # no layout: the numbers stay empty until Word updates them
         log.warning("The contents' page numbers could not be laid out", exc_info=True)
         return {}
@@ -942,7 +960,9 @@ def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
     buf = io.BytesIO()
     doc = _Doc(buf, document.meta, styles)
     try:
-        story = _StoryBuilder(document, styles, doc.ref_forms).build()
+        builder = _StoryBuilder(document, styles, doc.ref_forms)
+        builder.frame = doc.notes_frame
+        story = builder.build()
         yield Progress(1, 3, "Laying out pages")
         doc.build(story, canvasmaker=_FormCanvas)
     except ExportError:
