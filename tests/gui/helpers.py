@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +83,9 @@ def settle(qtbot: QtBot) -> None:
     """Let zero-delay timers (re-selecting nodes after an outline edit) run."""
     qtbot.wait(1)
     QApplication.processEvents()
+
+
+def tooltip_lines(tip: str) -> list[str]:
+    """A rich-text tooltip's lines as the officer reads them."""
+    text = re.sub(r"</p>|<br>", "\n", tip)
+    return [unescape(line) for line in re.sub(r"<[^>]+>", "", text).splitlines() if line]

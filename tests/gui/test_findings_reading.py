@@ -3,9 +3,6 @@ quote in a row's tooltip, long quotes cut with an ellipsis."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
@@ -24,7 +21,7 @@ from briefing_builder.gui.findings_model import (
 from briefing_builder.gui.highlight import HIT_BACKGROUND, wrap_lines
 from briefing_builder.gui.main_window import MainWindow
 
-from .helpers import list_ids
+from .helpers import list_ids, tooltip_lines
 
 HIT = QColor(HIT_BACKGROUND)
 
@@ -175,11 +172,6 @@ def test_rows_name_the_source_by_its_short_label(window: MainWindow) -> None:
 
 
 # --- the tooltip -------------------------------------------------------------------------------
-
-
-def tooltip_lines(tip: str) -> list[str]:
-    text = re.sub(r"</p>|<br>", "\n", tip)
-    return [unescape(line) for line in re.sub(r"<[^>]+>", "", text).splitlines() if line]
 
 
 def test_a_rows_tooltip_has_the_whole_quote_wrapped_and_where_it_comes_from(

@@ -14,7 +14,7 @@ from briefing_builder.gui.findings_model import InBriefingRole
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.outline_model import FlagRole, NodeKindRole
 
-from .helpers import list_ids, settle, tree
+from .helpers import list_ids, settle, tooltip_lines, tree
 
 Ctrl = Qt.KeyboardModifier.ControlModifier
 Shift = Qt.KeyboardModifier.ShiftModifier
@@ -200,7 +200,8 @@ def test_headings_notes_and_lead_ins_through_set_data(window: MainWindow) -> Non
     assert model.setData(e_idx, "As Ealing's head of community safety put it:")
     assert window.doc.undo_stack.undoText() == "Edit lead-in comment"
     assert e_idx.data().endswith("  · lead-in")
-    assert "As Ealing's head of community safety" in e_idx.data(Qt.ItemDataRole.ToolTipRole)
+    tip = " ".join(tooltip_lines(e_idx.data(Qt.ItemDataRole.ToolTipRole)))
+    assert "As Ealing's head of community safety" in tip
     assert model.setData(n_idx, "new text")
     assert window.doc.undo_stack.undoText() == "Edit note"
     b = window.doc.briefing.sections[0]
@@ -254,7 +255,7 @@ def test_a_finding_added_twice_is_allowed_but_flagged(qtbot: QtBot, window: Main
         idx = model.index(row, 0, section)
         assert idx.data(FlagRole) == "this finding is in the briefing more than once"
         assert idx.data().startswith("⚠ ")
-        assert "more than once" in idx.data(Qt.ItemDataRole.ToolTipRole)
+        assert "more than once" in " ".join(tooltip_lines(idx.data(Qt.ItemDataRole.ToolTipRole)))
         assert idx.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert window.model.index(window.model.row_of("npia-2009-002")).data(InBriefingRole) == 2
     # Removing one copy clears the flag on the other.

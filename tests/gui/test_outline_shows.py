@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.briefing import Briefing, EvidenceItem, NoteItem, Section
+from briefing_builder.gui.highlight import TOOLTIP_CHARS
 from briefing_builder.gui.main_window import MainWindow
 
-from .helpers import settle
+from .helpers import settle, tooltip_lines
 from .test_outline_clipboard import go_to
 
 
@@ -44,7 +45,8 @@ def test_rows_are_short_and_the_tooltip_has_everything(qtbot: QtBot, window: Mai
     tip = e.data(Qt.ItemDataRole.ToolTipRole)
     quote = window.opened.library.finding("npia-2009-002").text  # type: ignore[union-attr]
     assert quote.split()[-1] in tip and "As Ealing put it:" in tip and "slide 2" in tip
-    assert "white-space:pre-wrap" in tip and "max-width" in tip  # wraps, not one long line
+    lines = tooltip_lines(tip)  # wrapped as the findings list's are, not one long line
+    assert len(lines) > 2 and all(len(line) <= TOOLTIP_CHARS for line in lines), lines
     assert model.index_of_id("S").data() == "1  Findings  · has text"
     assert model.index_of_id("B").data() == "2  Bare"
 

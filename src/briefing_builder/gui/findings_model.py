@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersiste
 from ..core.filtering import Filter, FilterIndex, QueryResult
 from ..core.model import KIND_LABELS, Finding, Library
 from ..core.search import Query, Span, hit_spans
-from .highlight import wrapped_hit_html
+from .highlight import TOOLTIP_CHARS, tooltip_html, wrapped_hit_html
 from .mime import MIME_TYPE, DragPayload
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
@@ -22,7 +22,6 @@ HitsRole = Qt.ItemDataRole.UserRole + 6  # where the search matches the quote: [
 SourceShortRole = Qt.ItemDataRole.UserRole + 7  # the source's short label alone
 
 #: How wide a row's tooltip is, in characters: a comfortable line to read.
-TOOLTIP_CHARS = 64
 _HITS_CACHE_MAX = 4096  # rows' marks kept (the list paints only the visible rows)
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -168,8 +167,7 @@ class FindingsModel(QAbstractListModel):
         themes = self.data(self.index(row), ThemesRole)
         if themes:
             lines.append(wrapped_hit_html(f"Themes: {themes}", [], TOOLTIP_CHARS))
-        # Lines broken here, not by the tooltip: Qt would narrow a short tooltip on its own.
-        return "".join(f"<p style='white-space:pre; margin:2px 0'>{line}</p>" for line in lines)
+        return tooltip_html(lines)
 
     def finding_at(self, row: int) -> Finding | None:
         if 0 <= row < len(self._rows):

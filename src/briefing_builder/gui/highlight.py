@@ -18,6 +18,8 @@ from ..core.search import Span
 HIT_BACKGROUND = "#fde68a"
 HIT_FOREGROUND = "#111111"
 HIT_STYLE = f"background-color:{HIT_BACKGROUND}; color:{HIT_FOREGROUND}"
+#: Tooltips are wrapped to this many characters a line.
+TOOLTIP_CHARS = 64
 
 
 def hit_format() -> QTextCharFormat:
@@ -94,3 +96,21 @@ def wrapped_hit_html(text: str, spans: Sequence[Span], width: int) -> str:
         ]
         out.append(hit_html(text[start:end], line_spans))
     return "<br>".join(out)
+
+
+def tooltip_html(lines: Sequence[str]) -> str:
+    """Rich-text tooltip paragraphs from HTML lines already wrapped (see :func:`wrapped_hit_html`).
+    Lines are broken here, not by the tooltip: Qt would narrow a short tooltip on its own and
+    leave a long one a single line across the screen."""
+    return "".join(f"<p style='white-space:pre; margin:2px 0'>{line}</p>" for line in lines)
+
+
+def plain_tooltip(parts: Sequence[str]) -> str:
+    """A tooltip of plain-text parts (each may hold line breaks), wrapped; empty parts left out."""
+    lines = [
+        wrapped_hit_html(line, [], TOOLTIP_CHARS)
+        for part in parts
+        for line in part.strip().splitlines()
+        if line.strip()
+    ]
+    return tooltip_html(lines)

@@ -7,7 +7,6 @@ goes through :class:`BriefingDocument` so it can be undone; the rules of the out
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from ..core.briefing import (
 from ..core.briefing_io import ItemState, item_states
 from ..core.model import Finding
 from .document import BriefingDocument
+from .highlight import plain_tooltip
 from .mime import MIME_TYPE, DragPayload
 
 Node = Section | EvidenceItem | NoteItem
@@ -331,7 +331,7 @@ class OutlineModel(QStandardItemModel):
             else node.text
             if isinstance(node, NoteItem)
             else node.comment,
-            R.ToolTipRole: _tooltip(self._tooltip_parts(node)),
+            R.ToolTipRole: plain_tooltip(self._tooltip_parts(node)),
             R.DecorationRole: self._icon(type(node)),
             R.AccessibleTextRole: f"{kind.capitalize()}: {display}",
             NodeRole: node,
@@ -676,16 +676,6 @@ class _ModelEar(OutlineObserver):
         self, node: Node, old: Section | None, old_row: int, new: Section | None, new_row: int
     ) -> None:
         self.model._moved(node, old, old_row, new, new_row)
-
-
-def _tooltip(parts: list[str]) -> str:
-    """Rich text, so Qt wraps it to a readable width instead of one line across the screen."""
-    paras = "".join(
-        f"<p style='white-space:pre-wrap'>{html.escape(p.strip(), quote=False)}</p>"
-        for p in parts
-        if p.strip()
-    )
-    return f"<div style='max-width:36em'>{paras}</div>" if paras else ""
 
 
 def _first_words(text: str, words: int = 5) -> str:
