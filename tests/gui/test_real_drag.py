@@ -1,4 +1,5 @@
-"""One real mouse drag, from the findings list to the outline, on a real X server (Xvfb).
+"""Real mouse drags on a real X server (Xvfb): from the findings list to the outline, then
+inside the outline.
 
 The offscreen platform never runs a QDrag, so this test starts the app in a subprocess with
 QT_QPA_PLATFORM=xcb under ``xvfb-run``. There the press and the first moves start a real QDrag
@@ -110,13 +111,56 @@ DRAG_SCRIPT = textwrap.dedent(
             "undo": window.doc.undo_stack.undoText(),
         }
 
+    def rows(section_row):
+        parent = outline_model.index(section_row, 0)
+        return [outline_model.index(r, 0, parent).data() for r in range(outline_model.rowCount(parent))]
+
+    def attempt_move(step_ms):
+        # Drag the item in "Second" onto the heading "First", inside the outline.
+        vp = outline.viewport()
+        item = outline_model.index(0, 0, outline_model.index(1, 0))
+        start = outline.visualRect(item).center()
+        target = vp.mapToGlobal(outline.visualRect(outline_model.index(0, 0)).center())
+        path = [target + QPoint(-30, 8), target + QPoint(-8, 2), target, target]
+        for k, point in enumerate(path, start=1):
+            QTimer.singleShot(k * step_ms, lambda p=point: QTest.mouseMove(vp, vp.mapFromGlobal(p)))
+        QTimer.singleShot(
+            (len(path) + 1) * step_ms,
+            lambda: QTest.mouseRelease(vp, Left, NoMod, vp.mapFromGlobal(target)),
+        )
+        QTest.mousePress(vp, Left, NoMod, start)
+        QTest.mouseMove(vp, start + QPoint(4, 0))
+        QTest.mouseMove(vp, start + QPoint(60, 0))
+        QTest.qWait(step_ms)
+        if window.doc.briefing.sections[1].items:
+            QTest.mouseRelease(vp, Left, NoMod, start)
+            QTest.qWait((len(path) + 2) * step_ms)
+        return {
+            "first": [i.finding_id for i in window.doc.briefing.sections[0].items],
+            "second": [i.finding_id for i in window.doc.briefing.sections[1].items],
+            "first_rows": rows(0),
+            "second_rows": rows(1),
+            "drops": list(spy.drops),
+            "undo": window.doc.undo_stack.undoText(),
+        }
+
     results = []
     for n, step in enumerate((80, 200, 400)):  # slower each retry
         r = attempt(n, step)
         results.append(r)
         if r["second"]:
             break
-    print(json.dumps({"platform": app.platformName(), "attempts": results}), flush=True)
+    moves = []
+    if results[-1]["second"]:
+        for step in (80, 200, 400):
+            m = attempt_move(step)
+            moves.append(m)
+            if m["first"]:
+                break
+    print(
+        json.dumps({"platform": app.platformName(), "attempts": results, "moves": moves}),
+        flush=True,
+    )
     """
 )
 
@@ -156,3 +200,9 @@ def test_real_mouse_drag_from_list_to_outline(tmp_path: Path) -> None:
     assert last["list_rows"] == 5
     # Named in words (the quote's first words), never by the finding's id.
     assert last["undo"].startswith("Add ‘") and last["finding"] not in last["undo"], report
+    # Then a real drag inside the outline: the item moved onto the other section's heading,
+    # once — the outline shows it there and nowhere else (the view removed nothing itself).
+    move = report["moves"][-1]
+    assert move["first"] == [last["finding"]] and move["second"] == [], report
+    assert len(move["first_rows"]) == 1 and move["second_rows"] == [], report
+    assert move["drops"][-1] == "OutlineView" and move["undo"].startswith("Move ‘"), report
