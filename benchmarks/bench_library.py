@@ -57,6 +57,7 @@ class Row:
     target: str = "—"
     passed: bool | None = None
     note: str = ""
+    unit: str = "s"  # or "MB": samples in megabytes
 
     @property
     def n(self) -> int:
@@ -350,13 +351,14 @@ def print_table(rows: list[Row]) -> None:
     table = [header]
     for r in rows:
         result = "—" if r.passed is None else ("pass" if r.passed else "FAIL")
+        show = fmt if r.unit == "s" else (lambda v, u=r.unit: f"{v:,.0f} {u}")
         table.append(
             (
                 r.operation,
                 str(r.n),
-                fmt(r.best),
-                fmt(r.median),
-                fmt(r.p95),
+                show(r.best),
+                show(r.median),
+                show(r.p95),
                 r.target,
                 result + (f" ({r.note})" if r.note else ""),
             )

@@ -8,12 +8,18 @@ import pytest
 
 from briefing_builder.core.filtering import Filter, FilterIndex
 from briefing_builder.core.loader import load_library
+from briefing_builder.core.paths import bundled_library
 from briefing_builder.core.search import Query, normalise
 
 
 @pytest.fixture
 def index(small_library: Path) -> FilterIndex:
     return FilterIndex(load_library(small_library))
+
+
+@pytest.fixture(scope="module")
+def bundled_index() -> FilterIndex:
+    return FilterIndex(load_library(bundled_library()))
 
 
 def ids(index: FilterIndex, flt: Filter) -> list[str]:
@@ -128,3 +134,77 @@ def test_filter_value_object(index: FilterIndex) -> None:
     assert Filter().describe(index.library) == "All findings"
     with pytest.raises(ValueError):
         Filter().with_values("colour", ["red"])
+
+
+def _reference(index: FilterIndex, flt: Filter) -> tuple[list[int], dict[str, dict[str, int]]]:
+    """The answer worked out the slow, obvious way: the text alone (no facets), then each
+    finding's facets checked one by one, and each facet's counts under the other facets."""
+    text = set(index.query(Filter(text=flt.text), facets=False).indices.tolist())
+    findings = index.library.findings
+
+    def passes(i: int, skip: str | None) -> bool:
+        f = findings[i]
+        if i not in text:
+            return False
+        if skip != "themes" and flt.themes:
+            hit = set(f.themes) & flt.themes
+            if not hit or (flt.theme_mode == "all" and not flt.themes <= set(f.themes)):
+                return False
+        if skip != "sources" and flt.sources and f.source not in flt.sources:
+            return False
+        if skip != "kinds" and flt.kinds and f.kind not in flt.kinds:
+            return False
+        return not (skip != "places" and flt.places and not set(f.places) & flt.places)
+
+    rows = [i for i in range(len(findings)) if passes(i, None)]
+    counts: dict[str, dict[str, int]] = {}
+    for facet, values in (
+        ("themes", index.themes.names),
+        ("sources", index.sources.names),
+        ("kinds", index.kinds.names),
+        ("places", index.places.names),
+    ):
+        skip = None if facet == "themes" and flt.theme_mode == "all" else facet
+        shown = [findings[i] for i in range(len(findings)) if passes(i, skip)]
+        of = {
+            "themes": lambda f: f.themes,
+            "sources": lambda f: (f.source,),
+            "kinds": lambda f: (f.kind,),
+            "places": lambda f: f.places,
+        }[facet]
+        counts[facet] = {v: sum(v in of(f) for f in shown) for v in values}
+    return rows, counts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"information sharing"', '"partnership w"', '"the police a"', "police", '"co-operation"'],
+)
+def test_phrases_with_facets_agree_with_the_slow_answer(
+    bundled_index: FilterIndex, text: str
+) -> None:
+    """A phrase is checked word for word only where the list or some facet's counts could show
+    the finding; with several facets chosen, the answer and every count must still be exact."""
+    lib = bundled_index.library
+    themes = [t.id for t in lib.themes]
+    sources = [s.id for s in lib.sources]
+    places = sorted(lib.places)
+    filters = [
+        Filter(text=text),
+        Filter(text=text, themes=frozenset(themes[:3]), sources=frozenset(sources[:2])),
+        Filter(
+            text=text,
+            themes=frozenset(themes[1:4]),
+            sources=frozenset(sources[1:4]),
+            kinds=frozenset({"quote", "key-finding"}),
+            places=frozenset(places[:6]),
+        ),
+        Filter(
+            text=text, themes=frozenset(themes[:2]), theme_mode="all", kinds=frozenset({"quote"})
+        ),
+    ]
+    for flt in filters:
+        result = bundled_index.query(flt)
+        rows, counts = _reference(bundled_index, flt)
+        assert result.indices.tolist() == rows, flt
+        assert result.facets == counts, flt

@@ -211,7 +211,8 @@ class FilterIndex:
             if checkpoint is not None and not i % 2048:
                 checkpoint(i, n)
             words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
-            self._doc_words.append(" ".join(words))
+            # With a space before every word, so " word" finds a word's start anywhere.
+            self._doc_words.append(" " + " ".join(words))
             unique = set(words)
             for word in hyphenated:
                 joined = joined_of.get(word)
@@ -249,26 +250,51 @@ class FilterIndex:
             mask |= np.isin(self.source_code, matching_sources)
         return mask
 
-    def _text_mask(self, query: Query) -> np.ndarray | None:
+    def _text_mask(self, query: Query, within: np.ndarray | None = None) -> np.ndarray | None:
+        """Findings matching the text. A phrase is checked word for word only ``within`` (the
+        findings any count or the list could show, given the facets), the costly part."""
         if query.empty:
             return None
         mask = np.ones(self.size, dtype=bool)
         for word in query.words:
             mask &= self._word_mask(word)
         for phrase in query.phrases:
-            for word in phrase:
-                mask &= self._word_mask(word)
-            needles = self._needles(phrase)
-            needle = needles[0]
-            others = needles[1:]
-            for i in np.flatnonzero(mask):
-                hay = " " + self._doc_words[i]
-                if needle in hay or (others and any(n in hay for n in others)):
+            for k, word in enumerate(phrase):
+                # A phrase's short last word ("a", "th"), a prefix of a large part of the
+                # vocabulary, narrows little and costs much: the check below covers it.
+                if k == len(phrase) - 1 and k > 0 and len(word) <= 2:
                     continue
-                source = " " + self._source_words[self.source_code[i]]
-                if not any(n in source for n in needles):
-                    mask[i] = False
+                mask &= self._word_mask(word)
+            if within is not None:
+                mask &= within
+            self._check_phrase(mask, self._needles(phrase))
         return mask
+
+    def _check_phrase(self, mask: np.ndarray, needles: list[str]) -> None:
+        """Clear ``mask`` where no form of the phrase is in the words, nor the source's title."""
+        candidates = np.flatnonzero(mask)
+        if not candidates.size:
+            return
+        words = self._doc_words
+        rows = candidates.tolist()
+        needle = needles[0]
+        found = np.fromiter((needle in words[i] for i in rows), dtype=bool, count=len(rows))
+        for n in needles[1:]:
+            missing = [i for i, ok in zip(rows, found.tolist(), strict=True) if not ok]
+            if not missing:
+                break
+            hits = {i for i in missing if n in words[i]}
+            if hits:
+                found |= np.isin(candidates, list(hits))
+        # The source's title and short label count as the finding's words.
+        in_sources = [
+            code
+            for code, title in enumerate(self._source_words)
+            if any(n in " " + title for n in needles)
+        ]
+        if in_sources:
+            found |= np.isin(self.source_code[candidates], in_sources)
+        mask[candidates[~found]] = False
 
     def _needles(self, phrase: tuple[str, ...]) -> list[str]:
         """The phrase as it may read among a text's tokens: as typed, and with each hyphenated
@@ -331,7 +357,7 @@ class FilterIndex:
         whole filter, because ticking one more theme narrows the list.
         """
         masks = self._facet_masks(flt)
-        text_mask = self._text_mask(Query.parse(flt.text))
+        text_mask = self._text_mask(Query.parse(flt.text), self._could_show(masks))
         base = np.ones(self.size, dtype=bool) if text_mask is None else text_mask
 
         def combine(skip: str | None) -> np.ndarray:
@@ -357,6 +383,17 @@ class FilterIndex:
         )
         result.facets["kinds"] = self._single_counts(combine("kinds"), self.kind_code, self.kinds)
         return result
+
+    def _could_show(self, masks: dict[str, np.ndarray | None]) -> np.ndarray | None:
+        """Findings that pass every facet but at most one: the only ones the list or a facet's
+        counts (taken under the other facets) can include. None when that is all of them."""
+        active = [m for m in masks.values() if m is not None]
+        if len(active) < 2:  # one facet's counts are taken under no facet at all
+            return None
+        passed = np.zeros(self.size, dtype=np.int8)
+        for m in active:
+            passed += m
+        return passed >= len(active) - 1
 
     def _single_counts(
         self, mask: np.ndarray, codes: np.ndarray, values: _Values
