@@ -378,3 +378,24 @@ def test_collapsed_sections_stay_collapsed_across_edits(qtbot: QtBot, window: Ma
     window.doc.undo_stack.undo()
     settle(qtbot)
     assert not window.outline.isExpanded(model.index_of_id(intro.node_id))
+
+
+def test_an_editor_starts_from_the_heading_note_or_lead_in_not_the_row_line(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A row's line says more than its text ("1  Introduction  · has text"); the editor holds
+    only what the officer edits."""
+    model = window.briefing_panel.model
+    section = window.doc.briefing.sections[0]
+    window.doc.set_node_text(section.node_id, "text", "Some words of my own.", "Edit section text")
+    model.add_findings(["npia-2009-002"], section, 0)
+    item = section.items[0]
+    model.setData(model.index_of(item), "As Ealing put it:")
+    assert model.index_of(section).data() == "1  Introduction  · has text"
+    for node, expected in ((section, "Introduction"), (item, "As Ealing put it:")):
+        focus_outline_on(qtbot, window, node.node_id)
+        key(qtbot, window.outline, Key.Key_F2)
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit), timeout=2000)
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit) and editor.text() == expected
+        key(qtbot, editor, Key.Key_Escape)
