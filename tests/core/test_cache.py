@@ -85,8 +85,8 @@ def test_changed_source_text_is_a_miss(lib_and_cache: tuple[Path, Path]) -> None
 def test_damaged_cache_entry_is_rebuilt(lib_and_cache: tuple[Path, Path]) -> None:
     root, cache_dir = lib_and_cache
     open_library(root, cache_dir=cache_dir)
-    (entry,) = cache_dir.glob("*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = cache_dir.glob("*.columns")
+    entry.write_bytes(b"not a columns file")
     reopened = open_library(root, cache_dir=cache_dir)
     assert not reopened.from_cache and len(reopened.library.findings) == 5
     assert open_library(root, cache_dir=cache_dir).from_cache
@@ -251,18 +251,18 @@ def test_cache_folder_and_entries_are_private(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
-    (entry,) = cache_dir.glob("*.pickle")
+    (entry,) = cache_dir.glob("*.columns")
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert open_library(root, cache_dir=cache_dir).from_cache
 
 
 @posix_owners
-def test_an_entry_others_may_write_is_not_unpickled(
+def test_an_entry_others_may_write_is_not_read(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     root, cache_dir = write_library(tmp_path / "lib"), tmp_path / "cache"
     open_library(root, cache_dir=cache_dir)
-    (entry,) = cache_dir.glob("*.pickle")
+    (entry,) = cache_dir.glob("*.columns")
     entry.chmod(0o666)
     with caplog.at_level(logging.WARNING, logger="briefing_builder.core.cache"):
         assert not open_library(root, cache_dir=cache_dir).from_cache
@@ -275,9 +275,9 @@ def test_an_entry_others_may_write_is_not_unpickled(
 def test_an_entry_that_is_a_symlink_is_not_followed(tmp_path: Path) -> None:
     root, cache_dir = write_library(tmp_path / "lib"), tmp_path / "cache"
     open_library(root, cache_dir=cache_dir)
-    (entry,) = cache_dir.glob("*.pickle")
-    entry.rename(tmp_path / "elsewhere.pickle")
-    entry.symlink_to(tmp_path / "elsewhere.pickle")
+    (entry,) = cache_dir.glob("*.columns")
+    entry.rename(tmp_path / "elsewhere.columns")
+    entry.symlink_to(tmp_path / "elsewhere.columns")
     assert not open_library(root, cache_dir=cache_dir).from_cache
 
 
@@ -287,7 +287,7 @@ def test_a_cache_folder_of_someone_else_is_not_used(
 ) -> None:
     root, cache_dir = write_library(tmp_path / "lib"), tmp_path / "cache"
     open_library(root, cache_dir=cache_dir)
-    (entry,) = cache_dir.glob("*.pickle")
+    (entry,) = cache_dir.glob("*.columns")
     before = entry.stat().st_mtime_ns
     monkeypatch.setattr(os, "getuid", lambda: os.geteuid() + 4242)
     with caplog.at_level(logging.WARNING, logger="briefing_builder.core.cache"):

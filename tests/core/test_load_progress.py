@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing_builder.core import cache as cache_mod
 from briefing_builder.core import loader
 from briefing_builder.core.cache import open_library
 from briefing_builder.core.filtering import Filter
+from briefing_builder.core.library_columns import FindingTable
 from briefing_builder.core.loader import LoadCancelled, gc_paused, load_library
 from tests.conftest import BETA_FINDINGS_YAML, write_library
 
@@ -68,7 +68,7 @@ def test_cancel_between_files_caches_nothing(lib_and_cache: tuple[Path, Path], a
         open_library(root, cache_dir=cache_dir, progress=progress, cancelled=stop.is_set)
     # Stopped at the next file: nothing read after the cancel was reported.
     assert seen == list(range(1, after + 1))
-    assert [p for p in _entries(cache_dir) if p.endswith(".pickle") or "tmp" in p] == []
+    assert [p for p in _entries(cache_dir) if p.endswith(".columns") or "tmp" in p] == []
     assert gc.isenabled()
     # The next load is whole, and cached.
     opened = open_library(root, cache_dir=cache_dir)
@@ -162,20 +162,21 @@ def test_overlapping_pauses_switch_the_collector_back_on_once(tmp_path: Path) ->
     assert gc.isenabled()
 
 
-def test_the_cache_entry_holds_the_findings_in_chunks(
-    lib_and_cache: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_cache_entry_builds_findings_only_when_asked(lib_and_cache: tuple[Path, Path]) -> None:
     root, cache_dir = lib_and_cache
-    monkeypatch.setattr(cache_mod, "FINDINGS_PER_CHUNK", 2)
     first = open_library(root, cache_dir=cache_dir)
     second = open_library(root, cache_dir=cache_dir)
     assert second.from_cache
-    assert second.library.findings == first.library.findings  # 7 findings: 4 chunks, in order
-    assert second.index.library is second.library
+    table = second.library.findings
+    assert isinstance(table, FindingTable)
+    assert table._made.count(None) == len(table)  # nothing built by opening
     assert second.library.finding("gamma-002") == first.library.finding("gamma-002")
+    assert table._made.count(None) == len(table) - 1
+    assert second.library.findings == first.library.findings  # 7 findings, in order
+    assert second.index.library is second.library
     assert len(second.index.query(Filter(text="maori"))) == 1
-    # An entry cut short in its chunks is not used, and is written afresh.
-    (entry,) = cache_dir.glob("*.pickle")
+    # An entry cut short is not used, and is written afresh.
+    (entry,) = cache_dir.glob("*.columns")
     data = entry.read_bytes()
     entry.write_bytes(data[: len(data) - 200])
     third = open_library(root, cache_dir=cache_dir)

@@ -57,7 +57,7 @@ def test_check_the_bundled_library(bundle: Bundle, tmp_path: Path) -> None:
     assert "(0 errors, 1 warning)" in proc.stdout, proc.stdout
     assert "sources.yaml:4: warning: source 'scotgov-y4' has a URL" in proc.stdout
     # Its cache went to the (temporary) home, nowhere near the bundle.
-    assert list((tmp_path / "home" / ".cache" / "briefing-builder").rglob("*.pickle"))
+    assert list((tmp_path / "home" / ".cache" / "briefing-builder").rglob("*.columns"))
 
 
 def test_list_searches(bundle: Bundle, tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_missing_data_is_a_message_not_a_traceback(tmp_path: Path) -> None:
 
 def test_library_cache_is_keyed_on_the_packaged_build(tmp_path: Path) -> None:
     """In the packaged app the loader's .py files are not on disk: the cache key must still
-    change with each build (else an upgraded app would read an older build's pickles)."""
+    change with each build (else an upgraded app would read an older build's cache entries)."""
     bundle = _frozen_layout(tmp_path)
     code = (
         "import sys, os\n"

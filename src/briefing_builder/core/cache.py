@@ -9,19 +9,21 @@ each was read (``Library.read_files``); and on the state of the loader's own cod
 a miss, so stale data is never served. Hidden files (``findings/.draft.yaml``) are neither read nor
 keyed.
 
-The cache folder is made private (0700). Where the system has owners (POSIX), an entry is only
-unpickled if it and its folder belong to the user and no one else may write them; anything else
-is ignored (and logged), never loaded. Entries are written atomically; a damaged entry is ignored
-and rebuilt.
+An entry is a columns file (:mod:`.library_columns`): data only, mapped into memory when read, so
+opening a large library from the cache builds nothing until it is used, and a tampered entry can
+run no code. The cache folder is made private (0700). Where the system has owners (POSIX), an
+entry is only read if it and its folder belong to the user and no one else may write them;
+anything else is ignored (and logged), never loaded. Entries are written atomically; a damaged
+entry is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import hashlib
+import json
 import logging
 import os
-import pickle
 import stat
 import sys
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ import platformdirs
 from .. import __version__
 from .atomic import atomic_output
 from .filtering import FilterIndex
+from .library_columns import Unkept, read_library, write_library
 from .loader import (
     CancelCheck,
     LoadCancelled,
@@ -44,15 +47,11 @@ from .loader import (
     library_folder_problem,
     load_library,
 )
-from .model import Finding, Library
+from .model import Library
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 3
-# Findings are pickled in runs of this many, each a pickle of its own: one pickle of 100,000
-# findings holds the interpreter for up to a quarter of a second at a time (its memo table grows
-# past millions of entries), which a window loading in the background would feel as a freeze.
-FINDINGS_PER_CHUNK = 2000
+CACHE_FORMAT = 4
 CACHE_ENV = "BRIEFING_BUILDER_CACHE_DIR"
 
 
@@ -111,7 +110,7 @@ def _absolute(root: Path) -> Path:
 
 def _entry_path(cache_dir: Path, root: Path) -> Path:
     digest = hashlib.sha256(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return cache_dir / f"{digest}.pickle"
+    return cache_dir / f"{digest}.columns"
 
 
 def _owned_privately(st: os.stat_result) -> bool:
@@ -165,8 +164,19 @@ def _read_entry(
     except OSError:
         log.info("The library cache entry %s cannot be opened; reading afresh", path, exc_info=True)
         return None
+    expected = _as_json(list(prefix))
+
+    def accept(key: object) -> bool:
+        return (
+            isinstance(key, list)
+            and len(key) == len(expected) + 1
+            and key[:-1] == expected
+            and isinstance(key[-1], dict)
+            and _unchanged({k: tuple(v) for k, v in key[-1].items()})
+        )
+
     try:
-        with os.fdopen(fd, "rb") as fh, gc_paused():
+        with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode) or not _owned_privately(st):
                 log.warning(
@@ -175,37 +185,28 @@ def _read_entry(
                     path,
                 )
                 return None
-            stored_key = pickle.load(fh)
-            if (
-                not isinstance(stored_key, tuple)
-                or len(stored_key) != len(prefix) + 1
-                or stored_key[:-1] != prefix
-                or not _unchanged(stored_key[-1])
-            ):
-                return None
-            shell, index, chunks = pickle.load(fh)
-            if not isinstance(shell, Library) or not isinstance(index, FilterIndex):
-                return None
-            findings: list[Finding] = []
-            for _ in range(chunks):
-                if cancelled is not None and cancelled():
-                    raise LoadCancelled
-                chunk = pickle.load(fh)
-                if not isinstance(chunk, list):
-                    return None
-                findings.extend(chunk)
+            if cancelled is not None and cancelled():
+                raise LoadCancelled
+            read = read_library(fh, accept)
     except LoadCancelled:
         raise
     except Exception:  # a damaged or foreign cache entry is simply not used
         log.info("The library cache entry %s cannot be used; reading afresh", path, exc_info=True)
         return None
-    shell.findings = findings
-    shell.reindex()
-    return OpenedLibrary(shell, index, from_cache=True)
+    if read is None:
+        return None
+    library, index = read
+    return OpenedLibrary(library, index, from_cache=True)
+
+
+def _as_json(value: list[object]) -> list[object]:
+    """``value`` as a columns file's JSON header gives it back (tuples as lists)."""
+    again: list[object] = json.loads(json.dumps(value, ensure_ascii=True))
+    return again
 
 
 class _Cancellable:
-    """A file for the pickler that stops the write once the load is cancelled (the atomic
+    """A file for the writer that stops the write once the load is cancelled (the atomic
     writer then removes its temporary file: no entry, not half of one)."""
 
     def __init__(self, fh: IO[bytes], cancelled: CancelCheck | None) -> None:
@@ -228,20 +229,21 @@ def _write_entry(
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not fsynced: an entry that a power cut damaged is read as a miss and rebuilt.
         with atomic_output(path, fsync=False) as fh:
-            out = _Cancellable(fh, cancelled)
-            pickle.dump(key, out, protocol=pickle.HIGHEST_PROTOCOL)
-            # The library and its index without the findings, then the findings in chunks.
-            findings = opened.library.findings
-            shell = copy.copy(opened.library)
-            shell.findings = []
-            shell.reindex()  # its lookups are worked out again from the findings when read
-            index = copy.copy(opened.index)
-            index.library = shell
-            starts = range(0, len(findings), FINDINGS_PER_CHUNK)
-            pickle.dump((shell, index, len(starts)), out, protocol=pickle.HIGHEST_PROTOCOL)
-            for start in starts:
-                chunk = findings[start : start + FINDINGS_PER_CHUNK]
-                pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
+            write_library(
+                _Cancellable(fh, cancelled),  # type: ignore[arg-type]
+                key,
+                opened.library,
+                opened.index,
+                cancelled,
+            )
+            if cancelled is not None and cancelled():
+                raise LoadCancelled
+        with contextlib.suppress(OSError):  # an entry of the format before, no longer read
+            path.with_suffix(".pickle").unlink()
+    except Unkept as exc:  # an unusual reference: this library opens from its files each time
+        log.info("The library cannot be cached (%s); it is read afresh each time", exc)
+        with contextlib.suppress(OSError):
+            path.unlink()
     except OSError:  # a cache that cannot be written only costs speed next time
         log.warning("Cannot write the library cache entry %s", path, exc_info=True)
 

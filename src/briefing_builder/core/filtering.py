@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
 
+from .columns import Columns, ColumnsError, string_arrays
 from .model import KIND_LABELS, KINDS, Library
 from .search import Query, index_words, join_hyphens, joined_tokens, split_hyphens, tokens
 
@@ -165,6 +166,82 @@ class FilterIndex:
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
         self._build_text_index(checkpoint)
 
+    # --- kept in the cache ------------------------------------------------------------------
+
+    def to_columns(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """What :meth:`from_columns` needs, as JSON-able names and plain arrays."""
+        meta = {
+            "themes": self.themes.names,
+            "sources": self.sources.names,
+            "places": self.places.names,
+            "source_words": self._source_words,
+            "compounds": self._compounds,
+        }
+        arrays = {
+            "ix.source_code": self.source_code,
+            "ix.kind_code": self.kind_code,
+            "ix.theme_doc": self.theme_doc,
+            "ix.theme_val": self.theme_val,
+            "ix.place_doc": self.place_doc,
+            "ix.place_val": self.place_val,
+            "ix.postings": self._postings.astype(np.int32),
+            "ix.offsets": self._offsets,
+            **string_arrays("ix.vocab", self._vocab),
+            **string_arrays("ix.doc_words", self._doc_words),
+        }
+        return meta, arrays
+
+    @classmethod
+    def from_columns(cls, library: Library, meta: dict[str, Any], cols: Columns) -> FilterIndex:
+        """The index as :meth:`to_columns` kept it, viewed in place: nothing rebuilt from the
+        texts. Every code and offset is checked (:class:`ColumnsError` if one is wrong)."""
+        self = cls.__new__(cls)
+        n = len(library.findings)
+        self.library = library
+        self.size = n
+        self.themes = _Values(_names(meta["themes"]))
+        self.sources = _Values(_names(meta["sources"]))
+        self.kinds = _Values(KINDS)
+        self.places = _Values(_names(meta["places"]))
+        if [t.id for t in library.themes] != self.themes.names or [
+            s.id for s in library.sources
+        ] != self.sources.names:
+            raise ColumnsError("the index does not belong to this library")
+        self.source_code = cols.codes("ix.source_code", len(self.sources.names))
+        self.kind_code = cols.codes("ix.kind_code", len(KINDS))
+        self.theme_doc = cols.codes("ix.theme_doc", n)
+        self.theme_val = cols.codes("ix.theme_val", len(self.themes.names))
+        self.place_doc = cols.codes("ix.place_doc", n)
+        self.place_val = cols.codes("ix.place_val", len(self.places.names))
+        self._doc_words = cols.strings("ix.doc_words")
+        vocab = cols.strings("ix.vocab")
+        self._vocab = vocab
+        self._postings = cols.codes("ix.postings", n)
+        self._offsets = cols.array("ix.offsets", "<i8")
+        sizes = (self.source_code, self.kind_code, self._doc_words)
+        if any(len(a) != n for a in sizes) or len(self.theme_doc) != len(self.theme_val):
+            raise ColumnsError("the index's arrays do not match the library's findings")
+        if len(self.place_doc) != len(self.place_val) or len(self._offsets) != len(vocab) + 1:
+            raise ColumnsError("the index's arrays do not match each other")
+        if self._offsets.size and (
+            int(self._offsets[0]) != 0
+            or int(self._offsets[-1]) != self._postings.size
+            or bool((np.diff(self._offsets) < 0).any())
+        ):
+            raise ColumnsError("the index's word offsets are out of order")
+        words = meta["source_words"]
+        if not (isinstance(words, list) and len(words) == len(self.sources.names)):
+            raise ColumnsError("the index's source titles do not match its sources")
+        self._source_words = _names(words)
+        compounds = meta["compounds"]
+        if not isinstance(compounds, dict):
+            raise ColumnsError("the index's hyphenated words are not a mapping")
+        self._compounds = {str(k): _names(v) for k, v in compounds.items()}
+        self._compound_names = sorted(self._compounds)
+        self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
+        self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
+        return self
+
     # --- construction -----------------------------------------------------------------------
 
     def _pairs(self, per_doc: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -199,7 +276,8 @@ class FilterIndex:
         # the interpreter for a tenth of a second (felt by a window loading in the background).
         tok_ids = array("i")
         doc_ids = array("i")
-        self._doc_words: list[str] = []
+        doc_words: list[str] = []
+        self._doc_words: Sequence[str] = doc_words
         # Hyphenated words, joined, and how their parts read among the tokens:
         # "cooperation" -> {"co operation"}. A phrase with a joined word is looked for with its
         # parts too ('"co-operation between"' finds "co-operation between").
@@ -212,7 +290,7 @@ class FilterIndex:
                 checkpoint(i, n)
             words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
             # With a space before every word, so " word" finds a word's start anywhere.
-            self._doc_words.append(" " + " ".join(words))
+            doc_words.append(" " + " ".join(words))
             unique = set(words)
             for word in hyphenated:
                 joined = joined_of.get(word)
@@ -231,7 +309,7 @@ class FilterIndex:
         toks = rank[np.frombuffer(tok_ids, dtype=np.intc)] if tok_ids else np.zeros(0, np.int32)
         docs = np.frombuffer(doc_ids, dtype=np.intc).astype(np.int32)
         order = np.lexsort((docs, toks))
-        self._vocab = names
+        self._vocab: Sequence[str] = names
         self._postings = docs[order]
         self._offsets = np.searchsorted(toks[order], np.arange(len(names) + 1)).astype(np.int64)
 
@@ -275,17 +353,18 @@ class FilterIndex:
         candidates = np.flatnonzero(mask)
         if not candidates.size:
             return
-        words = self._doc_words
         rows = candidates.tolist()
+        take = getattr(self._doc_words, "take", None)  # a column from the cache: in one pass
+        words = take(rows) if take is not None else [self._doc_words[i] for i in rows]
         needle = needles[0]
-        found = np.fromiter((needle in words[i] for i in rows), dtype=bool, count=len(rows))
+        found = np.fromiter((needle in w for w in words), dtype=bool, count=len(rows))
         for n in needles[1:]:
-            missing = [i for i, ok in zip(rows, found.tolist(), strict=True) if not ok]
+            missing = np.flatnonzero(~found).tolist()
             if not missing:
                 break
-            hits = {i for i in missing if n in words[i]}
+            hits = [k for k in missing if n in words[k]]
             if hits:
-                found |= np.isin(candidates, list(hits))
+                found[hits] = True
         # The source's title and short label count as the finding's words.
         in_sources = [
             code
@@ -406,6 +485,12 @@ class FilterIndex:
     ) -> dict[str, int]:
         counts = np.bincount(vals[mask[docs]], minlength=len(values.names))
         return dict(zip(values.names, counts.tolist(), strict=True))
+
+
+def _names(value: object) -> list[str]:
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ColumnsError("a list of names in the index is not a list of strings")
+    return value
 
 
 def _has_prefix(words: str, prefix: str) -> bool:

@@ -851,6 +851,8 @@ def _load_findings(
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
     reading = contextlib.closing(_read_all(root, rels, sources, theme_ids, total, texts))
+    loaded: list[Finding] = []
+    lib.findings = loaded
     with reading as results:
         for findings, problems in results:
             steps.step()
@@ -864,7 +866,7 @@ def _load_findings(
                     continue
                 seen[f.id] = f"{f.file}:{f.line}"
                 used_themes.update(f.themes)
-                lib.findings.append(f)
+                loaded.append(f)
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
     if lib.themes and lib.findings:

@@ -254,7 +254,7 @@ def passages(text: str, findings: list[Finding]) -> list[Passage]:
 
 
 def findings_of(library: Library, source_id: str) -> list[Finding]:
-    return [f for f in library.findings if f.source == source_id]
+    return library.findings_of(source_id)
 
 
 class TextUnavailable(Exception):

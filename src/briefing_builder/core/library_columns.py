@@ -1,0 +1,328 @@
+"""A loaded library and its filter index, kept column by column in a columns file.
+
+What the cache writes and reads (:mod:`.cache`): the library's small parts (title, themes,
+sources, problems, the files read) as JSON, every field of the findings as one array, and the
+filter index's arrays as they are. Read back, the findings are a :class:`FindingTable`, which
+builds a :class:`~.model.Finding` only when one is asked for: opening a library of 100,000
+findings from the cache builds none of them until the window shows some.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, overload
+
+import numpy as np
+
+from .columns import Columns, ColumnsError, StringColumn, string_arrays, write_columns
+from .filtering import FilterIndex
+from .model import Finding, Library, Locator, Problem, Source, Theme
+
+FORMAT = "briefing-builder library 1"
+
+
+class Unkept(Exception):
+    """This library cannot be kept exactly in a columns file (a value JSON cannot hold as it is)."""
+
+
+def _exact_json(value: Any) -> Any:
+    """``value`` if JSON gives it back unchanged (a reference read from YAML may hold a date or a
+    number as a key, which would come back as text): else :class:`Unkept`."""
+    try:
+        again = json.loads(json.dumps(value, ensure_ascii=True))
+    except (TypeError, ValueError) as exc:
+        raise Unkept(str(exc)) from None
+    if again != _listed(value) or _shape(again) != _shape(value):
+        raise Unkept("a value would not come back as it is")
+    return value
+
+
+def _listed(value: Any) -> Any:
+    """Tuples as lists, as JSON gives them back."""
+    if isinstance(value, dict):
+        return {k: _listed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_listed(v) for v in value]
+    return value
+
+
+def _shape(value: Any) -> Any:
+    """Types as well as values (JSON gives lists for tuples, 1 == 1.0 == True)."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shape(v) for v in value]
+    return type(value).__name__
+
+
+def _codes(values: Sequence[str], names: dict[str, int]) -> np.ndarray:
+    for v in dict.fromkeys(values):  # each distinct value once, in order of first use
+        names.setdefault(v, len(names))
+    return np.asarray([names[v] for v in values], dtype="<i4")
+
+
+def _ragged(
+    name: str, rows: Sequence[tuple[str, ...]], names: dict[str, int]
+) -> dict[str, np.ndarray]:
+    ends = np.cumsum(np.fromiter(map(len, rows), dtype="<i8", count=len(rows)))
+    flat = [v for row in rows for v in row]
+    for v in dict.fromkeys(flat):
+        names.setdefault(v, len(names))
+    codes = [names[v] for v in flat]
+    return {f"{name}.ends": ends.astype("<i8"), name: np.asarray(codes, dtype="<i4")}
+
+
+def _optional(name: str, values: Sequence[str | None]) -> dict[str, np.ndarray]:
+    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    return {**string_arrays(name, [v or "" for v in values]), f"{name}.set": present}
+
+
+def write_library(
+    out: IO[bytes],
+    key: Any,
+    library: Library,
+    index: FilterIndex,
+    cancelled: Callable[[], bool] | None = None,
+) -> None:
+    """Write ``library`` and ``index`` under ``key`` (which :func:`read_library` compares).
+    :class:`Unkept` when a value could not be read back exactly; nothing useful is written then."""
+    # One pass over the findings, each field into its own list.
+    fields: tuple[list[Any], ...] = tuple([] for _ in range(14))
+    (ids, srcs, kinds_, texts, labels_, values, titles, themes_, places_, speakers, notes) = fields[
+        :11
+    ]
+    files_, lines, verified = fields[11:]
+    for f in library.findings:
+        loc = f.locator
+        ids.append(f.id)
+        srcs.append(f.source)
+        kinds_.append(f.kind)
+        texts.append(f.text)
+        labels_.append(loc.label)
+        values.append(loc.value)
+        titles.append(loc.title)
+        themes_.append(f.themes)
+        places_.append(f.places)
+        speakers.append(f.speaker)
+        notes.append(f.note)
+        files_.append(f.file)
+        lines.append(f.line)
+        verified.append(f.verified)
+    sources: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    files: dict[str, int] = {}
+    themes: dict[str, int] = {}
+    places: dict[str, int] = {}
+    arrays: dict[str, np.ndarray] = {
+        **string_arrays("f.id", ids),
+        "f.source": _codes(srcs, sources),
+        "f.kind": _codes(kinds_, kinds),
+        **string_arrays("f.text", texts),
+        "f.label": _codes(labels_, labels),
+        **string_arrays("f.value", values),
+        **_optional("f.title", titles),
+        **_ragged("f.themes", themes_, themes),
+        **_ragged("f.places", places_, places),
+        **_optional("f.speaker", speakers),
+        **_optional("f.note", notes),
+        "f.file": _codes(files_, files),
+        "f.line": np.asarray(lines, dtype="<i8"),
+        "f.verified": np.asarray(verified, dtype=bool),
+    }
+    if cancelled is not None and cancelled():
+        return
+    index_meta, index_arrays = index.to_columns()
+    arrays.update(index_arrays)
+    meta = {
+        "format": FORMAT,
+        "key": _exact_json(key),
+        "root": str(library.root),
+        "title": library.title,
+        "description": library.description,
+        "themes": [[t.id, t.label, t.description] for t in library.themes],
+        "sources": [
+            [s.id, _exact_json(s.csl), s.short, None if s.text_path is None else str(s.text_path)]
+            for s in library.sources
+        ],
+        "problems": [[p.file, p.line, p.message, p.warning] for p in library.problems],
+        "read_files": {k: list(v) for k, v in library.read_files.items()},
+        "names": {
+            "sources": list(sources),
+            "kinds": list(kinds),
+            "labels": list(labels),
+            "files": list(files),
+            "themes": list(themes),
+            "places": list(places),
+        },
+        "index": index_meta,
+    }
+    _exact_json(index_meta)
+    write_columns(out, meta, arrays)
+
+
+def read_library(
+    fh: IO[bytes], accept_key: Callable[[Any], bool]
+) -> tuple[Library, FilterIndex] | None:
+    """The library and index in ``fh``, if its key is one ``accept_key`` takes; None if not.
+    :class:`ColumnsError` (or a ``KeyError``/``TypeError``/``ValueError`` from a header of the
+    wrong shape) when the file is damaged."""
+    cols = Columns(fh)
+    meta = cols.meta
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        return None
+    if not accept_key(meta["key"]):
+        return None
+    table = FindingTable(cols, meta["names"])
+    library = Library(
+        root=Path(meta["root"]),
+        title=str(meta["title"]),
+        description=str(meta["description"]),
+        themes=[Theme(str(i), str(label), str(d)) for i, label, d in meta["themes"]],
+        sources=[
+            Source(str(i), dict(csl), str(short), None if path is None else Path(path))
+            for i, csl, short, path in meta["sources"]
+        ],
+        findings=table,
+        problems=[Problem(str(f), line, str(m), bool(w)) for f, line, m, w in meta["problems"]],
+        read_files={str(k): tuple(v) for k, v in meta["read_files"].items()},
+    )
+    return library, FilterIndex.from_columns(library, meta["index"], cols)
+
+
+def _string_list(value: object) -> list[str]:
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ColumnsError("a list of names is not a list of strings")
+    return value
+
+
+class FindingTable(Sequence[Finding]):
+    """The findings of a library from the cache: each built when first asked for, then kept."""
+
+    def __init__(self, cols: Columns, names: dict[str, Any]) -> None:
+        self._sources = _string_list(names["sources"])
+        self._kinds = _string_list(names["kinds"])
+        self._labels = _string_list(names["labels"])
+        self._files = _string_list(names["files"])
+        self._themes = _string_list(names["themes"])
+        self._places = _string_list(names["places"])
+        self._id = cols.strings("f.id")
+        n = len(self._id)
+        self._text = cols.strings("f.text")
+        self._value = cols.strings("f.value")
+        self._title, self._title_set = cols.strings("f.title"), cols.array("f.title.set", "|b1")
+        self._speaker = cols.strings("f.speaker")
+        self._speaker_set = cols.array("f.speaker.set", "|b1")
+        self._note, self._note_set = cols.strings("f.note"), cols.array("f.note.set", "|b1")
+        self._source = cols.codes("f.source", len(self._sources))
+        self._kind = cols.codes("f.kind", len(self._kinds))
+        self._label = cols.codes("f.label", len(self._labels))
+        self._file = cols.codes("f.file", len(self._files))
+        self._line = cols.array("f.line", "<i8")
+        self._verified = cols.array("f.verified", "|b1")
+        self._theme_codes = cols.codes("f.themes", len(self._themes))
+        self._theme_ends = self._ends(cols, "f.themes.ends", self._theme_codes.size, n)
+        self._place_codes = cols.codes("f.places", len(self._places))
+        self._place_ends = self._ends(cols, "f.places.ends", self._place_codes.size, n)
+        columns: list[Any] = [
+            self._text,
+            self._value,
+            self._title,
+            self._title_set,
+            self._speaker,
+            self._speaker_set,
+            self._note,
+            self._note_set,
+            self._source,
+            self._kind,
+            self._label,
+            self._file,
+            self._line,
+            self._verified,
+        ]
+        if any(len(c) != n for c in columns):
+            raise ColumnsError("the findings' columns are not all as long")
+        self._made: list[Finding | None] = [None] * n
+
+    @staticmethod
+    def _ends(cols: Columns, name: str, total: int, n: int) -> np.ndarray:
+        ends = cols.array(name, "<i8")
+        if ends.size != n or (
+            n and (int(ends[-1]) != total or bool((np.diff(ends, prepend=0) < 0).any()))
+        ):
+            raise ColumnsError(f"array {name!r} does not divide its values among the findings")
+        return ends
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, i: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Finding]: ...
+
+    def __getitem__(self, i: int | slice) -> Finding | list[Finding]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = self._make(i if i >= 0 else len(self) + i)
+        return made
+
+    def __iter__(self) -> Iterator[Finding]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _make(self, i: int) -> Finding:
+        t0 = int(self._theme_ends[i - 1]) if i else 0
+        p0 = int(self._place_ends[i - 1]) if i else 0
+        themes = self._theme_codes[t0 : int(self._theme_ends[i])].tolist()
+        places = self._place_codes[p0 : int(self._place_ends[i])].tolist()
+        return Finding(
+            self._id[i],
+            self._sources[self._source[i]],
+            self._kinds[self._kind[i]],
+            self._text[i],
+            Locator(
+                self._labels[self._label[i]],
+                self._value[i],
+                self._title[i] if self._title_set[i] else None,
+            ),
+            tuple(self._themes[c] for c in themes),
+            tuple(self._places[c] for c in places),
+            self._speaker[i] if self._speaker_set[i] else None,
+            self._note[i] if self._note_set[i] else None,
+            self._files[self._file[i]],
+            int(self._line[i]),
+            bool(self._verified[i]),
+        )
+
+    # --- what a library works out from its findings, without building them -----------------
+
+    def summary(self) -> tuple[dict[str, int], dict[str, int], int]:
+        """(position of each id, how many findings name each place, how many are verified)."""
+        position = {fid: i for i, fid in enumerate(self._id)}
+        counts = np.bincount(self._place_codes, minlength=len(self._places)).tolist()
+        places = {name: n for name, n in zip(self._places, counts, strict=True) if n}
+        return position, places, int(np.count_nonzero(self._verified))
+
+    def of_source(self, source_id: str) -> list[Finding]:
+        """The findings of one source, in library order."""
+        try:
+            code = self._sources.index(source_id)
+        except ValueError:
+            return []
+        return [self[i] for i in np.flatnonzero(self._source == code).tolist()]
+
+    def ids(self) -> StringColumn:
+        return self._id

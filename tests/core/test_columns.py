@@ -1,0 +1,184 @@
+"""The columns file the library cache is kept in: data only, checked when opened, never an
+exception later from what is in it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from briefing_builder.core import cache as cache_mod
+from briefing_builder.core.cache import open_library
+from briefing_builder.core.columns import (
+    MAGIC,
+    Columns,
+    ColumnsError,
+    StringColumn,
+    string_arrays,
+    write_columns,
+)
+from briefing_builder.core.library_columns import FindingTable, Unkept
+from briefing_builder.core.library_columns import write_library as write_library_columns
+
+from ..conftest import write_library
+
+STRINGS = ["", "plain", "“curly” — dash", "Māori", "a\udcff path byte", "x" * 1000, ""]
+
+
+def columns_file(tmp_path: Path, meta: object, arrays: dict[str, np.ndarray]) -> Path:
+    path = tmp_path / "c.columns"
+    with path.open("wb") as fh:
+        write_columns(fh, meta, arrays)
+    return path
+
+
+def open_columns(path: Path) -> Columns:
+    with path.open("rb") as fh:
+        return Columns(fh)
+
+
+def test_arrays_and_strings_come_back_as_written(tmp_path: Path) -> None:
+    arrays = {
+        "n": np.arange(5, dtype=np.int32),
+        "flags": np.array([True, False, True]),
+        "big": np.array([2**40, -1], dtype=np.int64),
+        **string_arrays("s", STRINGS),
+        **string_arrays("ascii", ["a", "bc", "", "def"]),
+    }
+    cols = open_columns(columns_file(tmp_path, {"title": "Ünïcode", "n": [1, 2]}, arrays))
+    assert cols.meta == {"title": "Ünïcode", "n": [1, 2]}
+    assert cols.array("n").tolist() == [0, 1, 2, 3, 4]
+    assert cols.array("flags", "|b1").tolist() == [True, False, True]
+    assert cols.array("big").tolist() == [2**40, -1]
+    column = cols.strings("s")
+    assert list(column) == STRINGS and column[3] == "Māori" and column[-1] == ""
+    assert column.take([3, 0, 2]) == ["Māori", "", "“curly” — dash"]
+    assert cols.strings("ascii").tolist() == ["a", "bc", "", "def"]
+    # Each array starts on a 16-byte boundary, so numbers are read in place.
+    assert all(a.ctypes.data % 16 == 0 or a.size == 0 for a in cols._arrays.values())
+
+
+def test_only_plain_numbers_are_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a plain number"):
+        write_columns(io.BytesIO(), {}, {"o": np.array(["x", None], dtype=object)})
+    with pytest.raises(ValueError, match="one-dimensional"):
+        write_columns(io.BytesIO(), {}, {"m": np.zeros((2, 2))})
+
+
+def _rewrite_header(path: Path, change: object) -> None:
+    """Change the JSON header in place (it may grow into the padding before the first array)."""
+    data = bytearray(path.read_bytes())
+    (length,) = struct.unpack_from("<Q", data, len(MAGIC))
+    start = len(MAGIC) + 8
+    header = json.loads(data[start : start + length])
+    first_array = min(entry[2] for entry in header["arrays"].values())
+    change(header)  # type: ignore[operator]
+    text = json.dumps(header, separators=(",", ":")).encode("ascii")
+    assert start + len(text) <= first_array
+    data[start:first_array] = text.ljust(first_array - start, b" ")
+    struct.pack_into("<Q", data, len(MAGIC), len(text))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda h: h["arrays"]["n"].__setitem__(0, "|O"), "described wrongly"),
+        (lambda h: h["arrays"]["n"].__setitem__(1, 10**9), "outside the file"),
+        (lambda h: h["arrays"]["n"].__setitem__(2, 0), "outside the file"),
+        (lambda h: h["arrays"]["n"].__setitem__(1, -1), "outside the file"),
+        (lambda h: h.__setitem__("arrays", []), "no list of arrays"),
+    ],
+)
+def test_a_damaged_header_is_refused_when_opened(tmp_path: Path, damage, message) -> None:  # type: ignore[no-untyped-def]
+    path = columns_file(tmp_path, {}, {"n": np.arange(4, dtype=np.int64)})
+    _rewrite_header(path, damage)
+    with pytest.raises(ColumnsError, match=message):
+        open_columns(path)
+
+
+def test_foreign_and_cut_files_are_refused(tmp_path: Path) -> None:
+    path = columns_file(tmp_path, {}, {"n": np.arange(100, dtype=np.int64)})
+    data = path.read_bytes()
+    for bad in (b"", b"PK\x03\x04" + data[4:], data[:20], data[:-400]):
+        path.write_bytes(bad)
+        with pytest.raises(ColumnsError):
+            open_columns(path)
+
+
+def test_string_offsets_and_codes_are_checked_and_bad_text_is_replaced(tmp_path: Path) -> None:
+    blob = np.frombuffer(b"ok\xff\xfebad", dtype=np.uint8)
+    column = StringColumn(blob, np.array([2, 4, 7], dtype=np.int64))
+    assert column[0] == "ok" and column[1] == "\ufffd\ufffd"  # damaged text: no exception
+    with pytest.raises(ColumnsError):
+        StringColumn(blob, np.array([4, 2, 7], dtype=np.int64))  # out of order
+    with pytest.raises(ColumnsError):
+        StringColumn(blob, np.array([2, 40], dtype=np.int64))  # past the blob
+    path = columns_file(tmp_path, {}, {"c": np.array([0, 3, 1], dtype=np.int32)})
+    with pytest.raises(ColumnsError, match="codes outside"):
+        open_columns(path).codes("c", 3)
+    assert open_columns(path).codes("c", 4).tolist() == [0, 3, 1]
+
+
+def _entry(cache_dir: Path) -> Path:
+    (entry,) = cache_dir.glob("*.columns")
+    return entry
+
+
+def test_the_cache_entry_is_a_columns_file_and_a_damaged_one_is_a_miss(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib")
+    cache_dir = tmp_path / "cache"
+    fresh = open_library(root, cache_dir=cache_dir)
+    entry = _entry(cache_dir)
+    assert entry.read_bytes().startswith(MAGIC)
+    cached = open_library(root, cache_dir=cache_dir)
+    assert cached.from_cache and isinstance(cached.library.findings, FindingTable)
+    assert cached.library.findings == fresh.library.findings
+    assert [str(p) for p in cached.library.problems] == [str(p) for p in fresh.library.problems]
+    assert cached.library.sources == fresh.library.sources
+    assert cached.library.themes == fresh.library.themes
+    assert cached.library.places == fresh.library.places
+    assert cached.library.verified_count == fresh.library.verified_count
+    assert cached.library.findings_of("beta") == fresh.library.findings_of("beta")
+    # A code in the findings' columns pointing past its names: refused, read afresh, no error.
+    _rewrite_header(entry, lambda h: h["meta"]["names"]["sources"].pop())
+    again = open_library(root, cache_dir=cache_dir)
+    assert not again.from_cache and again.library.findings == fresh.library.findings
+    # Bytes flipped in the middle of the arrays (text, offsets): never an exception.
+    data = bytearray(_entry(cache_dir).read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = b"\xff" * 64
+    _entry(cache_dir).write_bytes(bytes(data))
+    damaged = open_library(root, cache_dir=cache_dir)
+    for f in damaged.library.findings:  # whatever was read, every finding can be built
+        assert isinstance(f.text, str)
+
+
+def test_a_reference_json_cannot_keep_exactly_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value JSON would give back changed (a date, a tuple, a number as a key: the loader lets
+    none through today) is never served altered: that library is read from its files each time."""
+    root = write_library(tmp_path / "lib")
+    library = open_library(root, use_cache=False)
+    library.library.sources[0].csl["issued"] = datetime.date(2020, 1, 2)
+    with pytest.raises(Unkept):
+        write_library_columns(io.BytesIO(), ["key"], library.library, library.index)
+    library.library.sources[0].csl["issued"] = {1: "a number as a key"}
+    with pytest.raises(Unkept):
+        write_library_columns(io.BytesIO(), ["key"], library.library, library.index)
+
+    def unkept(*_args: object, **_kwargs: object) -> None:
+        raise Unkept("a value would not come back as it is")
+
+    monkeypatch.setattr(cache_mod, "write_library", unkept)
+    cache_dir = tmp_path / "cache"
+    first = open_library(root, cache_dir=cache_dir)
+    second = open_library(root, cache_dir=cache_dir)
+    assert not second.from_cache and second.library.findings == first.library.findings
+    assert list(cache_dir.glob("*.columns")) == []
