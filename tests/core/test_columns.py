@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import struct
 from pathlib import Path
 
@@ -182,3 +183,18 @@ def test_a_reference_json_cannot_keep_exactly_is_not_cached(
     second = open_library(root, cache_dir=cache_dir)
     assert not second.from_cache and second.library.findings == first.library.findings
     assert list(cache_dir.glob("*.columns")) == []
+
+
+def test_entries_of_the_pickled_format_and_their_leftovers_are_removed(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib")
+    cache_dir = tmp_path / "cache"
+    open_library(root, cache_dir=cache_dir)
+    entry = _entry(cache_dir)
+    old = entry.with_suffix(".pickle")
+    old.write_bytes(b"an entry of the earlier format")
+    leftover = cache_dir / f".{old.name}.0123456789ab.bb-tmp"
+    leftover.write_bytes(b"half of one, from a killed process")
+    os.utime(leftover, (1, 1))
+    entry.unlink()
+    assert not open_library(root, cache_dir=cache_dir).from_cache  # written afresh
+    assert not old.exists() and not leftover.exists() and _entry(cache_dir).exists()

@@ -33,7 +33,7 @@ from typing import IO
 import platformdirs
 
 from .. import __version__
-from .atomic import atomic_output
+from .atomic import atomic_output, clean_stale_temps
 from .filtering import FilterIndex
 from .library_columns import Unkept, read_library, write_library
 from .loader import (
@@ -238,8 +238,12 @@ def _write_entry(
             )
             if cancelled is not None and cancelled():
                 raise LoadCancelled
-        with contextlib.suppress(OSError):  # an entry of the format before, no longer read
-            path.with_suffix(".pickle").unlink()
+        # An entry of the format before is no longer read: it goes, with any half-written one a
+        # killed process left (the writer tidies only temporary files of the name it writes).
+        old = path.with_suffix(".pickle")
+        with contextlib.suppress(OSError):
+            old.unlink()
+        clean_stale_temps(path.parent, old.name)
     except Unkept as exc:  # an unusual reference: this library opens from its files each time
         log.info("The library cannot be cached (%s); it is read afresh each time", exc)
         with contextlib.suppress(OSError):
