@@ -23,9 +23,15 @@ Button = QMessageBox.StandardButton
 
 
 @pytest.fixture(scope="session")
-def bundled() -> OpenedLibrary:
-    """The bundled library, read once for the whole session (never through the user's cache)."""
-    return open_library(bundled_library(), use_cache=False)
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> OpenedLibrary:
+    """The bundled library, read once for the whole session, as the app has it on every open but
+    the first: from a cache entry (a private one, never the user's), its findings built only
+    when asked for."""
+    cache_dir = tmp_path_factory.mktemp("library-cache")
+    open_library(bundled_library(), cache_dir=cache_dir)
+    opened = open_library(bundled_library(), cache_dir=cache_dir)
+    assert opened.from_cache
+    return opened
 
 
 @dataclass
