@@ -36,7 +36,7 @@ from ..core.model import Finding, Library
 from ..export import Document, ExportError, ExportOptions, export_briefing, styles
 from ..export.citations import get_style
 from ..export.inline import plain
-from ..export.length import document_length, over_limit_message, pages_text
+from ..export.length import over_limit_message, pages_phrase, written_pages
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,8 @@ class ExportReport:
     @property
     def length_text(self) -> str:
         """ "PDF: 6 pages", or "Word: about 6 pages" (Word lays out its own pages)."""
-        if self.pages_known:
-            return f"PDF: {pages_text(self.pages)}"
-        return f"Word: about {pages_text(self.pages)}"
+        label = "PDF" if self.pages_known else "Word"
+        return f"{label}: {pages_phrase(self.pages, self.pages_known)}"
 
     @property
     def over_limit(self) -> str | None:
@@ -76,10 +75,7 @@ def report_for(
     max_pages: int | None,
 ) -> ExportReport:
     """The PDF writer's own page count; for Word, the estimate (Word lays out its own pages)."""
-    known = document.page_count is not None
-    pages = (
-        document.page_count if document.page_count is not None else document_length(document).pages
-    )
+    pages, known = written_pages(document)
     return ExportReport(path, briefing_file, fmt, style, pages, known, max_pages)
 
 
