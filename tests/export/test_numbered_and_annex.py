@@ -34,6 +34,7 @@ from briefing_builder.export.document import (
     Paragraph,
     annex_quote,
 )
+from briefing_builder.export.length import document_length
 from tests.export.conftest import EXAMPLE
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -304,3 +305,20 @@ def test_numbered_briefing_key_drives_both_writers(bundled: Library, tmp_path: P
     out = tmp_path / "plain.pdf"
     export_to_file(briefing, bundled, out, ExportOptions(numbered_paragraphs=False))
     assert not re.search(r"^\s*1\.1\s+Every source", _pdftotext(out), re.M)
+
+
+@pytest.mark.parametrize("repeats", [1, 3])
+def test_the_word_estimate_counts_the_annex_pages(
+    bundled: Library, tmp_path: Path, repeats: int
+) -> None:
+    """Word's page count is an estimate: with the annex it stays within a page of the PDF's."""
+    briefing = read_briefing(EXAMPLE)
+    briefing.sections = [s for _ in range(repeats) for s in briefing.sections]
+    out = tmp_path / "annex.pdf"
+    result = export_to_file(briefing, bundled, out, ExportOptions(include_evidence_table=True))
+    pages = len(pypdf.PdfReader(str(out)).pages)
+    assert result.document.page_count == pages
+    without = document_length(build_document(briefing, bundled)).pages
+    estimate = document_length(result.document).pages
+    assert estimate > without + 2
+    assert abs(estimate - pages) <= 1
