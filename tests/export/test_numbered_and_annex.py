@@ -322,3 +322,16 @@ def test_the_word_estimate_counts_the_annex_pages(
     estimate = document_length(result.document).pages
     assert estimate > without + 2
     assert abs(estimate - pages) <= 1
+
+
+def test_pdf_bookmarks_keep_sub_sections_nested_when_unnumbered(numbered: dict[str, Path]) -> None:
+    outline = pypdf.PdfReader(str(numbered["pdf"])).outline
+    titles = [o.title for o in outline if not isinstance(o, list)]
+    assert "2 What helps partnerships work" in titles
+    assert "Leadership and a shared purpose" not in titles  # nested under section 2
+    i = titles.index("2 What helps partnerships work")
+    top = [o for o in outline if not isinstance(o, list)]
+    after = outline[outline.index(top[i]) + 1]
+    assert isinstance(after, list)
+    first = next(o.title for o in after if not isinstance(o, list))
+    assert first == "Leadership and a shared purpose"

@@ -684,7 +684,8 @@ class _Doc(BaseDocTemplate):
         if heading is None:
             return
         self.layout.heading_pages[heading.anchor] = self.page
-        level = 0 if not heading.number else heading.level - 1
+        # By level, not by number: with numbered paragraphs sub-sections are unnumbered.
+        level = max(heading.level, 1) - 1
         title = f"{heading.number} {heading.text}" if heading.number else heading.text
         self.canv.addOutlineEntry(_printable(title), heading.anchor, level=level, closed=False)
 
