@@ -118,6 +118,7 @@ def test_a_quote_is_cited_in_the_paragraph_that_introduces_it(bundled: Library) 
                 "Second",
                 text="Context first.",
                 items=[EvidenceItem("npia-2009-008", comment="As NPIA says:")],
+                sections=[Section("Detail", items=[EvidenceItem("npia-2009-008")])],
             ),
         ],
     )
@@ -125,9 +126,13 @@ def test_a_quote_is_cited_in_the_paragraph_that_introduces_it(bundled: Library) 
     annex = doc.blocks[-1]
     assert isinstance(annex, EvidenceAnnex)
     # A quote opening a section has no paragraph before it: the section names where it is.
-    assert [r.cited_in for r in annex.rows] == ["1\u2002Opening", "Paragraph 2.2"]
+    assert [r.cited_in for r in annex.rows] == ["1\u2002Opening", "Paragraph 2.2", "Detail"]
     doc = build_document(briefing, bundled, include_evidence_table=True)
-    assert [r.cited_in for r in doc.blocks[-1].rows] == ["1\u2002Opening", "2\u2002Second"]  # type: ignore[union-attr]
+    assert [r.cited_in for r in doc.blocks[-1].rows] == [  # type: ignore[union-attr]
+        "1\u2002Opening",
+        "2\u2002Second",
+        "2.1\u2002Detail",
+    ]
 
 
 def test_the_annex_reads_as_quotes_sources_and_flags(bundled: Library) -> None:

@@ -454,9 +454,11 @@ class _Builder:
         number = numbering.get(section.node_id, "")
         heading = typographic(one_line(section.heading)) or "Untitled section"
         shown = number
+        # A quote that opens a section (or sub-section) with no lead-in is cited by the section.
+        self.last_paragraph = ""
         if self.doc.numbered_paragraphs:
             if level == 1:
-                self.top_number, self.paragraph_count, self.last_paragraph = number, 0, ""
+                self.top_number, self.paragraph_count = number, 0
             else:
                 shown = ""  # "1.2" names a paragraph here, not a sub-section
         self.doc.blocks.append(Heading(heading, level, shown, "sec-" + number.replace(".", "-")))
