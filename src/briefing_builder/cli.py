@@ -81,7 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     _library_arg(exp)
     exp.add_argument("--no-contents", action="store_true", help="leave out the contents list")
     exp.add_argument(
-        "--evidence-table", action="store_true", help="add an annex listing every finding cited"
+        "--evidence-table",
+        action="store_true",
+        help="add the evidence annex: every quote cited, its source, locator and the paragraph "
+        "citing it, on landscape pages",
+    )
+    exp.add_argument(
+        "--annex-ids",
+        action="store_true",
+        help="show each finding's id in the evidence annex (implies --evidence-table)",
+    )
+    exp.add_argument(
+        "--numbered-paragraphs",
+        action="store_true",
+        default=None,
+        help="number the paragraphs 1.1, 1.2 … per section (default: the briefing's 'numbering:')",
     )
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
@@ -224,7 +238,9 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     options = ExportOptions(
         style=args.style,
         include_contents=not args.no_contents,
-        include_evidence_table=args.evidence_table,
+        include_evidence_table=args.evidence_table or args.annex_ids,
+        annex_ids=args.annex_ids,
+        numbered_paragraphs=args.numbered_paragraphs,
     )
     try:
         result = export_to_file(briefing, library, args.output, options, briefing_file=path)
@@ -239,11 +255,11 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except Exception as exc:  # never a traceback for the user; say what happened
         log.error("Export of %s to %s failed unexpectedly", path, args.output, exc_info=True)
         return fail(f"{type(exc).__name__}: {exc}", [where_logged()])
-    print(f"Wrote {result.path}: {result.summary()}.", file=out)
-    from .export.length import document_length, over_limit_message
+    from .export.length import over_limit_message, pages_phrase, written_pages
 
     # A PDF's own page count; for Word, the estimate (Word lays out its own pages).
-    pages = result.document.page_count or document_length(result.document).pages
+    pages, known = written_pages(result.document)
+    print(f"Wrote {result.path} ({pages_phrase(pages, known)}): {result.summary()}.", file=out)
     over = over_limit_message(pages, briefing.max_pages)
     if over:
         print(f"briefing-builder: warning: {path}: {over}", file=err)

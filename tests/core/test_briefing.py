@@ -323,3 +323,25 @@ def test_a_copy_has_new_ids_throughout() -> None:
     assert len(new) == len(old) and not new & old
     assert _shape(Briefing(sections=[twin]))[0][1] != ["a1", "a2", "a3"]
     assert [x.finding_id for x in twin.items] == ["f-a1", "f-a2", "f-a3"]  # type: ignore[union-attr]
+
+
+def test_numbering_key_reads_saves_and_names_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "n.briefing.yaml"
+    path.write_text("briefing: 1\ntitle: T\nnumbering: paragraphs\nsections: []\n")
+    b = read_briefing(path)
+    assert b.numbered_paragraphs
+    save_briefing(b, path, force=True)
+    assert "numbering: paragraphs" in path.read_text()
+    assert read_briefing(path).numbered_paragraphs
+    path.write_text("briefing: 1\ntitle: T\nnumbering: none\n")
+    assert not read_briefing(path).numbered_paragraphs
+    path.write_text("briefing: 1\ntitle: T\n\nnumbering: sections\n")
+    with pytest.raises(BriefingError) as err:
+        read_briefing(path)
+    assert [(p.line, p.message) for p in err.value.problems] == [
+        (
+            4,
+            "'numbering' should be 'paragraphs' (number the paragraphs 1.1, 1.2 …) or 'none', "
+            "not 'sections'",
+        )
+    ]

@@ -84,3 +84,26 @@ def test_damaged_export_choices_fall_back(tmp_path: Path) -> None:
     assert s.export_choices == {"/y.briefing.yaml": {}}
     assert s.last_export == {}
     assert s.recent_files == ["/r.briefing.yaml"]
+
+
+def test_the_dialogs_other_choices_are_kept_and_numbering_stays_with_its_briefing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.json"
+    s = Settings()
+    a = tmp_path / "a.briefing.yaml"
+    extra = {"annex": "yes", "annex-ids": "no", "numbered-paragraphs": "yes", "junk": "x"}
+    s.remember_export(a, "pdf", "harvard", tmp_path, extra)
+    s.save(path)
+    back = Settings.load(path)
+    assert back.export_choice(a) == {
+        "format": "pdf",
+        "style": "harvard",
+        "folder": str(tmp_path),
+        "annex": "yes",
+        "annex-ids": "no",
+        "numbered-paragraphs": "yes",
+    }
+    # A briefing exported for the first time takes the annex habit, not another's numbering.
+    other = back.export_choice(tmp_path / "b.briefing.yaml")
+    assert other["annex"] == "yes" and "numbered-paragraphs" not in other

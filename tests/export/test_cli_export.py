@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from briefing_builder import cli
 from tests.conftest import BUNDLED, write_library
-from tests.export.conftest import MINIMAL
+from tests.export.conftest import EXAMPLE, MINIMAL
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -31,8 +31,15 @@ def test_export_the_minimal_form_to_both_formats(tmp_path: Path) -> None:
     for name in ("m.docx", "m.pdf"):
         proc = run("export", MINIMAL, "-o", tmp_path / name)
         assert proc.returncode == 0, proc.stderr
+        # The PDF's own page count; for Word, the estimate (Word lays out its own pages).
+        pages = (
+            f"{len(PdfReader(str(tmp_path / name)).pages)} pages"
+            if name.endswith(".pdf")
+            else "about 1 page"
+        )
+        assert pages != "1 pages"
         assert proc.stdout.startswith(
-            f"Wrote {tmp_path / name}: 2 findings from 2 sources, Harvard"
+            f"Wrote {tmp_path / name} ({pages}): 2 findings from 2 sources, Harvard"
         )
     d = docx.Document(str(tmp_path / "m.docx"))
     assert d.core_properties.title.startswith("Partnership working")
@@ -120,3 +127,22 @@ def test_unreadable_briefings(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert _main("export", bad, "-o", tmp_path / "x.pdf") == 1
     err = capsys.readouterr().err
     assert f"{bad}:3: unknown key 'colour' in the briefing" in err
+
+
+def test_numbered_paragraphs_and_annex_ids(tmp_path: Path) -> None:
+    out = tmp_path / "n.pdf"
+    proc = run("export", EXAMPLE, "-o", out, "--numbered-paragraphs", "--annex-ids")
+    assert proc.returncode == 0, proc.stderr
+    pages = PdfReader(str(out)).pages
+    assert proc.stdout.startswith(f"Wrote {out} ({len(pages)} pages): ")
+    text = "\n".join(p.extract_text() for p in pages)
+    assert "1.1" in text and "Paragraph 1.2" in text  # numbered, and cited by paragraph
+    assert pages[-1].mediabox.width > pages[-1].mediabox.height  # the annex (implied)
+    assert "Finding id" in text and "copacc-2015-" in text
+    out = tmp_path / "n.docx"
+    proc = run("export", EXAMPLE, "-o", out, "--evidence-table")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"Wrote {out} (about ")
+    d = docx.Document(str(out))
+    assert not any(p.style.name == "Numbered Paragraph" for p in d.paragraphs)
+    assert d.tables[-1].rows[0].cells[-1].text == "Wording check"  # no ids unless asked

@@ -181,7 +181,8 @@ def _ink_outside_margins(pdf: Path, tmp: Path) -> list[str]:
     for png in sorted(tmp.glob(pdf.stem + "*.pgm")):
         img = Image.open(png)
         w, h = img.size
-        margin = int(w * 20 / 210)  # ink may come no nearer the edge than 20 mm (margins: 25 mm)
+        page_mm = 297 if w > h else 210  # the evidence annex's pages are landscape
+        margin = int(w * 20 / page_mm)  # ink may come no nearer the edge than 20 mm (margins: 25)
         for box in ((0, 0, margin, h), (w - margin, 0, w, h)):
             if img.crop(box).getextrema()[0] < 200:
                 bad.append(png.name)

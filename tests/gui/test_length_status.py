@@ -162,7 +162,14 @@ def test_export_choices_are_remembered_per_briefing(
     data = json.loads(settings_path().read_text(encoding="utf-8"))
     [(key, choice)] = data["export_choices"].items()
     assert key.endswith("partnership.briefing.yaml")
-    assert choice == {"format": "pdf", "style": "numbered-notes", "folder": str(packs)}
+    assert choice == {
+        "format": "pdf",
+        "style": "numbered-notes",
+        "folder": str(packs),
+        "annex": "no",
+        "annex-ids": "no",
+        "numbered-paragraphs": "no",
+    }
 
     # The next time, in a new window, the dialog starts where this one left off.
     again = make_window(qtbot, bundled, settings=Settings.load())

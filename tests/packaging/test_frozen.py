@@ -77,7 +77,7 @@ def test_export_docx_and_pdf(bundle: Bundle, tmp_path: Path) -> None:
             [bundle.cli, "export", EXAMPLE, "-o", name, "--style", style], tmp_path / "home", cwd
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert proc.stdout.startswith(f"Wrote {name}:")
+        assert proc.stdout.startswith(f"Wrote {name} (")
     pdf = PdfReader(cwd / "briefing.pdf")
     assert len(pdf.pages) >= 3
     text = "".join(page.extract_text() for page in pdf.pages)

@@ -118,6 +118,8 @@ class Briefing:
     library: str | None = None  # a library folder, relative to the briefing file
     style: str | None = None
     max_pages: int | None = None  # the length the briefing must keep to, if any ("max-pages:")
+    # "numbering: paragraphs": the officer's paragraphs are numbered 1.1, 1.2 … in the export.
+    numbered_paragraphs: bool = False
     sections: list[Section] = field(default_factory=list)
     # Snapshots of the CSL data of cited sources, by source id.
     source_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)

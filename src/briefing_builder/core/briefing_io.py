@@ -41,7 +41,10 @@ SUFFIX = ".briefing.yaml"
 FILE_KEYS = {"max_pages": "max-pages"}
 TOP_KEYS = frozenset(
     {"briefing", *(FILE_KEYS.get(f, f) for f in METADATA_FIELDS), "library", "sections", "sources"}
+    | {"numbering"}
 )
+# ``numbering:`` values (format 2): how the export numbers the officer's paragraphs.
+NUMBERING_VALUES = ("paragraphs", "none")
 # The date and the page limit are checked on their own.
 TEXT_KEYS = tuple(f for f in METADATA_FIELDS if f not in ("date", "max_pages"))
 SECTION_KEYS = frozenset({"id", "heading", "text", "items", "sections"})
@@ -241,6 +244,7 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
         except ValueError:
             reader.error(data.line_of("date"), f"date '{b.date}' should be written as YYYY-MM-DD")
     b.max_pages = _max_pages(reader, data)
+    b.numbered_paragraphs = _numbering(reader, data)
     b.library = reader.text(data, "library", "the briefing") or None
     b.sections = _sections(reader, data, "sections", "the briefing", depth=1)
     sources = data.get("sources")
@@ -274,6 +278,22 @@ def _max_pages(reader: _Reader, data: LineDict) -> int | None:
         f"'max-pages' should be a whole number of pages, 1 or more, not {shown}",
     )
     return None
+
+
+def _numbering(reader: _Reader, data: LineDict) -> bool:
+    """``numbering: paragraphs`` numbers the officer's paragraphs; ``none`` or absent does not."""
+    value = data.get("numbering")
+    if value is None or value == "":
+        return False
+    if isinstance(value, str) and value.strip().lower() in NUMBERING_VALUES:
+        return value.strip().lower() == "paragraphs"
+    shown = f"'{value}'" if isinstance(value, str) else type_name(value)
+    reader.error(
+        data.line_of("numbering"),
+        f"'numbering' should be 'paragraphs' (number the paragraphs 1.1, 1.2 …) or 'none', "
+        f"not {shown}",
+    )
+    return False
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
@@ -454,6 +474,8 @@ def briefing_to_data(briefing: Briefing) -> dict[str, Any]:
             data[key] = value
     if briefing.max_pages:
         data["max-pages"] = briefing.max_pages
+    if briefing.numbered_paragraphs:
+        data["numbering"] = "paragraphs"
     if briefing.summary:
         data["summary"] = briefing.summary
     data["sections"] = [_section_data(s) for s in briefing.sections]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ CONFIG_ENV = "BRIEFING_BUILDER_CONFIG_DIR"
 SETTINGS_FILE = "settings.json"
 MAX_RECENT = 10
 MAX_EXPORT_CHOICES = 50  # briefings whose export choices are remembered, the most recent kept
-EXPORT_CHOICE_KEYS = ("format", "style", "folder")
+EXPORT_CHOICE_KEYS = ("format", "style", "folder", "annex", "annex-ids", "numbered-paragraphs")
+# Choices that belong to one briefing, not carried over to briefings exported for the first time.
+OWN_CHOICE_KEYS = ("numbered-paragraphs",)
 DEFAULT_STYLE = "harvard"
 
 
@@ -96,16 +99,23 @@ class Settings:
             remembered = self.export_choices.get(_path_key(str(briefing_path)))
             if remembered is not None:
                 return dict(remembered)
-        choice = dict(self.last_export)
+        choice = {k: v for k, v in self.last_export.items() if k not in OWN_CHOICE_KEYS}
         if briefing_style:
             choice["style"] = briefing_style
         return choice
 
     def remember_export(
-        self, briefing_path: Path | str | None, fmt: str, style: str, folder: Path | str
+        self,
+        briefing_path: Path | str | None,
+        fmt: str,
+        style: str,
+        folder: Path | str,
+        extra: Mapping[str, str] | None = None,
     ) -> None:
-        """Keep the choices of an export, for this briefing and as the latest."""
+        """Keep the choices of an export, for this briefing and as the latest; ``extra``: the
+        dialog's other choices ("annex", "annex-ids", "numbered-paragraphs": "yes" or "no")."""
         choice = {"format": fmt, "style": style, "folder": str(folder)}
+        choice.update((k, v) for k, v in (extra or {}).items() if k in EXPORT_CHOICE_KEYS)
         self.last_export = dict(choice)
         if briefing_path is None:
             return

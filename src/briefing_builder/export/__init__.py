@@ -62,7 +62,9 @@ class ExportOptions:
     style: str | None = None  # a style id; None: the briefing's own style, else default_style
     default_style: str = DEFAULT_STYLE  # the app's setting, for briefings that name no style
     include_contents: bool = True
-    include_evidence_table: bool = False
+    include_evidence_table: bool = False  # the evidence annex, on landscape pages
+    annex_ids: bool = False  # the annex shows each finding's id too
+    numbered_paragraphs: bool | None = None  # None: as the briefing's ``numbering:`` says
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,8 @@ def export_briefing(
         include_contents=options.include_contents,
         include_evidence_table=options.include_evidence_table,
         briefing_file=str(briefing_file or ""),
+        numbered_paragraphs=options.numbered_paragraphs,
+        annex_ids=options.annex_ids,
     )
     with _atomic_output(path) as fh:
         for p in writer(document, fh):

@@ -18,8 +18,8 @@ from typing import Any
 
 from .. import __version__
 from ..core.briefing import Briefing, EvidenceItem, NoteItem, Section
-from ..core.briefing_io import unknown_finding_problems
-from ..core.model import KIND_LABELS, Library, Locator, Problem
+from ..core.briefing_io import ItemState, item_states, unknown_finding_problems
+from ..core.model import Library, Locator, Problem
 from .citations import (
     MONTHS,
     Citation,
@@ -108,6 +108,7 @@ class Paragraph:
     role: str = "body"  # "body", or "lead-in" (the officer's comment before a quote)
     list_kind: str | None = None  # None, "bullet" or "number"
     list_id: int = 0  # items of one list share an id (numbering restarts per list)
+    number: str = ""  # "2.3" when paragraphs are numbered and this one carries a number
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,24 +159,52 @@ class ReferenceList:
     entries: tuple[Reference, ...]
 
 
+ANNEX_QUOTE_WORDS = 40  # a longer quote is shown in the annex by its first 40 words and "…"
+CHANGED_FLAG = "Changed in the library since this briefing was saved"
+MISSING_FLAG = "No longer in the library: the copy saved in the briefing"
+
+
 @dataclass(frozen=True, slots=True)
-class EvidenceRow:
+class AnnexRow:
+    """One cited finding, as a committee member reads it in the evidence annex."""
+
     number: int
+    quote: str  # the quote, or its first 40 words and "…"
+    source: str  # short author-date label: "Tizard (2015)"
+    locator: str  # "section 4", "p. 12"
+    cited_in: str  # "Paragraph 2.3", or "2.1 Background" when paragraphs are not numbered
+    flag: str  # CHANGED_FLAG, MISSING_FLAG or ""
     finding_id: str
-    source: str
-    location: str
-    kind: str
-    section: str
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceTable:
+class EvidenceAnnex:
+    """The annex of the evidence cited: set on landscape pages by both writers, one row per
+    quote, its header row repeated on every page. Finding ids only when asked for."""
+
     heading: Heading
-    rows: tuple[EvidenceRow, ...]
-    columns: tuple[str, ...] = ("No.", "Finding", "Source", "Location in source", "Kind", "Section")
+    rows: tuple[AnnexRow, ...]
+    show_ids: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        cols = ("No.", "Quote", "Source", "Locator", "Cited in", "Wording check")
+        return (*cols, "Finding id") if self.show_ids else cols
+
+    def cells(self, row: AnnexRow) -> tuple[str, ...]:
+        out = (str(row.number), row.quote, row.source, row.locator, row.cited_in, row.flag)
+        return (*out, row.finding_id) if self.show_ids else out
 
 
-Block = TitleBlock | Contents | Heading | Paragraph | Quote | ReferenceList | EvidenceTable
+def annex_quote(text: str, limit: int = ANNEX_QUOTE_WORDS) -> str:
+    """``text`` whole when it has at most ``limit`` words, else its first ``limit`` and "…"."""
+    words = text.split()
+    if len(words) <= limit:
+        return " ".join(words)
+    return " ".join(words[:limit]).rstrip(",;:.") + "\u2026"
+
+
+Block = TitleBlock | Contents | Heading | Paragraph | Quote | ReferenceList | EvidenceAnnex
 
 
 @dataclass(slots=True)
@@ -184,12 +213,15 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     # The pages the writer laid out, when it knows them (the PDF writer); Word lays out its own.
     page_count: int | None = None
+    # The officer's paragraphs numbered 1.1, 1.2 … per top-level section (``numbering:
+    # paragraphs``): only top-level headings then carry numbers, so 1.2 means one thing.
+    numbered_paragraphs: bool = False
 
     def headings(self) -> Iterator[Heading]:
         for b in self.blocks:
             if isinstance(b, Heading):
                 yield b
-            elif isinstance(b, (ReferenceList, EvidenceTable)):
+            elif isinstance(b, (ReferenceList, EvidenceAnnex)):
                 yield b.heading
 
     def notes(self) -> list[Note]:
@@ -287,9 +319,14 @@ def build_document(
     include_contents: bool = True,
     include_evidence_table: bool = False,
     briefing_file: str = "",
+    numbered_paragraphs: bool | None = None,
+    annex_ids: bool = False,
 ) -> Document:
     """Turn a briefing into blocks. Raises :class:`ExportError` when a finding can be found
-    neither in the library nor in the briefing's snapshots, or the style id is unknown."""
+    neither in the library nor in the briefing's snapshots, or the style id is unknown.
+
+    ``include_evidence_table`` adds the evidence annex (``annex_ids``: with finding ids);
+    ``numbered_paragraphs`` None follows the briefing's ``numbering:``."""
     problems = unknown_finding_problems(briefing, library, briefing_file or "the briefing")
     if problems:
         n = len(problems)
@@ -330,14 +367,17 @@ def build_document(
         keywords=tuple(keywords),
         style=style.info,
     )
-    doc = Document(meta, [TitleBlock(meta)])
-    builder = _Builder(doc, processor, resolved, sources)
+    if numbered_paragraphs is None:
+        numbered_paragraphs = briefing.numbered_paragraphs
+    doc = Document(meta, [TitleBlock(meta)], numbered_paragraphs=numbered_paragraphs)
+    builder = _Builder(doc, processor, resolved, sources, item_states(briefing, library))
 
     if include_contents:
         doc.blocks.append(Contents(Heading("Contents", 1, "", "contents"), ()))
     if briefing.summary.strip():
         doc.blocks.append(Heading("Summary", 1, "", "summary"))
         builder.officer(briefing.summary)
+    builder.in_section = True  # the summary's paragraphs come before section 1: not numbered
     numbering = briefing.numbering()
     for section in briefing.sections:
         builder.section(section, numbering, 1)
@@ -352,7 +392,9 @@ def build_document(
         )
     if include_evidence_table and builder.rows:
         doc.blocks.append(
-            EvidenceTable(Heading("Annex: evidence cited", 1, "", "evidence"), tuple(builder.rows))
+            EvidenceAnnex(
+                Heading("Annex: evidence cited", 1, "", "evidence"), tuple(builder.rows), annex_ids
+            )
         )
     if include_contents:
         entries = tuple(h for h in doc.headings() if h.anchor != "contents" and h.level <= 2)
@@ -367,15 +409,21 @@ class _Builder:
         processor: Any,
         resolved: dict[str, _Resolved],
         sources: dict[str, dict[str, Any]],
+        states: dict[str, ItemState],
     ) -> None:
         self.doc = doc
         self.processor = processor
         self.resolved = resolved
         self.sources = sources
+        self.states = states
         self.note_count = 0
         self.list_count = 0
-        self.rows: list[EvidenceRow] = []
+        self.rows: list[AnnexRow] = []
         self.labels: dict[str, str] = {}
+        self.in_section = False  # past the summary: paragraphs may be numbered
+        self.top_number = ""  # the top-level section's number: "2"
+        self.paragraph_count = 0  # the officer's numbered paragraphs so far in that section
+        self.last_paragraph = ""  # the number of the paragraph a quote sits in: "2.3"
 
     def officer(self, text: str, role: str = "body") -> None:
         previous_kind: str | None = None
@@ -386,25 +434,46 @@ class _Builder:
     def _piece(self, piece: TextPiece, role: str, previous_kind: str | None) -> None:
         if piece.list_kind and piece.list_kind != previous_kind:
             self.list_count += 1
+        number = ""
+        # A numbered paragraph is one of the officer's own paragraphs or lead-ins; a list's items
+        # and the quotes belong to the paragraph before them, as in a committee report.
+        if self.doc.numbered_paragraphs and self.in_section and not piece.list_kind:
+            self.paragraph_count += 1
+            number = self.last_paragraph = f"{self.top_number}.{self.paragraph_count}"
         self.doc.blocks.append(
-            Paragraph(piece.spans, role, piece.list_kind, self.list_count if piece.list_kind else 0)
+            Paragraph(
+                piece.spans,
+                role,
+                piece.list_kind,
+                self.list_count if piece.list_kind else 0,
+                number,
+            )
         )
 
     def section(self, section: Section, numbering: dict[str, str], level: int) -> None:
         number = numbering.get(section.node_id, "")
         heading = typographic(one_line(section.heading)) or "Untitled section"
-        self.doc.blocks.append(Heading(heading, level, number, "sec-" + number.replace(".", "-")))
+        shown = number
+        # A quote that opens a section (or sub-section) with no lead-in is cited by the section.
+        self.last_paragraph = ""
+        if self.doc.numbered_paragraphs:
+            if level == 1:
+                self.top_number, self.paragraph_count = number, 0
+            else:
+                shown = ""  # "1.2" names a paragraph here, not a sub-section
+        self.doc.blocks.append(Heading(heading, level, shown, "sec-" + number.replace(".", "-")))
+        cited_in = f"{shown}\u2002{heading}" if shown else heading
         if section.text.strip():
             self.officer(section.text)
         for item in section.items:
             if isinstance(item, NoteItem):
                 self.officer(item.text)
             elif isinstance(item, EvidenceItem):
-                self.evidence(item, number)
+                self.evidence(item, cited_in)
         for sub in section.sections:
             self.section(sub, numbering, level + 1)
 
-    def evidence(self, item: EvidenceItem, section_number: str) -> None:
+    def evidence(self, item: EvidenceItem, section_label: str) -> None:
         r = self.resolved[item.node_id]
         if item.comment.strip():
             self.officer(item.comment, role="lead-in")
@@ -427,13 +496,22 @@ class _Builder:
             label = self.labels[r.source] = short_label(
                 self.sources.get(r.source, {"title": r.source})
             )
+        if self.doc.numbered_paragraphs and self.last_paragraph:
+            cited_in = f"Paragraph {self.last_paragraph}"
+        else:
+            cited_in = section_label
+        state = self.states.get(item.node_id)
+        flag = {ItemState.CHANGED: CHANGED_FLAG, ItemState.MISSING: MISSING_FLAG}.get(
+            state or ItemState.OK, ""
+        )
         self.rows.append(
-            EvidenceRow(
+            AnnexRow(
                 len(self.rows) + 1,
-                item.finding_id,
+                annex_quote(plain(text)),
                 label,
                 location,
-                KIND_LABELS.get(r.kind, r.kind),
-                section_number,
+                cited_in,
+                flag,
+                item.finding_id,
             )
         )

@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
@@ -37,7 +38,7 @@ from .base import Progress, WriterCapabilities
 from .document import (
     Contents,
     Document,
-    EvidenceTable,
+    EvidenceAnnex,
     Heading,
     Paragraph,
     Quote,
@@ -67,6 +68,11 @@ NAVY = "1F3A5F"
 GREY = "595959"
 BAR = "8FA9C8"
 TEXT_WIDTH = 9071  # twips: A4 less 25 mm margins
+LANDSCAPE_TEXT_WIDTH = 14003  # twips: A4 landscape less 25 mm margins (the evidence annex)
+HANG = 709  # twips: a numbered paragraph's number hangs in this space; its quotes move in too
+ANNEX_WIDTHS = (0.045, 0.445, 0.14, 0.11, 0.13, 0.13)  # shares of the width, as in the PDF
+ANNEX_WIDTHS_IDS = (0.045, 0.335, 0.13, 0.1, 0.12, 0.14, 0.13)
+FLAG_COLUMN = 5
 HEADER_SIZE = 9  # points
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 HEADING_NUM_ID = 90  # our multilevel list for headings (ids well clear of the template's)
@@ -282,14 +288,30 @@ DOC_DEFAULTS = (
 )
 
 
-def _heading_numbering() -> str:
+NUMBERED_PARAGRAPH_STYLE = _style(
+    "paragraph",
+    "NumberedParagraph",
+    "Numbered Paragraph",
+    f'<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
+    f'<w:ind w:left="{HANG}" w:hanging="{HANG}"/></w:pPr>',
+    extra="<w:qFormat/>",
+)
+
+
+def _heading_numbering(numbered_paragraphs: bool = False) -> str:
+    """The multilevel list of the headings: 1, 1.1, 1.1.1 … With numbered paragraphs its
+    second level numbers the paragraphs instead (1.1, 1.2 … restarting at each Heading 1), so
+    Word renumbers them itself when a clerk adds, moves or deletes a paragraph or a section."""
     levels = []
     for i in range(6):
         text = ".".join(f"%{n}" for n in range(1, i + 2))
         indent = (567, 709, 851, 992, 1134, 1276)[i]
+        style = f"Heading{i + 1}"
+        if numbered_paragraphs and i == 1:
+            style, indent = "NumberedParagraph", HANG
         levels.append(
             f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-            f'<w:pStyle w:val="Heading{i + 1}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pStyle w:val="{style}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
             f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
         )
     return (
@@ -339,9 +361,12 @@ class _Writer:
                     break
             else:
                 styles.append(new)
+        numbered = self.doc.numbered_paragraphs
+        if numbered:
+            self._number_paragraphs(styles)
         # The multilevel list that numbers the heading styles: 1, 1.1, 1.1.1 ...
         first_num = self.numbering.find(qn("w:num"))
-        abstract = parse_xml(_heading_numbering())
+        abstract = parse_xml(_heading_numbering(numbered))
         if first_num is not None:
             first_num.addprevious(abstract)
         else:
@@ -357,6 +382,16 @@ class _Writer:
         section.top_margin, section.bottom_margin = Mm(28), Mm(25)
         section.header_distance = section.footer_distance = Mm(10)
         self._settings()
+
+    def _number_paragraphs(self, styles: Any) -> None:
+        """Numbered paragraphs: the Numbered Paragraph style on the list's second level, and
+        Heading 2 and below unnumbered (a new one typed in Word would otherwise read "1.3")."""
+        styles.append(parse_xml(NUMBERED_PARAGRAPH_STYLE))
+        for level in range(2, 7):
+            style = styles.find(f'{qn("w:style")}[@{qn("w:styleId")}="Heading{level}"]')
+            num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
+            if num_pr is not None:
+                num_pr.getparent().remove(num_pr)
 
     def _settings(self) -> None:
         settings = self.d.settings.element
@@ -533,6 +568,17 @@ class _Writer:
             num_id = self._list_num(p.list_id)
             if num_id:
                 ppr = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+        if p.number:
+            # Word's own numbering (the headings' list, second level), not typed digits.
+            style = "NumberedParagraph"
+            ppr = f'<w:numPr><w:ilvl w:val="1"/><w:numId w:val="{HEADING_NUM_ID}"/></w:numPr>'
+        elif self.doc.numbered_paragraphs:
+            # Lists and the summary line up with the numbered paragraphs' text.
+            ppr += (
+                f'<w:ind w:left="{HANG + 360}" w:hanging="360"/>'
+                if p.list_kind
+                else f'<w:ind w:left="{HANG}"/>'
+            )
         if p.role == "lead-in":
             ppr = "<w:keepNext/>" + ppr
         self.para(style, self.runs_xml(p.spans, self.d.part), ppr_extra=ppr)
@@ -556,6 +602,11 @@ class _Writer:
     def quote(self, q: Quote) -> None:
         self.quote_blocks += 1
         bar = _BAR_BORDER_ALT if self.quote_blocks % 2 == 0 else ""
+        # With numbered paragraphs the quote sits inside the paragraph that introduces it, so it
+        # moves in with that paragraph's text (w:ind comes after w:spacing in a paragraph's pPr).
+        indent = (
+            f'<w:ind w:left="{567 + HANG}" w:right="284"/>' if self.doc.numbered_paragraphs else ""
+        )
         inner = self.runs_xml(q.text, self.d.part)
         if q.note is not None:
             self.footnotes.append((q.note.number, q.note.spans))
@@ -566,14 +617,14 @@ class _Writer:
         attribution = q.attribution
         if not attribution:
             # Nothing under the quote: it takes the space after that the attribution would have.
-            self.para("Quote", inner, ppr_extra=bar + '<w:spacing w:after="220"/>')
+            self.para("Quote", inner, ppr_extra=bar + '<w:spacing w:after="220"/>' + indent)
             return
         # The quote keeps with its attribution (Word keeps a long one's last line with it).
-        self.para("Quote", inner, ppr_extra="<w:keepNext/>" + bar)
+        self.para("Quote", inner, ppr_extra="<w:keepNext/>" + bar + indent)
         self.para(
             "QuoteAttribution",
             self.runs_xml(attribution, self.d.part, link_style=False),
-            ppr_extra=bar,
+            ppr_extra=bar + indent,
         )
 
     def references(self, block: ReferenceList) -> None:
@@ -582,14 +633,28 @@ class _Writer:
             inner = self.bookmarked(ref.anchor, self.runs_xml(ref.spans, self.d.part))
             self.para("Bibliography", inner)
 
-    def evidence_table(self, block: EvidenceTable) -> None:
+    def evidence_annex(self, block: EvidenceAnnex) -> None:
+        """The annex in a section of its own on landscape pages, its header row marked as one
+        (``w:tblHeader``), so Word and LibreOffice repeat it at the top of every page."""
+        self.flush()
+        section = self.d.add_section(WD_SECTION.NEW_PAGE)
+        # The paragraph that ends the portrait section names its style, as every other does.
+        self.sect_pr.getprevious().get_or_add_pPr().insert(
+            0, parse_xml(f'<w:pStyle {W} w:val="Normal"/>')
+        )
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        self.header_footer(section, LANDSCAPE_TEXT_WIDTH)
         self.heading(block.heading)
-        widths = (590, 1815, 1720, 2040, 1815, 1091)  # "Recommendation" fits at 9 pt
+        shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
+        widths = [round(share * LANDSCAPE_TEXT_WIDTH) for share in shares]
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
-        def cell(text: str, width: int, *, header: bool = False) -> str:
+        def cell(text: str, width: int, *, header: bool = False, flag: bool = False) -> str:
             shade = '<w:shd w:val="clear" w:color="auto" w:fill="DCE4EE"/>' if header else ""
-            runs = self.runs_xml((Span(text, bold=header),), self.d.part)
+            runs = self.runs_xml((Span(text, bold=header or flag),), self.d.part)
+            if flag and text:
+                runs = runs.replace("<w:rPr>", '<w:rPr><w:color w:val="8A1C1C"/>', 1)
             return (
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
                 f'<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr>{runs}</w:p></w:tc>'
@@ -601,26 +666,36 @@ class _Writer:
             + "</w:tr>"
         ]
         for r in block.rows:
-            values = (str(r.number), r.finding_id, r.source, r.location, r.kind, r.section)
+            cells = block.cells(r)
             rows.append(
                 "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-                + "".join(cell(v, w) for v, w in zip(values, widths, strict=True))
+                + "".join(
+                    cell(v, w, flag=i == FLAG_COLUMN)
+                    for i, (v, w) in enumerate(zip(cells, widths, strict=True))
+                )
                 + "</w:tr>"
             )
-        xml = (
-            f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        self.pending.append(
+            '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
             f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
-        self.pending.append(xml.replace(f"<w:tbl {nsdecls('w')}>", "<w:tbl>", 1))
         self.para("Normal", "")
 
     # --- header, footer, footnotes, properties -----------------------------------------------
 
-    def header_footer(self) -> None:
+    def header_footer(self, section: Any = None, width: int = TEXT_WIDTH) -> None:
+        """The running header and footer of ``section`` (the first), ``width`` twips wide."""
         meta = self.doc.meta
-        section = self.d.sections[0]
+        section = section or self.d.sections[0]
+        # The styles' right tab stop is at the portrait width; a landscape section moves it.
+        tabs = (
+            ""
+            if width == TEXT_WIDTH
+            else f'<w:tabs><w:tab w:val="clear" w:pos="{TEXT_WIDTH}"/>'
+            f'<w:tab w:val="right" w:pos="{width}"/></w:tabs>'
+        )
         marking = (
             '<w:p><w:pPr><w:pStyle w:val="Header"/><w:spacing w:after="60"/>'
             '<w:jc w:val="center"/></w:pPr>'
@@ -639,13 +714,12 @@ class _Writer:
         # Word lays the header out itself, so the title is measured here in the font the styles
         # name (DejaVu Sans, shipped for the PDF), with a tenth spare for a substitute font: the
         # organisation sits at a right tab stop, and a title within its share can never reach it.
-        room = TEXT_WIDTH / 20 * 0.9 - (
-            text_width(right_text, HEADER_SIZE) + 12 if right_text else 0
-        )
+        room = width / 20 * 0.9 - (text_width(right_text, HEADER_SIZE) + 12 if right_text else 0)
         title = elide(meta.title, lambda t: text_width(t, HEADER_SIZE) <= room)
         title_line = (
             '<w:p><w:pPr><w:pStyle w:val="Header"/>'
-            f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr></w:pPr>'
+            f'<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr>'
+            f"{tabs}</w:pPr>"
             f'<w:r><w:t xml:space="preserve">{_xml_text(title)}</w:t></w:r>'
             + (
                 f'<w:r><w:tab/></w:r><w:r><w:t xml:space="preserve">{right}</w:t></w:r>'
@@ -674,7 +748,8 @@ class _Writer:
         )
         page_line = (
             '<w:p><w:pPr><w:pStyle w:val="Footer"/>'
-            f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr></w:pPr>'
+            f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{BAR}"/></w:pBdr>'
+            f"{tabs}</w:pPr>"
             f'<w:r><w:t xml:space="preserve">{_xml_text(left)}</w:t></w:r><w:r><w:tab/></w:r>'
             '<w:r><w:t xml:space="preserve">Page </w:t></w:r>'
             '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
@@ -804,8 +879,8 @@ def write_docx(document: Document, out: IO[bytes]) -> Iterator[Progress]:
             w.quote(block)
         elif isinstance(block, ReferenceList):
             w.references(block)
-        elif isinstance(block, EvidenceTable):
-            w.evidence_table(block)
+        elif isinstance(block, EvidenceAnnex):
+            w.evidence_annex(block)
         if i % step == 0:
             yield Progress(i, total, "Writing the Word document")
     w.flush()

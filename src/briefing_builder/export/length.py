@@ -12,22 +12,28 @@ Harvard gives 314 words a page and numbered notes 325 (footnotes are set smaller
 in both the title block and the contents add about three quarters of a page
 (``OVERHEAD_PAGES``). Re-fit these whenever the writers' type sizes change: a test compares the
 estimate with real PDFs. Word's own layout can differ by a page or so from the PDF's, which is
-why the app says "about" for Word documents.
+why the app says "about" for Word documents. Numbered paragraphs (their text 35 pt narrower) came
+to the same pages, or up to two more in 47, so they are not counted apart. The evidence annex is
+estimated by its rows (``ANNEX_ROWS_PER_PAGE``).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from ..core.briefing import Briefing
 from ..core.model import Library
 from .citations import CitationStyle
-from .document import Document, build_document
+from .document import Document, EvidenceAnnex, build_document
 
 WORDS_PER_PAGE: dict[str, float] = {"harvard": 314.0, "numbered-notes": 325.0}
 DEFAULT_WORDS_PER_PAGE = 314.0
 OVERHEAD_PAGES = 0.75
+# The evidence annex's landscape pages hold about six rows each (the example briefing's 22 rows
+# take 4 pages of the PDF, three times its sections' 66 rows take 11).
+ANNEX_ROWS_PER_PAGE = 6.0
 _WORD = re.compile(r"\w[\w'’.,:/-]*")
 
 
@@ -57,7 +63,24 @@ def estimate_pages(words: int, style_id: str) -> int:
 
 def document_length(document: Document, max_pages: int | None = None) -> Length:
     words = count_words(document)
-    return Length(words, estimate_pages(words, document.meta.style.id), max_pages)
+    pages = estimate_pages(words, document.meta.style.id)
+    for block in document.blocks:
+        if isinstance(block, EvidenceAnnex):  # its own landscape pages, by rows not words
+            pages += math.ceil(len(block.rows) / ANNEX_ROWS_PER_PAGE)
+    return Length(words, pages, max_pages)
+
+
+def written_pages(document: Document) -> tuple[int, bool]:
+    """The pages of an exported document and whether that is the writer's own count (a PDF)
+    rather than the estimate (Word lays out its own pages)."""
+    if document.page_count is not None:
+        return document.page_count, True
+    return document_length(document).pages, False
+
+
+def pages_phrase(pages: int, known: bool) -> str:
+    """ "7 pages" when counted, "about 7 pages" when estimated."""
+    return pages_text(pages) if known else f"about {pages_text(pages)}"
 
 
 def briefing_length(

@@ -24,13 +24,13 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -43,6 +43,8 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Spacer,
     Table,
@@ -56,7 +58,7 @@ from .base import Progress, WriterCapabilities
 from .document import (
     Contents,
     Document,
-    EvidenceTable,
+    EvidenceAnnex,
     ExportError,
     Heading,
     Meta,
@@ -104,6 +106,16 @@ LEFT = RIGHT = 25 * mm
 TOP, BOTTOM = 30 * mm, 25 * mm
 FRAME_W = PAGE_W - LEFT - RIGHT
 FRAME_H = PAGE_H - TOP - BOTTOM
+# The evidence annex: A4 landscape, same margins.
+LAND_W, LAND_H = landscape(A4)
+LAND_FRAME_W = LAND_W - LEFT - RIGHT
+# Numbered paragraphs: the number hangs in this much space at the left (Word's 709 twips), and
+# everything else in the body (lists, quotes) moves in with the text.
+HANG = 709 / 20
+# The annex's columns as shares of the landscape frame, without and with the finding ids.
+ANNEX_WIDTHS = (0.045, 0.445, 0.14, 0.11, 0.13, 0.13)
+ANNEX_WIDTHS_IDS = (0.045, 0.335, 0.13, 0.1, 0.12, 0.14, 0.13)
+FLAG_COLUMN = 5  # "Wording check": printed in bold red when the quote changed
 
 _glyphs: frozenset[int] = frozenset()
 
@@ -324,9 +336,35 @@ def _styles() -> dict[str, ParagraphStyle]:
         bulletFontSize=9,
         spaceAfter=1.5,
     )
-    s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0)
+    s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=9.5, leading=12.5, spaceAfter=0)
     s["cell-head"] = ParagraphStyle("CellHead", parent=s["cell"], fontName=FONT + "-Bold")
+    s["cell-flag"] = ParagraphStyle(
+        "CellFlag", parent=s["cell"], fontName=FONT + "-Bold", textColor=colors.HexColor("#8A1C1C")
+    )
     return s
+
+
+NUMBERED_SHIFT = ("body", "lead-in", "bullet", "number", "quote", "attribution", "quote-last")
+
+
+def numbered_styles(styles: dict[str, ParagraphStyle]) -> dict[str, ParagraphStyle]:
+    """The styles with the body moved in by :data:`HANG`: a paragraph's number hangs in the
+    space at the left, and its lists and quotes line up with its text."""
+    out = dict(styles)
+    for key in NUMBERED_SHIFT:
+        old = styles[key]
+        new = ParagraphStyle(
+            old.name + "Numbered",
+            parent=old,
+            leftIndent=old.leftIndent + HANG,
+            bulletIndent=old.bulletIndent + (HANG if key in ("bullet", "number") else 0),
+            bulletFontSize=old.fontSize,
+        )
+        bar = getattr(old, "bb_bar", None)
+        if bar is not None:
+            new.bb_bar = bar
+        out[key] = new
+    return out
 
 
 # --- flowables --------------------------------------------------------------------------------
@@ -556,7 +594,26 @@ class _Doc(BaseDocTemplate):
                     frames=[self.notes_frame],
                     onPage=self._decorate,
                     onPageEnd=self._page_end,
-                )
+                    pagesize=A4,
+                ),
+                PageTemplate(
+                    id="landscape",
+                    frames=[
+                        Frame(
+                            LEFT,
+                            BOTTOM,
+                            LAND_FRAME_W,
+                            LAND_H - TOP - BOTTOM,
+                            leftPadding=0,
+                            rightPadding=0,
+                            topPadding=0,
+                            bottomPadding=0,
+                            id="annex",
+                        )
+                    ],
+                    onPage=self._decorate,
+                    pagesize=landscape(A4),
+                ),
             ]
         )
 
@@ -582,6 +639,8 @@ class _Doc(BaseDocTemplate):
 
     def _decorate(self, canv: Any, doc: Any) -> None:
         meta = self.meta
+        page_w, page_h = canv._pagesize  # the annex's pages are landscape
+        frame_w = page_w - LEFT - RIGHT
         canv.saveState()
         if self.page == 1:
             canv.addPageLabel(0, "D", 1)
@@ -589,30 +648,30 @@ class _Doc(BaseDocTemplate):
         if meta.marking:
             canv.setFont(FONT + "-Bold", 9.5)
             canv.setFillColor(colors.black)
-            canv.drawCentredString(PAGE_W / 2, PAGE_H - 12 * mm, _printable(meta.marking))
-            canv.drawCentredString(PAGE_W / 2, 9 * mm, _printable(meta.marking))
+            canv.drawCentredString(page_w / 2, page_h - 12 * mm, _printable(meta.marking))
+            canv.drawCentredString(page_w / 2, 9 * mm, _printable(meta.marking))
         canv.setFont(FONT, HEADER_SIZE)
         canv.setFillColor(GREY)
-        top_line = PAGE_H - 19 * mm
+        top_line = page_h - 19 * mm
         right = _printable(meta.organisation or meta.author)
         right_w = canv.stringWidth(right, FONT, HEADER_SIZE) if right else 0
-        title = _fit(_printable(meta.title), FRAME_W - right_w - 12, canv, HEADER_SIZE)
+        title = _fit(_printable(meta.title), frame_w - right_w - 12, canv, HEADER_SIZE)
         canv.drawString(LEFT, top_line, title)
         if right:
-            canv.drawRightString(PAGE_W - RIGHT, top_line, right)
+            canv.drawRightString(page_w - RIGHT, top_line, right)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
-        canv.line(LEFT, top_line - 3, PAGE_W - RIGHT, top_line - 3)
+        canv.line(LEFT, top_line - 3, page_w - RIGHT, top_line - 3)
         bottom_line = 16 * mm
-        canv.line(LEFT, bottom_line + 9, PAGE_W - RIGHT, bottom_line + 9)
+        canv.line(LEFT, bottom_line + 9, page_w - RIGHT, bottom_line + 9)
         version = meta.version
         if version and not version.lower().startswith("version"):
             version = "Version " + version
         left = " · ".join(p for p in (meta.date_text, version) if p)
-        canv.drawString(LEFT, bottom_line, _fit(_printable(left), FRAME_W - 80, canv, HEADER_SIZE))
+        canv.drawString(LEFT, bottom_line, _fit(_printable(left), frame_w - 80, canv, HEADER_SIZE))
         # "Page X of Y" is a form filled in when the last page is known: one layout pass.
         canv.saveState()
-        canv.translate(PAGE_W - RIGHT, bottom_line)
+        canv.translate(page_w - RIGHT, bottom_line)
         canv.doForm(f"bbpage{self.page}")
         canv.restoreState()
         canv.restoreState()
@@ -625,7 +684,8 @@ class _Doc(BaseDocTemplate):
         if heading is None:
             return
         self.layout.heading_pages[heading.anchor] = self.page
-        level = 0 if not heading.number else heading.level - 1
+        # By level, not by number: with numbered paragraphs sub-sections are unnumbered.
+        level = max(heading.level, 1) - 1
         title = f"{heading.number} {heading.text}" if heading.number else heading.text
         self.canv.addOutlineEntry(_printable(title), heading.anchor, level=level, closed=False)
 
@@ -767,7 +827,7 @@ class _StoryBuilder:
         self, document: Document, styles: dict[str, ParagraphStyle], forms: dict[str, str]
     ) -> None:
         self.doc = document
-        self.s = styles
+        self.s = numbered_styles(styles) if document.numbered_paragraphs else styles
         self.forms = forms
         self.frame: _NotesFrame | None = None  # when set, notes are measured once, there
         self.story: list[Flowable] = []
@@ -787,8 +847,8 @@ class _StoryBuilder:
                 self.quote(block)
             elif isinstance(block, ReferenceList):
                 self.references(block)
-            elif isinstance(block, EvidenceTable):
-                self.evidence_table(block)
+            elif isinstance(block, EvidenceAnnex):
+                self.evidence_annex(block)
         self.story = _keep_with_next(self.story, self._notes_height)
         return self.story
 
@@ -876,7 +936,10 @@ class _StoryBuilder:
             self.list_counters[p.list_id] = n
             self.story.append(_Para(text, self.s["number"], bulletText=f"{n}."))
         else:
-            self.story.append(_Para(text, self.s["lead-in" if p.role == "lead-in" else "body"]))
+            style = self.s["lead-in" if p.role == "lead-in" else "body"]
+            # A numbered paragraph's number hangs at the left margin, its text indented.
+            bullet = {"bulletText": p.number} if p.number else {}
+            self.story.append(_Para(text, style, **bullet))
 
     def quote(self, q: Quote) -> None:
         text = markup(q.text)
@@ -901,22 +964,26 @@ class _StoryBuilder:
             )
             self.story.append(_Para(text, self.s["reference"]))
 
-    def evidence_table(self, block: EvidenceTable) -> None:
+    def evidence_annex(self, block: EvidenceAnnex) -> None:
+        """The annex on landscape pages: one row per quote cited, the header row repeated on
+        every page."""
+        self.story.append(NextPageTemplate("landscape"))
+        self.story.append(PageBreak())
         self.heading(block.heading)
-        head = [_Para(escape(c), self.s["cell-head"]) for c in block.columns]
-        rows = [head]
+        self.story[-1].__dict__["keepWithNext"] = 0  # the table follows on the same page
+        cell, head, flag = self.s["cell"], self.s["cell-head"], self.s["cell-flag"]
+        rows: list[list[Flowable]] = [[_Para(escape(c), head) for c in block.columns]]
         for r in block.rows:
-            values = (str(r.number), r.finding_id, r.source, r.location, r.kind, r.section)
-            rows.append([_Para(escape(_printable(v)), self.s["cell"]) for v in values])
-        widths = [
-            0.065,
-            0.2,
-            0.19,
-            0.225,
-            0.2,
-            0.12,
-        ]  # "Recommendation", "copacc-2015-076" fit at 9 pt
-        table = Table(rows, colWidths=[w * FRAME_W for w in widths], repeatRows=1, hAlign="LEFT")
+            rows.append(
+                [
+                    _Para(escape(_printable(v)), flag if i == FLAG_COLUMN else cell)
+                    for i, v in enumerate(block.cells(r))
+                ]
+            )
+        shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
+        table = Table(
+            rows, colWidths=[w * LAND_FRAME_W for w in shares], repeatRows=1, hAlign="LEFT"
+        )
         table.setStyle(
             TableStyle(
                 [
@@ -924,8 +991,10 @@ class _StoryBuilder:
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE4EE")),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 ]
             )
         )
@@ -939,6 +1008,14 @@ def heading_pages(document: Document) -> dict[str, int]:
     register_fonts()
     styles = _styles()
     doc = _Doc(io.BytesIO(), document.meta, styles)
+    # The annex comes last and starts a page: its rows move no heading, so they are not laid
+    # out (they were half the time of a 400-finding Word export).
+    document = replace(
+        document,
+        blocks=[
+            replace(b, rows=()) if isinstance(b, EvidenceAnnex) else b for b in document.blocks
+        ],
+    )
     try:
         builder = _StoryBuilder(document, styles, doc.ref_forms)
         builder.frame = doc.notes_frame

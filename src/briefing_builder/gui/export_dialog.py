@@ -1,4 +1,5 @@
-"""File → Export…: format, citation style, contents, evidence table and output path.
+"""File → Export…: format, citation style, contents, numbered paragraphs, the evidence annex and
+output path.
 
 The export runs on a worker thread (the core's export generator yields progress), so the window
 stays responsive; it ends with "Open file" / "Show in folder", and errors are told in plain words.
@@ -7,7 +8,7 @@ stays responsive; it ends with "Open file" / "Show in folder", and errors are to
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
@@ -36,7 +37,7 @@ from ..core.model import Finding, Library
 from ..export import Document, ExportError, ExportOptions, export_briefing, styles
 from ..export.citations import get_style
 from ..export.inline import plain
-from ..export.length import document_length, over_limit_message, pages_text
+from ..export.length import over_limit_message, pages_phrase, written_pages
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +55,15 @@ class ExportReport:
     pages: int
     pages_known: bool  # the writer's own count (PDF), not an estimate (Word)
     max_pages: int | None
+    # The dialog's other choices, for the settings to remember: "annex", "annex-ids",
+    # "numbered-paragraphs", each "yes" or "no".
+    choices: dict[str, str] = field(default_factory=dict)
 
     @property
     def length_text(self) -> str:
         """ "PDF: 6 pages", or "Word: about 6 pages" (Word lays out its own pages)."""
-        if self.pages_known:
-            return f"PDF: {pages_text(self.pages)}"
-        return f"Word: about {pages_text(self.pages)}"
+        label = "PDF" if self.pages_known else "Word"
+        return f"{label}: {pages_phrase(self.pages, self.pages_known)}"
 
     @property
     def over_limit(self) -> str | None:
@@ -74,13 +77,11 @@ def report_for(
     style: str,
     document: Document,
     max_pages: int | None,
+    choices: dict[str, str] | None = None,
 ) -> ExportReport:
     """The PDF writer's own page count; for Word, the estimate (Word lays out its own pages)."""
-    known = document.page_count is not None
-    pages = (
-        document.page_count if document.page_count is not None else document_length(document).pages
-    )
-    return ExportReport(path, briefing_file, fmt, style, pages, known, max_pages)
+    pages, known = written_pages(document)
+    return ExportReport(path, briefing_file, fmt, style, pages, known, max_pages, choices or {})
 
 
 def citation_text(finding: Finding, library: Library, style_id: str) -> str:
@@ -168,8 +169,10 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         remembered: dict[str, str] | None = None,
     ) -> None:
-        """``remembered``: the format, style and folder last used for this briefing (or, for a
-        briefing without them, the last used at all), as the settings keep them."""
+        """``remembered``: the format, style, folder and other choices last used for this
+        briefing (or, for a briefing without them, the last used at all), as the settings keep
+        them. Numbered paragraphs start from the briefing's own ``numbering:`` unless this
+        briefing was exported with another choice."""
         super().__init__(parent)
         self.setWindowTitle("Export briefing")
         self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
@@ -196,7 +199,25 @@ class ExportDialog(QDialog):
         self.style_box.setCurrentIndex(max(0, self.style_box.findData(chosen)))
         self.contents = QCheckBox("Include a &contents list")
         self.contents.setChecked(True)
-        self.table = QCheckBox("Include an &evidence table appendix (id, source, locator, themes)")
+        self.numbered = QCheckBox("&Number the paragraphs 1.1, 1.2 … in each section")
+        self.numbered.setToolTip(
+            "As committee reports do: your paragraphs and lead-ins are numbered; quotes sit in "
+            "the paragraph that introduces them, and only main headings keep their numbers."
+        )
+        own = remembered.get("numbered-paragraphs")
+        self.numbered.setChecked(own == "yes" if own else briefing.numbered_paragraphs)
+        self.table = QCheckBox(
+            "Add the evidence &annex: each quote cited, its source and where it is cited"
+        )
+        self.table.setToolTip(
+            "On landscape pages at the end, one row per quote, flagging any whose wording has "
+            "changed in the library since the briefing was saved."
+        )
+        self.table.setChecked(remembered.get("annex") == "yes")
+        self.annex_ids = QCheckBox("Show each finding's &id in the annex")
+        self.annex_ids.setChecked(remembered.get("annex-ids") == "yes")
+        self.annex_ids.setEnabled(self.table.isChecked())
+        self.table.toggled.connect(self.annex_ids.setEnabled)
         self.path = QLineEdit()
         self.path.setAccessibleName("Output file")
         browse = QPushButton("&Browse…")
@@ -220,7 +241,12 @@ class ExportDialog(QDialog):
         form.addRow("&Format", self.format)
         form.addRow("Citation &style", self.style_box)
         form.addRow("", self.contents)
+        form.addRow("", self.numbered)
         form.addRow("", self.table)
+        ids_row = QHBoxLayout()  # indented under the annex it belongs to
+        ids_row.addSpacing(24)
+        ids_row.addWidget(self.annex_ids, 1)
+        form.addRow("", ids_row)
         save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
         save_to.setBuddy(self.path)
         form.addRow(save_to, path_row)
@@ -261,6 +287,8 @@ class ExportDialog(QDialog):
         self.path.textChanged.connect(self._choices_changed)
         self.contents.toggled.connect(self._choices_changed)
         self.table.toggled.connect(self._choices_changed)
+        self.numbered.toggled.connect(self._choices_changed)
+        self.annex_ids.toggled.connect(self._choices_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -337,7 +365,18 @@ class ExportDialog(QDialog):
             style=self.style_box.currentData(),
             include_contents=self.contents.isChecked(),
             include_evidence_table=self.table.isChecked(),
+            annex_ids=self.table.isChecked() and self.annex_ids.isChecked(),
+            numbered_paragraphs=self.numbered.isChecked(),
         )
+
+    def choices(self) -> dict[str, str]:
+        """The choices besides format, style and folder, as the settings remember them."""
+        yes = {True: "yes", False: "no"}
+        return {
+            "annex": yes[self.table.isChecked()],
+            "annex-ids": yes[self.annex_ids.isChecked()],
+            "numbered-paragraphs": yes[self.numbered.isChecked()],
+        }
 
     def start(self) -> None:
         path = self.target()
@@ -385,6 +424,7 @@ class ExportDialog(QDialog):
                 options.style or "",
                 document,
                 self.briefing.max_pages,
+                self.choices(),
             )
             text += f"\n{self.report.length_text}"
             if self.report.over_limit:

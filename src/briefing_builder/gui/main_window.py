@@ -1104,7 +1104,7 @@ class MainWindow(QMainWindow):
     def _exported(self, report: ExportReport) -> None:
         """After an export: remember its choices for this briefing, and say how long it came out."""
         self.settings.remember_export(
-            report.briefing_file, report.format, report.style, report.path.parent
+            report.briefing_file, report.format, report.style, report.path.parent, report.choices
         )
         self._save_settings()
         message = f"Exported to {report.path} — {report.length_text}"
