@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--evidence-table", action="store_true", help="add an annex listing every finding cited"
     )
+    exp.add_argument(
+        "--require-marking",
+        action="store_true",
+        help="refuse to export (exit status 1) a briefing without a protective marking",
+    )
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
@@ -225,6 +230,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         style=args.style,
         include_contents=not args.no_contents,
         include_evidence_table=args.evidence_table,
+        require_marking=args.require_marking,
     )
     try:
         result = export_to_file(briefing, library, args.output, options, briefing_file=path)

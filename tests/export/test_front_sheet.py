@@ -185,3 +185,24 @@ def test_without_front_sheet_or_marking_nothing_is_added(tmp_path: Path, bundled
     assert info is not None and "/Classification" not in info
     text = _pdftotext(out_pdf, "-f", "1", "-l", "1")
     assert "Meeting" not in text and "Committee is asked" not in text
+
+
+def test_cli_require_marking_refuses_without_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing_builder import cli
+
+    unmarked = tmp_path / "unmarked.briefing.yaml"
+    unmarked.write_text("briefing: 2\ntitle: T\nsections: []\n", encoding="utf-8")
+    out = tmp_path / "unmarked.pdf"
+    assert cli.main(["export", str(unmarked), "-o", str(out), "--require-marking"]) != 0
+    err = capsys.readouterr().err
+    assert "no protective marking" in err and f"add 'marking:' to {unmarked}" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    # Without the flag it exports as before; with a marking the flag is satisfied.
+    assert cli.main(["export", str(unmarked), "-o", str(out)]) == 0
+    marked = tmp_path / "marked.briefing.yaml"
+    marked.write_text("briefing: 2\ntitle: T\nmarking: OFFICIAL\n", encoding="utf-8")
+    assert cli.main(["export", str(marked), "-o", str(out), "--require-marking"]) == 0
+    assert pypdf.PdfReader(str(out)).metadata["/Classification"] == "OFFICIAL"  # type: ignore[index]

@@ -158,6 +158,8 @@ class _Worker(QObject):
 
 class ExportDialog(QDialog):
     exported = Signal(object)  # an ExportReport
+    requireMarkingChanged = Signal(bool)  # the setting, changed here
+    markingRequested = Signal()  # "Set the marking…": show Briefing details' marking field
 
     def __init__(
         self,
@@ -167,9 +169,11 @@ class ExportDialog(QDialog):
         default_style: str,
         parent: QWidget | None = None,
         remembered: dict[str, str] | None = None,
+        require_marking: bool = False,
     ) -> None:
         """``remembered``: the format, style and folder last used for this briefing (or, for a
-        briefing without them, the last used at all), as the settings keep them."""
+        briefing without them, the last used at all), as the settings keep them.
+        ``require_marking``: the setting that refuses an export without a protective marking."""
         super().__init__(parent)
         self.setWindowTitle("Export briefing")
         self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
@@ -197,6 +201,13 @@ class ExportDialog(QDialog):
         self.contents = QCheckBox("Include a &contents list")
         self.contents.setChecked(True)
         self.table = QCheckBox("Include an &evidence table appendix (id, source, locator, themes)")
+        self.require_marking = QCheckBox("&Require a protective marking before export")
+        self.require_marking.setToolTip(
+            "A setting for every briefing: an export without a marking (such as OFFICIAL) is "
+            "refused until one is set in Briefing details."
+        )
+        self.require_marking.setChecked(require_marking)
+        self.require_marking.toggled.connect(self.requireMarkingChanged)
         self.path = QLineEdit()
         self.path.setAccessibleName("Output file")
         browse = QPushButton("&Browse…")
@@ -221,6 +232,7 @@ class ExportDialog(QDialog):
         form.addRow("Citation &style", self.style_box)
         form.addRow("", self.contents)
         form.addRow("", self.table)
+        form.addRow("", self.require_marking)
         save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
         save_to.setBuddy(self.path)
         form.addRow(save_to, path_row)
@@ -241,6 +253,12 @@ class ExportDialog(QDialog):
         self.folder_button = self.buttons.addButton(
             "Show in &folder", QDialogButtonBox.ButtonRole.ActionRole
         )
+        self.marking_button = self.buttons.addButton(
+            "Set the &marking…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.marking_button.setToolTip("Close this and go to the marking in Briefing details")
+        self.marking_button.setVisible(False)
+        self.marking_button.clicked.connect(self._set_marking)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.open_button.setVisible(False)
         self.folder_button.setVisible(False)
@@ -261,6 +279,7 @@ class ExportDialog(QDialog):
         self.path.textChanged.connect(self._choices_changed)
         self.contents.toggled.connect(self._choices_changed)
         self.table.toggled.connect(self._choices_changed)
+        self.require_marking.toggled.connect(self._choices_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -275,6 +294,11 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.open_button.setVisible(False)
         self.folder_button.setVisible(False)
+        self.marking_button.setVisible(False)
+
+    def _set_marking(self) -> None:
+        self.reject()  # first: closing gives the focus back to where it was
+        self.markingRequested.emit()
 
     def _format_changed(self, _i: int) -> None:
         fmt = self.format.currentData()
@@ -337,9 +361,20 @@ class ExportDialog(QDialog):
             style=self.style_box.currentData(),
             include_contents=self.contents.isChecked(),
             include_evidence_table=self.table.isChecked(),
+            require_marking=self.require_marking.isChecked(),
         )
 
     def start(self) -> None:
+        if self.require_marking.isChecked() and not self.briefing.printed_marking():
+            # Said plainly before anything is written, with the way to put it right.
+            self.status.setText(
+                "<b>Nothing was exported.</b> This briefing has no protective marking, and "
+                "exports require one. Set it in <b>Briefing details → Marking</b> (for example "
+                "OFFICIAL), then export again."
+            )
+            self.marking_button.setVisible(True)
+            self.marking_button.setFocus()
+            return
         path = self.target()
         if str(path) != self.path.text():
             self.path.setText(str(path))
