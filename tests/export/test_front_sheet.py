@@ -83,6 +83,9 @@ def test_word_front_sheet_table_then_lettered_recommendations(front: dict[str, P
         ["Contact", "Sam Jones, Policy Unit"],
         ["Purpose", "For decision — To set out what the evidence says."],
     ]
+    # The table's properties in the order the schema sets (Word refuses a file otherwise).
+    tbl_pr = [el.tag.removeprefix(W) for el in table._tbl.find(f"{W}tblPr")]
+    assert tbl_pr == ["tblW", "tblBorders", "tblLayout", "tblCellMar", "tblCaption"]
     texts = [p.text for p in d.paragraphs]
     start = texts.index("Recommendations")
     assert texts[start + 1] == "The Committee is asked to:"

@@ -527,9 +527,9 @@ class _Writer:
             )
             self.pending.append(
                 "<w:tbl><w:tblPr>"
-                f'<w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+                f'<w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
                 f'<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="{BAR}"/>'
-                "</w:tblBorders>"
+                '</w:tblBorders><w:tblLayout w:type="fixed"/>'
                 '<w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
                 "</w:tblCellMar>"
                 '<w:tblCaption w:val="Meeting details"/></w:tblPr>'
