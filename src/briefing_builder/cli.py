@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="number the paragraphs 1.1, 1.2 … per section (default: the briefing's 'numbering:')",
     )
+    exp.add_argument(
+        "--require-marking",
+        action="store_true",
+        help="refuse to export (exit status 1) a briefing without a protective marking",
+    )
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
@@ -241,6 +246,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         include_evidence_table=args.evidence_table or args.annex_ids,
         annex_ids=args.annex_ids,
         numbered_paragraphs=args.numbered_paragraphs,
+        require_marking=args.require_marking,
     )
     try:
         result = export_to_file(briefing, library, args.output, options, briefing_file=path)

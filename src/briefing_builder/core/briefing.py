@@ -28,8 +28,46 @@ METADATA_FIELDS: tuple[str, ...] = (
     "summary",
     "style",
     "max_pages",
+    "marking_descriptor",
+    "meeting",
+    "meeting_date",
+    "agenda_item",
+    "report_of",
+    "contact",
+    "purpose",
+    "decision",
+    "recommendations",
 )
+# The fields of the committee front sheet; the sheet is printed when any of them is set.
+FRONT_SHEET_FIELDS: tuple[str, ...] = (
+    "meeting",
+    "meeting_date",
+    "agenda_item",
+    "report_of",
+    "contact",
+    "purpose",
+    "decision",
+    "recommendations",
+)
+# Government Security Classifications: the classification, then (for OFFICIAL-SENSITIVE) an
+# optional descriptor saying why the material is sensitive. A marking not in this list is kept
+# as typed, for bodies that use a scheme of their own.
 MARKINGS: tuple[str, ...] = ("", "OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+MARKING_DESCRIPTORS: tuple[str, ...] = ("", "COMMERCIAL", "LOCSEN", "PERSONAL")
+# What the paper asks of the committee: the value written in the file, and how it is printed.
+DECISIONS: dict[str, str] = {"decision": "For decision", "information": "For information"}
+
+
+def full_marking(marking: str, descriptor: str = "") -> str:
+    """The marking as printed: "OFFICIAL-SENSITIVE PERSONAL", or a body's own marking as typed.
+
+    A descriptor is printed after the classification; an empty marking stays empty (a descriptor
+    alone is not a marking)."""
+    marking = " ".join(marking.split())
+    descriptor = " ".join(descriptor.split())
+    if not marking:
+        return ""
+    return f"{marking} {descriptor}" if descriptor else marking
 
 
 def new_id() -> str:
@@ -120,6 +158,16 @@ class Briefing:
     max_pages: int | None = None  # the length the briefing must keep to, if any ("max-pages:")
     # "numbering: paragraphs": the officer's paragraphs are numbered 1.1, 1.2 … in the export.
     numbered_paragraphs: bool = False
+    marking_descriptor: str = ""  # e.g. "PERSONAL", printed after an OFFICIAL-SENSITIVE marking
+    # The committee front sheet (all optional; see FRONT_SHEET_FIELDS).
+    meeting: str = ""
+    meeting_date: str = ""  # ISO date
+    agenda_item: str = ""
+    report_of: str = ""
+    contact: str = ""
+    purpose: str = ""
+    decision: str = ""  # "", or a key of DECISIONS
+    recommendations: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     # Snapshots of the CSL data of cited sources, by source id.
     source_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -146,6 +194,20 @@ class Briefing:
         for fid in self.finding_ids():
             counts[fid] = counts.get(fid, 0) + 1
         return {fid for fid, n in counts.items() if n > 1}
+
+    def has_front_sheet(self) -> bool:
+        """True when any front-sheet field is set: only then is the sheet printed."""
+        return any(
+            (
+                any(r.strip() for r in self.recommendations)
+                if key == "recommendations"
+                else str(getattr(self, key)).strip()
+            )
+            for key in FRONT_SHEET_FIELDS
+        )
+
+    def printed_marking(self) -> str:
+        return full_marking(self.marking, self.marking_descriptor)
 
     def effective_date(self) -> str:
         return self.date or _dt.date.today().isoformat()

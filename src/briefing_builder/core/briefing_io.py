@@ -1,6 +1,7 @@
 """Reading and writing briefing files (``*.briefing.yaml``); see ``docs/briefing-format.md``.
 
-The app writes format version 1, which is the minimal hand-written form plus node ids, snapshots
+The app writes format version 2 (version 1 plus the committee front sheet and the marking's
+descriptor; every earlier version is still read), which is the minimal hand-written form plus node ids, snapshots
 of each quote and its source, so a briefing still opens and exports when its library changes or is
 missing. Saves go through the one atomic writer (:mod:`.atomic`: temp file, then replace, through a
 symbolic link, keeping the file's permissions), keep one backup, and refuse to overwrite a file
@@ -23,6 +24,7 @@ import yaml
 
 from .atomic import write_bytes
 from .briefing import (
+    DECISIONS,
     METADATA_FIELDS,
     Briefing,
     EvidenceItem,
@@ -35,18 +37,28 @@ from .files import UnreadableFile, read_regular_file
 from .model import KINDS, LOCATOR_LABELS, Library, Locator, Problem
 from .yamlio import LineDict, LineList, YamlProblem, load_yaml_file, type_name
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".briefing.yaml"
 # Metadata fields whose file key differs from the field's name.
-FILE_KEYS = {"max_pages": "max-pages"}
+FILE_KEYS = {
+    "max_pages": "max-pages",
+    "marking_descriptor": "marking-descriptor",
+    "meeting_date": "meeting-date",
+    "agenda_item": "agenda-item",
+    "report_of": "report-of",
+}
 TOP_KEYS = frozenset(
     {"briefing", *(FILE_KEYS.get(f, f) for f in METADATA_FIELDS), "library", "sections", "sources"}
     | {"numbering"}
 )
 # ``numbering:`` values (format 2): how the export numbers the officer's paragraphs.
 NUMBERING_VALUES = ("paragraphs", "none")
-# The date and the page limit are checked on their own.
-TEXT_KEYS = tuple(f for f in METADATA_FIELDS if f not in ("date", "max_pages"))
+# The dates, the page limit, the decision and the recommendations are checked on their own.
+TEXT_KEYS = tuple(
+    f
+    for f in METADATA_FIELDS
+    if f not in ("date", "max_pages", "meeting_date", "decision", "recommendations")
+)
 SECTION_KEYS = frozenset({"id", "heading", "text", "items", "sections"})
 ITEM_KEYS = frozenset({"id", "finding", "comment", "note", "snapshot"})
 SNAPSHOT_KEYS = frozenset({"text", "source", "kind", "locator", "speaker", "themes"})
@@ -234,15 +246,14 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
     b = Briefing()
     b.key_lines = {str(k): data.line_of(k) for k in data}
     for key in TEXT_KEYS:
-        setattr(b, key, reader.text(data, key, "the briefing", exact=key not in ("style",)))
+        file_key = FILE_KEYS.get(key, key)
+        setattr(b, key, reader.text(data, file_key, "the briefing", exact=key not in ("style",)))
     b.title = b.title or "Untitled briefing"
     b.style = b.style or None
-    b.date = reader.text(data, "date", "the briefing")
-    if b.date:
-        try:
-            _dt.date.fromisoformat(b.date)
-        except ValueError:
-            reader.error(data.line_of("date"), f"date '{b.date}' should be written as YYYY-MM-DD")
+    b.date = _iso_date(reader, data, "date")
+    b.meeting_date = _iso_date(reader, data, "meeting-date")
+    b.decision = _decision(reader, data)
+    b.recommendations = _recommendations(reader, data)
     b.max_pages = _max_pages(reader, data)
     b.numbered_paragraphs = _numbering(reader, data)
     b.library = reader.text(data, "library", "the briefing") or None
@@ -256,6 +267,56 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
                 data.line_of("sources"), "'sources' should map source ids to their CSL data"
             )
     return b
+
+
+def _iso_date(reader: _Reader, data: LineDict, key: str) -> str:
+    value = reader.text(data, key, "the briefing")
+    if value:
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            reader.error(data.line_of(key), f"{key} '{value}' should be written as YYYY-MM-DD")
+    return value
+
+
+def _decision(reader: _Reader, data: LineDict) -> str:
+    """``decision``: what the paper asks of the committee, ``decision`` or ``information``."""
+    value = reader.text(data, "decision", "the briefing")
+    key = value.lower().removeprefix("for ").strip()
+    if not value:
+        return ""
+    if key in DECISIONS:
+        return key
+    reader.error(
+        data.line_of("decision"),
+        f"'decision' should be 'decision' (for decision) or 'information' (for information), "
+        f"not '{value}'",
+    )
+    return ""
+
+
+def _recommendations(reader: _Reader, data: LineDict) -> list[str]:
+    """``recommendations``: a list of what the committee is asked to do, one item each."""
+    raw = data.get("recommendations")
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str):
+        return [raw] if raw.strip() else []
+    if not isinstance(raw, LineList):
+        reader.error(
+            data.line_of("recommendations"),
+            f"'recommendations' should be a list, one recommendation each, not {type_name(raw)}",
+        )
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            reader.error(
+                raw.line_of(i), f"each recommendation should be text, not {type_name(item)}"
+            )
+        elif str(item).strip():
+            out.append(str(item))
+    return out
 
 
 def _max_pages(reader: _Reader, data: LineDict) -> int | None:
@@ -466,16 +527,26 @@ def briefing_to_data(briefing: Briefing) -> dict[str, Any]:
         "date",
         "version",
         "marking",
+        "marking_descriptor",
         "library",
         "style",
     ):
         value = getattr(briefing, key)
         if value:
-            data[key] = value
+            data[FILE_KEYS.get(key, key)] = value
     if briefing.max_pages:
         data["max-pages"] = briefing.max_pages
     if briefing.numbered_paragraphs:
         data["numbering"] = "paragraphs"
+    for key in ("meeting", "meeting_date", "agenda_item", "report_of", "contact", "purpose"):
+        value = getattr(briefing, key)
+        if value:
+            data[FILE_KEYS.get(key, key)] = value
+    if briefing.decision:
+        data["decision"] = briefing.decision
+    recommendations = [r for r in briefing.recommendations if r.strip()]
+    if recommendations:
+        data["recommendations"] = recommendations
     if briefing.summary:
         data["summary"] = briefing.summary
     data["sections"] = [_section_data(s) for s in briefing.sections]
@@ -542,7 +613,10 @@ def dumps_briefing(briefing: Briefing) -> str:
         width=100,
         default_flow_style=False,
     )
-    return "# Briefing Builder briefing (format 1): see docs/briefing-format.md\n" + body
+    return (
+        f"# Briefing Builder briefing (format {FORMAT_VERSION}): see docs/briefing-format.md\n"
+        + body
+    )
 
 
 def save_briefing(

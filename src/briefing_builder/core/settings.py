@@ -84,6 +84,8 @@ class Settings:
     detail_splitter_state: str | None = None
     # Start with the briefing that was open when the app last closed.
     reopen_last: bool = True
+    # Refuse to export a briefing that has no protective marking (shown in the export dialog).
+    require_marking: bool = False
     last_briefing: str | None = None
     # The export dialog's format, style and folder for each briefing, by its resolved path,
     # oldest first; ``last_export`` is the latest choice, for briefings not yet saved.
@@ -173,6 +175,8 @@ class Settings:
             settings.recent_files = _dedupe([p for p in recent if isinstance(p, str) and p])
         if isinstance(data.get("reopen_last"), bool):
             settings.reopen_last = data["reopen_last"]
+        if isinstance(data.get("require_marking"), bool):
+            settings.require_marking = data["require_marking"]
         settings.last_export = _choice(data.get("last_export")) or {}
         choices = data.get("export_choices")
         if isinstance(choices, dict):

@@ -65,6 +65,9 @@ class ExportOptions:
     include_evidence_table: bool = False  # the evidence annex, on landscape pages
     annex_ids: bool = False  # the annex shows each finding's id too
     numbered_paragraphs: bool | None = None  # None: as the briefing's ``numbering:`` says
+    # Refuse to export a briefing without a protective marking (the app's setting, the command
+    # line's --require-marking).
+    require_marking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,8 @@ def export_briefing(
             f"'style:' in {where}",
             [Problem(where, line, str(exc))],
         ) from None
+    if options.require_marking and not briefing.printed_marking():
+        raise ExportError(missing_marking_message(briefing_file))
     check_target(path)
     writer = _writer(fmt)
     yield Progress(0, 100, "Building the document")
@@ -220,6 +225,16 @@ def export_briefing(
             yield Progress(5 + round(90 * p.fraction), 100, p.message)
     yield Progress(100, 100, f"Saved {path.name}")
     return document
+
+
+def missing_marking_message(briefing_file: Path | str | None = None) -> str:
+    """Why an export was refused when a marking is required and the briefing has none."""
+    where = f"add 'marking:' to {briefing_file}" if briefing_file else "add 'marking:' to the file"
+    return (
+        "this briefing has no protective marking, and a marking is required before export. "
+        "Set one (such as OFFICIAL) in Briefing details → Marking, or " + where + "; nothing "
+        "was written"
+    )
 
 
 def export_to_file(

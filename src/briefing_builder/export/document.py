@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import __version__
-from ..core.briefing import Briefing, EvidenceItem, NoteItem, Section
+from ..core.briefing import DECISIONS, Briefing, EvidenceItem, NoteItem, Section
 from ..core.briefing_io import ItemState, item_states, unknown_finding_problems
 from ..core.model import Library, Locator, Problem
 from .citations import (
@@ -88,6 +88,26 @@ class TitleBlock:
         if version and not version.lower().startswith("version"):
             version = "Version " + version
         return " · ".join(p for p in (self.meta.author, self.meta.date_text, version) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontSheet:
+    """A committee paper's front sheet: the meeting's details, then what the committee is asked
+    to do. Printed after the title and before the contents, only when the briefing has one."""
+
+    rows: tuple[tuple[str, Spans], ...]  # ("Meeting", "Community Safety Committee"), ...
+    recommendations: tuple[Spans, ...]
+    heading: str = "Recommendations"
+    lead: str = "The Committee is asked to:"
+
+    @staticmethod
+    def letter(n: int) -> str:
+        """The label of the ``n``-th recommendation (from 1): "a)", "b)", ... "z)", "aa)"."""
+        out = ""
+        while n > 0:
+            n, rem = divmod(n - 1, 26)
+            out = chr(ord("a") + rem) + out
+        return out + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +224,9 @@ def annex_quote(text: str, limit: int = ANNEX_QUOTE_WORDS) -> str:
     return " ".join(words[:limit]).rstrip(",;:.") + "\u2026"
 
 
-Block = TitleBlock | Contents | Heading | Paragraph | Quote | ReferenceList | EvidenceAnnex
+Block = (
+    TitleBlock | FrontSheet | Contents | Heading | Paragraph | Quote | ReferenceList | EvidenceAnnex
+)
 
 
 @dataclass(slots=True)
@@ -240,7 +262,15 @@ class Document:
         """The document's words in reading order (notes after the body), for tests and search."""
         out: list[str] = [self.meta.title, self.meta.subtitle]
         for b in self.blocks:
-            if isinstance(b, Heading):
+            if isinstance(b, FrontSheet):
+                out.extend(f"{label}: {plain(value)}" for label, value in b.rows)
+                if b.recommendations:
+                    out.extend((b.heading, b.lead))
+                    out.extend(
+                        f"{b.letter(n)} {plain(r)}"
+                        for n, r in enumerate(b.recommendations, start=1)
+                    )
+            elif isinstance(b, Heading):
                 out.append(b.label)
             elif isinstance(b, Paragraph):
                 out.append(plain(b.spans))
@@ -300,6 +330,39 @@ def format_date(iso: str) -> str:
     except ValueError:
         return iso
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def front_sheet(briefing: Briefing) -> FrontSheet | None:
+    """The front sheet of ``briefing``, or None when none of its fields is set (the export then
+    looks exactly as one without)."""
+    if not briefing.has_front_sheet():
+        return None
+    rows: list[tuple[str, Spans]] = []
+
+    def row(label: str, text: str) -> None:
+        text = typographic(one_line(text))
+        if text:
+            rows.append((label, (Span(text),)))
+
+    row("Meeting", briefing.meeting)
+    if briefing.meeting_date.strip():
+        row("Date", format_date(briefing.meeting_date.strip()))
+    row("Agenda item", briefing.agenda_item)
+    row("Report of", briefing.report_of)
+    row("Contact", briefing.contact)
+    decision = DECISIONS.get(briefing.decision, "")
+    purpose = typographic(one_line(briefing.purpose))
+    if decision or purpose:
+        value: list[Span] = []
+        if decision:
+            value.append(Span(decision, bold=True))
+        if purpose:
+            value.append(Span((" — " if decision else "") + purpose))
+        rows.append(("Purpose", tuple(value)))
+    recommendations = tuple(
+        paragraph_spans(r, smart=True) for r in briefing.recommendations if r.strip()
+    )
+    return FrontSheet(tuple(rows), recommendations)
 
 
 def resolve_style(
@@ -362,7 +425,7 @@ def build_document(
         date=iso,
         date_text=format_date(iso),
         version=one_line(briefing.version),
-        marking=one_line(briefing.marking).upper(),
+        marking=one_line(briefing.printed_marking()).upper(),
         subject=one_line(briefing.subtitle) or "Evidence briefing",
         keywords=tuple(keywords),
         style=style.info,
@@ -372,6 +435,9 @@ def build_document(
     doc = Document(meta, [TitleBlock(meta)], numbered_paragraphs=numbered_paragraphs)
     builder = _Builder(doc, processor, resolved, sources, item_states(briefing, library))
 
+    sheet = front_sheet(briefing)
+    if sheet is not None:
+        doc.blocks.append(sheet)
     if include_contents:
         doc.blocks.append(Contents(Heading("Contents", 1, "", "contents"), ()))
     if briefing.summary.strip():
@@ -398,7 +464,8 @@ def build_document(
         )
     if include_contents:
         entries = tuple(h for h in doc.headings() if h.anchor != "contents" and h.level <= 2)
-        doc.blocks[1] = Contents(Heading("Contents", 1, "", "contents"), entries)
+        at = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Contents))
+        doc.blocks[at] = Contents(Heading("Contents", 1, "", "contents"), entries)
     return doc
 
 

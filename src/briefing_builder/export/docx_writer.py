@@ -14,7 +14,11 @@ What a committee clerk gets:
   LibreOffice computes them as it lays the document out (it would not fill in a TOC field's
   page numbers, which is why this is not a TOC field);
 * the marking centred at the top and bottom of every page, the title, and "Page X of Y";
-* title, author, subject and keywords in the document properties.
+* title, author, subject and keywords in the document properties, and the marking as the custom
+  property ``Classification`` (docProps/custom.xml) and once more at the top of the first page's
+  text, where a screen reader, which skips running headers, reads it;
+* a committee front sheet, when the briefing has one: the meeting's details as a table, then the
+  recommendations as a real lettered list (a), b), ...).
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from typing import IO, Any
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
+from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
@@ -39,6 +44,7 @@ from .document import (
     Contents,
     Document,
     EvidenceAnnex,
+    FrontSheet,
     Heading,
     Paragraph,
     Quote,
@@ -76,6 +82,9 @@ FLAG_COLUMN = 5
 HEADER_SIZE = 9  # points
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 HEADING_NUM_ID = 90  # our multilevel list for headings (ids well clear of the template's)
+RECOMMENDATIONS_NUM_ID = 89  # the front sheet's lettered recommendations: a), b), ...
+# The format id Office gives every user-defined document property.
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 W = nsdecls("w")
 
@@ -497,6 +506,7 @@ class _Writer:
 
     def title_block(self, block: TitleBlock) -> None:
         meta = block.meta
+        self.body_marking(meta.marking)
         if meta.organisation:
             self.para(
                 "TitleDetails",
@@ -513,6 +523,97 @@ class _Writer:
             self.para(
                 "TitleDetails", self.runs_xml((Span(block.byline),), self.d.part), ppr_extra=border
             )
+
+    def body_marking(self, marking: str) -> None:
+        """The marking at the top of the first page's text, as well as in the running header,
+        which screen readers skip."""
+        if marking:
+            self.para(
+                "Normal",
+                self.runs_xml((Span(marking, bold=True),), self.d.part),
+                ppr_extra='<w:spacing w:after="120"/><w:jc w:val="center"/>',
+            )
+
+    def front_sheet(self, block: FrontSheet) -> None:
+        """The meeting's details as a two-column table, then "Recommendations — The Committee is
+        asked to:" and the recommendations as a real lettered list (a), b), ...)."""
+        if block.rows:
+            label_w, value_w = 2200, TEXT_WIDTH - 2200
+            rule = f'<w:bottom w:val="single" w:sz="4" w:space="0" w:color="{BAR}"/>'
+
+            def cell(spans: Spans, width: int, *, label: bool) -> str:
+                shade = '<w:shd w:val="clear" w:color="auto" w:fill="EEF2F7"/>' if label else ""
+                runs = self.runs_xml(
+                    tuple(Span(s.text, bold=True) for s in spans) if label else spans, self.d.part
+                )
+                return (
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                    f"<w:tcBorders>{rule}</w:tcBorders>{shade}</w:tcPr>"
+                    f'<w:p><w:pPr><w:pStyle w:val="Normal"/><w:spacing w:before="40" w:after="40"/>'
+                    f"</w:pPr>{runs}</w:p></w:tc>"
+                )
+
+            rows = "".join(
+                "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                + cell((Span(label),), label_w, label=True)
+                + cell(value, value_w, label=False)
+                + "</w:tr>"
+                for label, value in block.rows
+            )
+            self.pending.append(
+                "<w:tbl><w:tblPr>"
+                f'<w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
+                f'<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="{BAR}"/>'
+                '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                '<w:tblCellMar><w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
+                "</w:tblCellMar>"
+                '<w:tblCaption w:val="Meeting details"/></w:tblPr>'
+                f'<w:tblGrid><w:gridCol w:w="{label_w}"/><w:gridCol w:w="{value_w}"/></w:tblGrid>'
+                f"{rows}</w:tbl>"
+            )
+        if block.recommendations:
+            self._recommendations_numbering()
+            self.para(
+                "Normal",
+                self.runs_xml((Span(block.heading, bold=True),), self.d.part),
+                ppr_extra='<w:keepNext/><w:spacing w:before="240" w:after="60"/>',
+            )
+            self.para(
+                "Normal",
+                self.runs_xml((Span(block.lead),), self.d.part),
+                ppr_extra="<w:keepNext/>",
+            )
+            last = len(block.recommendations) - 1
+            for i, spans in enumerate(block.recommendations):
+                self.para(
+                    "ListNumber",
+                    self.runs_xml(spans, self.d.part),
+                    ppr_extra=("" if i == last else "<w:keepNext/>")
+                    + '<w:numPr><w:ilvl w:val="0"/>'
+                    f'<w:numId w:val="{RECOMMENDATIONS_NUM_ID}"/></w:numPr>'
+                    + ('<w:spacing w:after="240"/>' if i == last else ""),
+                )
+
+    def _recommendations_numbering(self) -> None:
+        """A one-level list lettered "a)", "b)", ...: Word renumbers it as a clerk edits."""
+        abstract = parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="{RECOMMENDATIONS_NUM_ID}">'
+            '<w:multiLevelType w:val="singleLevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/>'
+            '<w:pPr><w:ind w:left="567" w:hanging="425"/></w:pPr></w:lvl></w:abstractNum>'
+        )
+        first_num = self.numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.numbering.append(abstract)
+        self.numbering.append(
+            parse_xml(
+                f'<w:num {W} w:numId="{RECOMMENDATIONS_NUM_ID}">'
+                f'<w:abstractNumId w:val="{RECOMMENDATIONS_NUM_ID}"/></w:num>'
+            )
+        )
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 6)
@@ -825,6 +926,23 @@ class _Writer:
         for rid, rel in list(self.d.part.rels.items()):
             if rel.reltype == RT.CUSTOM_XML:
                 self.d.part.drop_rel(rid)
+        self.classification_property(meta.marking)
+
+    def classification_property(self, marking: str) -> None:
+        """The marking as the custom document property ``Classification`` (File → Properties →
+        Custom in Word), which records-management and labelling tools read."""
+        if not marking:
+            return
+        blob = (
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f'<property fmtid="{CUSTOM_FMTID}" pid="2" name="Classification">'
+            f"<vt:lpwstr>{_xml_text(marking)}</vt:lpwstr></property></Properties>"
+        ).encode()
+        package = self.d.part.package
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 _THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*)<a:latin typeface="[^"]*"')
@@ -869,6 +987,8 @@ def write_docx(document: Document, out: IO[bytes]) -> Iterator[Progress]:
     for i, block in enumerate(blocks, start=1):
         if isinstance(block, TitleBlock):
             w.title_block(block)
+        elif isinstance(block, FrontSheet):
+            w.front_sheet(block)
         elif isinstance(block, Contents):
             w.contents(block)
         elif isinstance(block, Heading):

@@ -29,11 +29,12 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -60,6 +61,7 @@ from .document import (
     Document,
     EvidenceAnnex,
     ExportError,
+    FrontSheet,
     Heading,
     Meta,
     Note,
@@ -335,6 +337,25 @@ def _styles() -> dict[str, ParagraphStyle]:
         bulletIndent=0,
         bulletFontSize=9,
         spaceAfter=1.5,
+    )
+    s["body-marking"] = ParagraphStyle(
+        "BodyMarking", parent=base, fontName=FONT + "-Bold", alignment=TA_CENTER, spaceAfter=8
+    )
+    s["front-label"] = ParagraphStyle(
+        "FrontLabel", parent=base, fontName=FONT + "-Bold", spaceAfter=0
+    )
+    s["front-value"] = ParagraphStyle("FrontValue", parent=base, spaceAfter=0)
+    s["front-heading"] = ParagraphStyle(
+        "FrontHeading", parent=base, fontName=FONT + "-Bold", spaceBefore=12, keepWithNext=1
+    )
+    s["front-lead"] = ParagraphStyle("FrontLead", parent=base, keepWithNext=1)
+    s["recommendation"] = ParagraphStyle(
+        "Recommendation",
+        parent=base,
+        leftIndent=28,
+        bulletIndent=7,
+        bulletFontSize=11,
+        spaceAfter=3,
     )
     s["cell"] = ParagraphStyle("Cell", parent=base, fontSize=9.5, leading=12.5, spaceAfter=0)
     s["cell-head"] = ParagraphStyle("CellHead", parent=s["cell"], fontName=FONT + "-Bold")
@@ -619,6 +640,9 @@ class _Doc(BaseDocTemplate):
 
     def handle_documentBegin(self) -> None:
         self.canv.bb_before_save = self._define_forms
+        if self.meta.marking:
+            pdf = self.canv._doc
+            pdf.info = _ClassifiedInfo.of(pdf.info, self.meta.marking)
         super().handle_documentBegin()
 
     def _define_forms(self, canv: Any) -> None:
@@ -692,6 +716,36 @@ class _Doc(BaseDocTemplate):
     def handle_pageEnd(self) -> None:
         super().handle_pageEnd()
         self.layout.page_count = self.page
+
+
+class _ClassifiedInfo(PDFInfo):
+    """The document information with the marking as a custom ``/Classification`` entry, which
+    records-management and labelling tools read (reportlab writes only the standard keys)."""
+
+    classification = ""
+
+    @classmethod
+    def of(cls, info: PDFInfo, classification: str) -> _ClassifiedInfo:
+        out = cls()
+        out.__dict__.update(info.__dict__)
+        out.classification = classification
+        return out
+
+    def format(self, document: Any) -> bytes:
+        d = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Producer": PDFString(self.producer),
+            "Creator": PDFString(self.creator),
+            "Subject": PDFString(self.subject),
+            "Keywords": PDFString(self.keywords),
+            "Trapped": PDFName(self.trapped),
+            "Classification": PDFString(self.classification),
+        }
+        d["ModDate"] = d["CreationDate"] = PDFDate(
+            ts=document._timeStamp, dateFormatter=self._dateFormatter
+        )
+        return PDFDictionary(d).format(document)
 
 
 def text_width(text: str, size: float) -> float:
@@ -837,6 +891,8 @@ class _StoryBuilder:
         for block in self.doc.blocks:
             if isinstance(block, TitleBlock):
                 self.title_block(block)
+            elif isinstance(block, FrontSheet):
+                self.front_sheet(block)
             elif isinstance(block, Contents):
                 self.contents(block)
             elif isinstance(block, Heading):
@@ -868,6 +924,7 @@ class _StoryBuilder:
 
     def title_block(self, block: TitleBlock) -> None:
         meta = block.meta
+        self.body_marking(meta.marking)
         if meta.organisation:
             self.story.append(
                 _Para(markup((Span(meta.organisation.upper()),)), self.s["organisation"])
@@ -881,6 +938,48 @@ class _StoryBuilder:
         self.story.append(
             HRFlowable(width="100%", thickness=0.8, color=BAR, spaceBefore=4, spaceAfter=10)
         )
+
+    def body_marking(self, marking: str) -> None:
+        """The marking at the top of the first page's text too: screen readers skip the
+        running header, where it is drawn on every page."""
+        if marking:
+            self.story.append(_Para(markup((Span(marking),)), self.s["body-marking"]))
+
+    def front_sheet(self, block: FrontSheet) -> None:
+        """The meeting's details as a two-column table, then "Recommendations — The Committee is
+        asked to:" and the recommendations lettered a), b), ..."""
+        if block.rows:
+            rows = [
+                [
+                    _Para(markup((Span(label),)), self.s["front-label"]),
+                    _Para(markup(value), self.s["front-value"]),
+                ]
+                for label, value in block.rows
+            ]
+            table = Table(rows, colWidths=[38 * mm, FRAME_W - 38 * mm], hAlign="LEFT")
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
+                        ("LINEABOVE", (0, 0), (-1, 0), 0.5, BAR),
+                        ("LINEBELOW", (0, 0), (-1, -1), 0.5, BAR),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                        ("TOPPADDING", (0, 0), (-1, -1), 2),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ]
+                )
+            )
+            self.story.append(table)
+        if block.recommendations:
+            self.story.append(_Para(markup((Span(block.heading),)), self.s["front-heading"]))
+            self.story.append(_Para(markup((Span(block.lead),)), self.s["front-lead"]))
+            for n, spans in enumerate(block.recommendations, start=1):
+                self.story.append(
+                    _Para(markup(spans), self.s["recommendation"], bulletText=block.letter(n))
+                )
+        self.story.append(Spacer(1, 10))
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 3)

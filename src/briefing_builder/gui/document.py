@@ -74,10 +74,12 @@ class BriefingDocument(QObject):
 
     # --- undoable edits ----------------------------------------------------------------------
 
-    def set_metadata(self, field: str, value: str | int) -> None:
+    def set_metadata(self, field: str, value: str | int | list[str]) -> None:
         if field not in METADATA_FIELDS:
             raise ValueError(field)
-        old = getattr(self.briefing, field) or ""
+        old = getattr(self.briefing, field)
+        if not isinstance(old, list):
+            old = old or ""
         if old == value:
             return
         self.undo_stack.push(_MetadataCommand(self, field, old, value))
@@ -149,7 +151,13 @@ class _Fanout(OutlineObserver):
 class _MetadataCommand(QUndoCommand):
     _ID = 100
 
-    def __init__(self, doc: BriefingDocument, field: str, old: str | int, new: str | int) -> None:
+    def __init__(
+        self,
+        doc: BriefingDocument,
+        field: str,
+        old: str | int | list[str],
+        new: str | int | list[str],
+    ) -> None:
         super().__init__(f"Edit {field.replace('_', ' ')}")
         self.doc, self.field, self.old, self.new = doc, field, old, new
 
@@ -162,8 +170,10 @@ class _MetadataCommand(QUndoCommand):
         self.new = other.new
         return True
 
-    def _apply(self, value: str | int) -> None:
-        empty = None if self.field in ("style", "max_pages") else ""
+    def _apply(self, value: str | int | list[str]) -> None:
+        empty: list[str] | str | None = None if self.field in ("style", "max_pages") else ""
+        if self.field == "recommendations":
+            value, empty = list(value) if isinstance(value, list) else [], []
         setattr(self.doc.briefing, self.field, value or empty)
         self.doc.metadataChanged.emit(self.field)
 

@@ -159,6 +159,8 @@ class _Worker(QObject):
 
 class ExportDialog(QDialog):
     exported = Signal(object)  # an ExportReport
+    requireMarkingChanged = Signal(bool)  # the setting, changed here
+    markingRequested = Signal()  # "Set the marking…": show Briefing details' marking field
 
     def __init__(
         self,
@@ -168,11 +170,13 @@ class ExportDialog(QDialog):
         default_style: str,
         parent: QWidget | None = None,
         remembered: dict[str, str] | None = None,
+        require_marking: bool = False,
     ) -> None:
         """``remembered``: the format, style, folder and other choices last used for this
         briefing (or, for a briefing without them, the last used at all), as the settings keep
         them. Numbered paragraphs start from the briefing's own ``numbering:`` unless this
-        briefing was exported with another choice."""
+        briefing was exported with another choice. ``require_marking``: the setting that refuses
+        an export without a protective marking."""
         super().__init__(parent)
         self.setWindowTitle("Export briefing")
         self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
@@ -218,6 +222,13 @@ class ExportDialog(QDialog):
         self.annex_ids.setChecked(remembered.get("annex-ids") == "yes")
         self.annex_ids.setEnabled(self.table.isChecked())
         self.table.toggled.connect(self.annex_ids.setEnabled)
+        self.require_marking = QCheckBox("&Require a protective marking before export")
+        self.require_marking.setToolTip(
+            "A setting for every briefing: an export without a marking (such as OFFICIAL) is "
+            "refused until one is set in Briefing details."
+        )
+        self.require_marking.setChecked(require_marking)
+        self.require_marking.toggled.connect(self.requireMarkingChanged)
         self.path = QLineEdit()
         self.path.setAccessibleName("Output file")
         browse = QPushButton("&Browse…")
@@ -247,6 +258,7 @@ class ExportDialog(QDialog):
         ids_row.addSpacing(24)
         ids_row.addWidget(self.annex_ids, 1)
         form.addRow("", ids_row)
+        form.addRow("", self.require_marking)
         save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
         save_to.setBuddy(self.path)
         form.addRow(save_to, path_row)
@@ -267,6 +279,12 @@ class ExportDialog(QDialog):
         self.folder_button = self.buttons.addButton(
             "Show in &folder", QDialogButtonBox.ButtonRole.ActionRole
         )
+        self.marking_button = self.buttons.addButton(
+            "Set the &marking…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.marking_button.setToolTip("Close this and go to the marking in Briefing details")
+        self.marking_button.setVisible(False)
+        self.marking_button.clicked.connect(self._set_marking)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.open_button.setVisible(False)
         self.folder_button.setVisible(False)
@@ -289,6 +307,7 @@ class ExportDialog(QDialog):
         self.table.toggled.connect(self._choices_changed)
         self.numbered.toggled.connect(self._choices_changed)
         self.annex_ids.toggled.connect(self._choices_changed)
+        self.require_marking.toggled.connect(self._choices_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -303,6 +322,11 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.open_button.setVisible(False)
         self.folder_button.setVisible(False)
+        self.marking_button.setVisible(False)
+
+    def _set_marking(self) -> None:
+        self.reject()  # first: closing gives the focus back to where it was
+        self.markingRequested.emit()
 
     def _format_changed(self, _i: int) -> None:
         fmt = self.format.currentData()
@@ -367,6 +391,7 @@ class ExportDialog(QDialog):
             include_evidence_table=self.table.isChecked(),
             annex_ids=self.table.isChecked() and self.annex_ids.isChecked(),
             numbered_paragraphs=self.numbered.isChecked(),
+            require_marking=self.require_marking.isChecked(),
         )
 
     def choices(self) -> dict[str, str]:
@@ -379,6 +404,16 @@ class ExportDialog(QDialog):
         }
 
     def start(self) -> None:
+        if self.require_marking.isChecked() and not self.briefing.printed_marking():
+            # Said plainly before anything is written, with the way to put it right.
+            self.status.setText(
+                "<b>Nothing was exported.</b> This briefing has no protective marking, and "
+                "exports require one. Set it in <b>Briefing details → Marking</b> (for example "
+                "OFFICIAL), then export again."
+            )
+            self.marking_button.setVisible(True)
+            self.marking_button.setFocus()
+            return
         path = self.target()
         if str(path) != self.path.text():
             self.path.setText(str(path))

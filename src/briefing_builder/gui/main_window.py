@@ -1047,6 +1047,10 @@ class MainWindow(QMainWindow):
         findings = max(sizes[1] + sizes[0] - filters, rest * 45 // 100)
         self.splitter.setSizes([filters, findings, rest - findings])
 
+    def _set_require_marking(self, on: bool) -> None:
+        self.settings.require_marking = on
+        self._save_settings()
+
     def _save_settings(self) -> None:
         try:
             self.settings.save()
@@ -1130,8 +1134,11 @@ class MainWindow(QMainWindow):
             self.settings.default_style,
             self,
             remembered=self.settings.export_choice(self.doc.path, self.doc.briefing.style),
+            require_marking=self.settings.require_marking,
         )
         dialog.exported.connect(self._exported)
+        dialog.requireMarkingChanged.connect(self._set_require_marking)
+        dialog.markingRequested.connect(self.briefing_panel.show_marking)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self._export_dialog = dialog

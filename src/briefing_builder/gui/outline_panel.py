@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.briefing import MARKINGS, EvidenceItem, NoteItem, Section
+from ..core.briefing import MARKING_DESCRIPTORS, MARKINGS, EvidenceItem, NoteItem, Section
 from .date_field import DateField
 from .document import BriefingDocument
 from .drag_image import count_label, first_words, start_drag
+from .front_sheet_form import FrontSheetGroup
 from .outline_model import NodeIdRole, OutlineDelegate, OutlineModel
 from .shortcuts import DOCUMENT_UNDO
 
@@ -164,13 +167,23 @@ class OutlineView(QTreeView):
 
 
 class DetailsForm(QWidget):
-    """Title, subtitle, author, organisation, date, version, marking, page limit and summary."""
+    """Title, subtitle, author, organisation, date, version, marking, page limit, summary and
+    the committee front sheet; it scrolls, so it stays usable in a small window."""
 
     def __init__(self, doc: BriefingDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.fields: dict[str, QLineEdit] = {}
-        form = QFormLayout(self)
+        inner = QWidget()
+        form = QFormLayout(inner)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAccessibleName("Briefing details")
+        self.scroll_area.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         labels = {
             "title": "&Title",
@@ -198,7 +211,27 @@ class DetailsForm(QWidget):
         self.marking.currentTextChanged.connect(
             lambda t: self.doc.set_metadata("marking", "" if t == "(none)" else t.strip())
         )
+        self.descriptor = QComboBox()
+        self.descriptor.setEditable(True)
+        self.descriptor.addItems([d or "(none)" for d in MARKING_DESCRIPTORS])
+        self.descriptor.setAccessibleName("Marking descriptor")
+        self.descriptor.setToolTip(
+            "Why OFFICIAL-SENSITIVE material is sensitive: COMMERCIAL, LOCSEN (locally "
+            "sensitive) or PERSONAL. Printed after the marking."
+        )
+        self.descriptor.currentTextChanged.connect(
+            lambda t: self.doc.set_metadata(
+                "marking_descriptor", "" if t == "(none)" else t.strip()
+            )
+        )
         form.addRow("&Marking", self.marking)
+        form.addRow("Descriptor", self.descriptor)
+        for combo in (self.marking, self.descriptor):
+            # Sized by a short marking, not the longest: the column stays narrow enough.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
         # The length the briefing should keep to; 0 shows as "No limit".
         self.max_pages = QSpinBox()
         self.max_pages.setRange(0, 9999)
@@ -216,13 +249,17 @@ class DetailsForm(QWidget):
         self.summary.textChanged.connect(self._summary_changed)
         summary_label = QLabel("&Summary")
         summary_label.setBuddy(self.summary)
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 5)
         form.addRow(summary_label, self.summary)
+        self.front_sheet = FrontSheetGroup(doc)
+        form.addRow(self.front_sheet)
         self._loading = False
         # Undo and Redo in these fields are the briefing's (one history for all typing).
         for field in [
             *self.fields.values(),
             self.date.edit,
             self.marking,
+            self.descriptor,
             self.summary,
             self.max_pages,
             self.max_pages.lineEdit(),
@@ -238,6 +275,7 @@ class DetailsForm(QWidget):
             "version",
             "date",
             "marking",
+            "marking_descriptor",
             "summary",
             "max_pages",
         ):
@@ -264,6 +302,10 @@ class DetailsForm(QWidget):
                 text = b.marking or "(none)"
                 if self.marking.currentText() != text:
                     self.marking.setCurrentText(text)
+            elif key == "marking_descriptor":
+                text = b.marking_descriptor or "(none)"
+                if self.descriptor.currentText() != text:
+                    self.descriptor.setCurrentText(text)
             elif key == "summary" and self.summary.toPlainText() != b.summary:
                 self.summary.setPlainText(b.summary)
             elif key == "max_pages" and self.max_pages.value() != (b.max_pages or 0):
@@ -376,6 +418,13 @@ class BriefingPanel(QTabWidget):
         self.model.modelReset.connect(
             lambda: self._current_changed(self.view.currentIndex(), QModelIndex())
         )
+
+    def show_marking(self) -> None:
+        """Briefing details, with the cursor in the marking (an export refused for want of one)."""
+        self.setCurrentWidget(self.details)
+        self.details.scroll_area.ensureWidgetVisible(self.details.marking)
+        self.window().activateWindow()
+        self.details.marking.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         node = self.model.node(current)
