@@ -154,3 +154,17 @@ def libreoffice_pdfs(
     missing = [name for name, pdf in converted.items() if not pdf.is_file()]
     assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
     return converted
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """Every font a PDF's pages use, and whether its glyphs are embedded in the file."""
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(str(path)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            f = font.get_object()
+            descendants = f.get("/DescendantFonts")
+            desc = (descendants[0].get_object() if descendants else f).get("/FontDescriptor")
+            fonts[str(f["/BaseFont"])] = desc is not None and "/FontFile2" in desc.get_object()
+    return fonts

@@ -15,7 +15,7 @@ import pytest
 from briefing_builder.core.briefing_io import read_briefing
 from briefing_builder.core.model import Library
 from briefing_builder.export import ExportOptions, export_to_file
-from tests.export.conftest import MINIMAL
+from tests.export.conftest import MINIMAL, pdf_fonts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -170,6 +170,12 @@ def test_pdf_front_sheet_marking_and_classification(front: dict[str, Path]) -> N
     ):
         assert row in flat
     assert flat.index("Recommendations") < flat.index("Contents")
+
+
+def test_the_front_sheet_pdf_embeds_every_font_it_uses(front: dict[str, Path]) -> None:
+    """Its table named no font, and reportlab set Helvetica for each cell: not embedded."""
+    fonts = pdf_fonts(front["pdf"])
+    assert fonts and all(fonts.values()), fonts
 
 
 def test_without_front_sheet_or_marking_nothing_is_added(tmp_path: Path, bundled: Library) -> None:

@@ -17,7 +17,7 @@ from briefing_builder.core.model import Library
 from briefing_builder.export import ExportOptions, build_document, export_to_file
 from briefing_builder.export.inline import plain
 from briefing_builder.export.pdf_writer import _glyphs, register_fonts
-from tests.export.conftest import EXAMPLE, qpdf_check
+from tests.export.conftest import EXAMPLE, pdf_fonts, qpdf_check
 
 
 def _pages(path: Path) -> list[str]:
@@ -128,14 +128,7 @@ def test_links_to_urls_and_references(outputs: dict[str, Path]) -> None:
 
 
 def test_fonts_are_embedded(outputs: dict[str, Path]) -> None:
-    reader = PdfReader(str(outputs["example-numbered-notes.pdf"]))
-    fonts = {}
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            f = font.get_object()
-            descendants = f.get("/DescendantFonts")
-            desc = (descendants[0].get_object() if descendants else f).get("/FontDescriptor")
-            fonts[str(f["/BaseFont"])] = desc is not None and "/FontFile2" in desc.get_object()
+    fonts = pdf_fonts(outputs["example-numbered-notes.pdf"])
     assert fonts and all(fonts.values()), fonts
     assert any("DejaVuSans-Bold" in name for name in fonts)
     assert any("DejaVuSans-Oblique" in name for name in fonts)

@@ -960,6 +960,9 @@ class _StoryBuilder:
             table.setStyle(
                 TableStyle(
                     [
+                        # Reportlab sets each cell's font before drawing it, Helvetica unless told:
+                        # a font the PDF would name without embedding it.
+                        ("FONTNAME", (0, 0), (-1, -1), FONT),
                         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
                         ("LINEABOVE", (0, 0), (-1, 0), 0.5, BAR),
                         ("LINEBELOW", (0, 0), (-1, -1), 0.5, BAR),
