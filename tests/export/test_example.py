@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from briefing_builder.core.briefing import EvidenceItem, NoteItem
 from briefing_builder.core.briefing_io import library_path, read_briefing, unknown_finding_problems
 from briefing_builder.core.model import Library
+from briefing_builder.export import ExportOptions, export_to_file
 from tests.conftest import BUNDLED, REPO
 from tests.export.conftest import EXAMPLE
 
@@ -51,3 +52,28 @@ def test_readme_shows_a_rendered_page() -> None:
     for line in images:
         target = line.split("](", 1)[1].split(")", 1)[0]
         assert (REPO / target).is_file(), target
+
+
+COMMITTEE = REPO / "examples" / "committee-paper.briefing.yaml"
+
+
+def test_the_committee_paper_example_has_a_front_sheet_numbered_paragraphs_and_an_annex(
+    bundled: Library, tmp_path: Path
+) -> None:
+    b = read_briefing(COMMITTEE)
+    assert unknown_finding_problems(b, bundled, str(COMMITTEE)) == []
+    assert b.meeting and b.decision == "decision" and len(b.recommendations) == 4
+    assert b.numbered_paragraphs and b.max_pages == 6
+    pdf, word = tmp_path / "c.pdf", tmp_path / "c.docx"
+    for out in (pdf, word):
+        export_to_file(b, bundled, out, ExportOptions(include_evidence_table=True))
+    pages = [p.extract_text() for p in PdfReader(str(pdf)).pages]
+    assert len(pages) <= b.max_pages
+    first = " ".join(pages[0].split())
+    assert "Meeting Community Safety Partnership Board" in first
+    assert "The Committee is asked to:" in first and "a) note the evidence" in first
+    body = " ".join(" ".join(pages).split())
+    assert "1.1 Three conditions recur" in body and "Annex: evidence cited" in body
+    d = docx.Document(str(word))
+    assert any(p.style.name == "Numbered Paragraph" for p in d.paragraphs)
+    assert d.tables and d.tables[0].cell(0, 0).text == "Meeting"
