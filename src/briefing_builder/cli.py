@@ -103,6 +103,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse to export (exit status 1) a briefing without a protective marking",
     )
 
+    add = sub.add_parser(
+        "add-source",
+        help="add a document (PDF, Word, HTML, text, Markdown) and its reference to a library",
+        description="Extract the document's text into the library's texts/ folder and append its "
+        "reference to sources.yaml. Prints the new source's id.",
+    )
+    add.add_argument("document", metavar="FILE", type=Path, help="the document to add")
+    _library_arg(add)
+    add.add_argument("--id", metavar="ID", help="the source's id (default: author-year)")
+    add.add_argument(
+        "--reference",
+        metavar="REF",
+        type=Path,
+        help="its reference exported from a reference manager (.json CSL JSON, .yaml CSL YAML, "
+        ".bib BibTeX, .ris RIS); the options below override its fields",
+    )
+    add.add_argument("--type", metavar="TYPE", help="CSL type: report (default), book, speech...")
+    add.add_argument("--title", metavar="TEXT", help="its title")
+    add.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an author as 'Family, Given' (repeatable)",
+    )
+    add.add_argument(
+        "--organisation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an organisation as author (repeatable)",
+    )
+    add.add_argument("--year", metavar="DATE", help="when issued: YYYY, YYYY-MM or YYYY-MM-DD")
+    add.add_argument("--publisher", metavar="NAME")
+    add.add_argument("--series", metavar="TEXT", help="the series it is part of")
+    add.add_argument("--url", metavar="URL", help="where it is published online")
+    add.add_argument("--accessed", metavar="DATE", help="when the URL was viewed: YYYY-MM-DD")
+    add.add_argument("--event", metavar="TEXT", help="the event it was given at (a speech)")
+    add.add_argument("--short", metavar="TEXT", help="a short label for lists and filters")
+
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
     gui.add_argument("briefing", nargs="?", type=Path, help="a briefing file to open")
@@ -272,6 +312,90 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Add a source document; every failure is one plain message and exit code 1."""
+    from .core.loader import load_library
+    from .curation.add_source import AddSourceError, add_source
+    from .curation.extract import ExtractionError, extract
+    from .curation.reference import (
+        ReferenceError,
+        merge,
+        parse_date,
+        parse_name,
+        propose_id,
+        read_reference,
+    )
+
+    def fail(message: str, details: Sequence[object] = ()) -> int:
+        print(f"briefing-builder: add-source: {message}", file=err)
+        for line in details:
+            print(f"  {line}", file=err)
+        return 1
+
+    if args.library is None:
+        return fail("say which library to add to with --library DIR")
+    root: Path = args.library
+    if not root.is_dir():
+        return fail(f"the library folder {root} does not exist")
+    given: dict[str, object] = {
+        "type": args.type,
+        "title": args.title,
+        "publisher": args.publisher,
+        "collection-title": args.series,
+        "URL": args.url,
+        "event-title": args.event,
+    }
+    names = [parse_name(a) for a in args.author] + [
+        parse_name(o, organisation=True) for o in args.organisation
+    ]
+    if names:
+        given["author"] = names
+    for key, value, option in (
+        ("issued", args.year, "--year"),
+        ("accessed", args.accessed, "--accessed"),
+    ):
+        if value:
+            date = parse_date(value)
+            if date is None:
+                return fail(f"{option} {value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+            given[key] = date
+    try:
+        base = read_reference(args.reference) if args.reference else {}
+        extracted = extract(args.document)
+    except (ReferenceError, ExtractionError) as exc:
+        return fail(exc.message)
+    csl = merge(base, given)
+    csl.setdefault("type", "report")
+    if not csl.get("title") and extracted.title:
+        csl["title"] = extracted.title
+        print(
+            f"briefing-builder: add-source: title taken from the document: {extracted.title}",
+            file=err,
+        )
+    if not csl.get("title"):
+        return fail(f"{args.document} gives no title: give one with --title")
+    existing = [s.id for s in load_library(root).sources]
+    sid = args.id or propose_id(csl, existing)
+    try:
+        added = add_source(root, extracted, csl, sid, short=args.short)
+    except AddSourceError as exc:
+        return fail(exc.message, exc.problems)
+    for remark in extracted.remarks:
+        print(f"briefing-builder: add-source: {args.document}: {remark}", file=err)
+    for problem in added.warnings:
+        print(f"briefing-builder: warning: {problem}", file=err)
+    pages = f"{extracted.pages} page{'s' if extracted.pages != 1 else ''}"
+    if added.entry.get("page-labels"):
+        pages += f" (printed {', '.join(added.entry['page-labels'])})"
+    print(
+        f"Added source '{sid}' from {extracted.format}: {added.text_path} ({pages}, "
+        f"{extracted.headings} headings); its reference is in {added.sources_path}.",
+        file=err,
+    )
+    print(sid, file=out)
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     try:
         from .gui.app import run
@@ -302,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_list(args, sys.stdout, sys.stderr)
         if args.command == "export":
             return _cmd_export(args, sys.stdout, sys.stderr)
+        if args.command == "add-source":
+            return _cmd_add_source(args, sys.stdout, sys.stderr)
         return _cmd_gui(args)
     except KeyboardInterrupt:
         return 130

@@ -32,6 +32,7 @@ from .csl import (
 )
 from .files import UnreadableFile, _kind, _reason
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
+from .pages import PageLabelError, expand_page_labels, page_count
 from .textmatch import FoldedText, read_source_text
 from .yamlio import (
     LineDict,
@@ -116,7 +117,7 @@ class _Steps:
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIBRARY_KEYS = frozenset({"title", "description", "themes"})
 THEME_KEYS = frozenset({"id", "label", "description"})
-SOURCE_EXTRA_KEYS = frozenset({"id", "type", "text", "short", "custom"})
+SOURCE_EXTRA_KEYS = frozenset({"id", "type", "text", "short", "custom", "page-labels"})
 FINDING_KEYS = frozenset(
     {"id", "source", "kind", "text", "speaker", "locator", "themes", "places", "note"}
 )
@@ -420,6 +421,29 @@ def _source_text(
     return _TextRef(sid, str(path), rel, None)
 
 
+def _page_labels(
+    report: _Report, ref: LineDict, sid: str, text: str | None
+) -> tuple[str, ...] | None:
+    """The printed label of each page of the source's text (``page-labels:``), checked against
+    the pages the text has (see core/pages.py)."""
+    if ref.get("page-labels") is None:
+        return None
+    entries = _string_list(report, ref, "page-labels", f"source '{sid}'")
+    line = ref.line_of("page-labels")
+    try:
+        labels = expand_page_labels([e for e, _ in entries])
+    except PageLabelError as exc:
+        report.error(line, f"'page-labels' of source '{sid}': {exc}")
+        return None
+    if text is not None and len(labels) != page_count(text):
+        report.warn(
+            line,
+            f"'page-labels' of source '{sid}' name {len(labels)} pages but its text has "
+            f"{page_count(text)} (pages are separated by form feeds)",
+        )
+    return tuple(labels) or None
+
+
 def _default_short(csl: dict[str, Any], sid: str) -> str:
     authors = csl.get("author") or []
     name = ""
@@ -519,12 +543,13 @@ def _load_sources(
             if ok:
                 valid.append(key)
         text = _source_text(report, root, ref, sid, lib, texts)
+        labels = _page_labels(report, ref, sid, texts.get(sid))
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
         lines[sid] = ref.line_of("id")
         # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
         csl = {k: as_written[k] if k in as_written else _plain(ref[k]) for k in valid}
         text_path = Path(text.path) if text.path else None
-        lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path))
+        lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path, labels))
         refs_out.append(text)
     return lines, refs_out
 

@@ -73,6 +73,8 @@ class Source:
     csl: dict[str, Any]
     short: str
     text_path: Path | None = None
+    # The printed label of each page of the text (``page-labels:``); None: pages are 1, 2, 3...
+    page_labels: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
