@@ -28,7 +28,7 @@ from ..core.model import Library, Problem
 from ..core.pages import compress_page_labels
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .extract import Extracted
-from .reference import check_fields, id_problem
+from .reference import check_fields, id_problem, merge
 
 SOURCES = "sources.yaml"
 TEXTS = "texts"
@@ -168,7 +168,8 @@ def add_source(
             "or move that file away."
         )
 
-    entry: dict[str, Any] = {"id": sid, **{k: v for k, v in csl.items() if k != "id"}}
+    # In the usual order: id, type, title, names, the other fields, dates.
+    entry: dict[str, Any] = {"id": sid, **{k: v for k, v in merge({}, csl).items() if k != "id"}}
     if short:
         entry["short"] = short
     entry["text"] = text_rel
@@ -182,7 +183,7 @@ def add_source(
             f"{sources_path} is not laid out as a plain list under 'references:' at its end, so "
             "the new source cannot be appended safely; add it by hand (nothing was written)."
         )
-    baseline = _errors(load_library(root)) if sources_path.exists() else set()
+    baseline = _errors(load_library(root))
 
     # The file must still be as read: a colleague's change since is never overwritten.
     try:
