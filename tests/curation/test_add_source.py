@@ -242,3 +242,48 @@ def test_a_new_library_without_sources(tmp_path: Path) -> None:
         "    text: texts/hub-nd.txt\n"
     )
     assert added.text_path.read_text(encoding="utf-8") == MARKDOWN
+
+
+SPARSE = """\
+# Our sources. Keep them in date order!
+references:
+- id: alpha      # the first
+  type: report
+  title: 'Alpha: a review'
+  author: [{family: Smith, given: Ann}]
+  text: texts/alpha.txt
+- id: beta
+  type: "report"
+  title: Beta"""  # no final line break, no blank lines, list not indented
+
+
+def test_untouched_lines_are_byte_identical_in_any_layout(tmp_path: Path) -> None:
+    from tests.conftest import write_library
+
+    root = write_library(tmp_path / "lib", {"sources.yaml": None})
+    (root / "sources.yaml").write_bytes(SPARSE.encode("utf-8"))
+    md = tmp_path / "hub.md"
+    md.write_text(MARKDOWN, encoding="utf-8")
+    csl = {"type": "report", "title": "Hub: 3.10 and all that", "note": "3.10"}
+    add_source(root, extract(md), csl, "hub-nd")
+    after = (root / "sources.yaml").read_text(encoding="utf-8")
+    assert after == SPARSE + (
+        "\n- id: hub-nd\n  type: report\n  title: 'Hub: 3.10 and all that'\n"
+        "  note: '3.10'\n  text: texts/hub-nd.txt\n"
+    )
+
+
+def test_a_file_it_cannot_append_to_safely_is_left_alone(tmp_path: Path) -> None:
+    from tests.conftest import write_library
+
+    root = write_library(tmp_path / "lib")
+    md = tmp_path / "hub.md"
+    md.write_text(MARKDOWN, encoding="utf-8")
+    flow = "references: [{id: alpha, type: report, title: A, text: texts/alpha.txt}]\n"
+    trailing = (root / "sources.yaml").read_text(encoding="utf-8") + "other: 1\n"
+    for text in (flow, trailing):
+        (root / "sources.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(AddSourceError, match="cannot be appended safely"):
+            add_source(root, extract(md), {"type": "report", "title": "Hub"}, "hub-nd")
+        assert (root / "sources.yaml").read_text(encoding="utf-8") == text
+        assert not (root / "texts" / "hub-nd.txt").exists()

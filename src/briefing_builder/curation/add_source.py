@@ -177,8 +177,11 @@ def add_source(
         entry["page-labels"] = compress_page_labels(extracted.page_labels)
     after = _new_sources_text(before, entry)
     # Read back before writing: the new text must be the old references plus this one.
-    new_refs = _references(after, sources_path)
-    if len(new_refs) != len(refs) + 1 or _plain(new_refs[-1]) != _plain(entry):
+    try:
+        new_refs: list[Any] | None = _references(after, sources_path)
+    except AddSourceError:
+        new_refs = None
+    if new_refs is None or len(new_refs) != len(refs) + 1 or _plain(new_refs[-1]) != _plain(entry):
         raise AddSourceError(
             f"{sources_path} is not laid out as a plain list under 'references:' at its end, so "
             "the new source cannot be appended safely; add it by hand (nothing was written)."
