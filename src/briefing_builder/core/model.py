@@ -67,7 +67,7 @@ class Locator:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A source document: its CSL YAML reference plus the two extension keys."""
+    """A source document: its CSL YAML reference plus the extension keys (text, short, page-labels)."""
 
     id: str
     csl: dict[str, Any]
