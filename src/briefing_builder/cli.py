@@ -385,8 +385,10 @@ def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for problem in added.warnings:
         print(f"briefing-builder: warning: {problem}", file=err)
     pages = f"{extracted.pages} page{'s' if extracted.pages != 1 else ''}"
-    if added.entry.get("page-labels"):
-        pages += f" (printed {', '.join(added.entry['page-labels'])})"
+    written = added.entry.get("page-labels") or []
+    if written:
+        shown = written if len(written) <= 6 else [*written[:5], "…"]
+        pages += f" (printed {', '.join(shown)})"
     print(
         f"Added source '{sid}' from {extracted.format}: {added.text_path} ({pages}, "
         f"{extracted.headings} headings); its reference is in {added.sources_path}.",
