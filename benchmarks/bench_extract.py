@@ -8,7 +8,7 @@ start-up, extraction, appending the reference, checking the library again).
 
 Target (project issue "Grow the library in the app"): a 500-page PDF in under 30 s.
 
-    .venv/bin/python benchmarks/bench_extract.py [--pages 500] [--repeat 3]
+    .venv/bin/python benchmarks/bench_extract.py [--pages 500] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def make_pdf(path: Path, pages: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE.parent / "src"))
     from briefing_builder.curation.extract import extract

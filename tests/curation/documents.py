@@ -44,9 +44,12 @@ def make_pdf(path: Path, *, labels: bool = True, password: str | None = None) ->
     c.setTitle("Partnership Working Review")
     for n, (lines, marks) in enumerate(PDF_PAGES):
         y = 780
-        for line in lines:
+        for k, line in enumerate(lines):
+            # Titles and bookmarked headings in larger type, as reports set them.
+            big = (n == 0 and k == 0) or any(line == title for title, _ in marks)
+            c.setFont("Helvetica", 16 if big else 10)
             c.drawString(72, y, line)
-            y -= 16
+            y -= 22 if big else 14
         for i, (title, level) in enumerate(marks):
             key = f"p{n}m{i}"
             c.bookmarkPage(key)

@@ -41,7 +41,9 @@ def test_pdf_pages_labels_and_bookmarks(tmp_path: Path) -> None:
     at = got.text.index("added value")
     assert page_label(got.text, at, got.page_labels) == "1"
     assert page_label(got.text, got.text.index("Methods used"), got.page_labels) == "A-1"
-    # Words are kept as printed; a paragraph that ends short of the line is set apart.
+    # Words are kept as printed; a change of type size or a paragraph that ends short of the
+    # line starts a new block.
+    assert got.text.startswith("Partnership Working Review\n\nA report for the Home Office\n")
     assert "demonstrate added value to\nthe people they serve.\n\nA second paragraph" in got.text
 
 

@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import html.parser
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.files import UnreadableFile, read_regular_file
 from ..core.pages import is_plain_numbering
@@ -187,11 +189,11 @@ def _pdf(path: Path, data: bytes, progress: Progress | None) -> Extracted:
                 textpage = page.get_textpage()
                 try:
                     raw = textpage.get_text_range()
+                    text = _pdf_paragraphs(raw, textpage)
                 finally:
                     textpage.close()
             finally:
                 page.close()
-            text = _pdf_paragraphs(raw.replace("\r\n", "\n").replace("\r", "\n"))
             if not text.strip():
                 empty += 1
             text = _mark_headings(text, headings.get(i, []))
@@ -241,22 +243,64 @@ def _pdf_outline(doc: object, count: int) -> dict[int, list[tuple[int, str]]]:
 
 
 _ENDS_PARAGRAPH = tuple('.!?:"”’)')
+_PDF_LINE = "\r\n"  # PDFium's line break between the lines it finds on a page
 
 
-def _pdf_paragraphs(text: str) -> str:
-    """A page's lines with a blank line where a paragraph visibly ends: a line that finishes a
+def _line_boxes(raw: str, textpage: Any) -> list[tuple[str, float, float] | None]:
+    """Each line of a page's text with the bottom and height of its first character (PDFium
+    numbers the characters of the text it returns, its own line breaks included)."""
+    out: list[tuple[str, float, float] | None] = []
+    pos = 0
+    for line in raw.split(_PDF_LINE):
+        stripped = line.lstrip()
+        if not stripped.strip():
+            out.append(None)
+        else:
+            try:
+                _, bottom, _, top = textpage.get_charbox(
+                    pos + len(line) - len(stripped), loose=True
+                )
+                out.append((line, bottom, top - bottom))
+            except Exception:  # a character PDFium has no box for: no layout for this line
+                out.append((line, float("nan"), float("nan")))
+        pos += len(line) + len(_PDF_LINE)
+    return out
+
+
+def _pdf_paragraphs(raw: str, textpage: Any = None) -> str:
+    """A page's lines with a blank line where a paragraph visibly ends: where the gap to the next
+    line is clearly wider than the page's usual line spacing, where the type size changes (a
+    heading), where the next line stands higher (a new column), or after a line that finishes a
     sentence well short of the page's full line width. Only white space is added."""
-    lines = text.split("\n")
-    widths = sorted(len(ln.strip()) for ln in lines if ln.strip())
-    if not widths:
+    boxes = (
+        _line_boxes(raw, textpage)
+        if textpage is not None
+        else [
+            (ln, float("nan"), float("nan")) if ln.strip() else None for ln in raw.split(_PDF_LINE)
+        ]
+    )
+    lines = [b for b in boxes if b is not None]
+    if not lines:
         return ""
+    widths = sorted(len(ln.strip()) for ln, _, _ in lines)
     full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
+    steps = sorted(a[1] - b[1] for a, b in itertools.pairwise(lines) if a[1] - b[1] > 0)
+    usual = steps[len(steps) // 2] if steps else 0.0
     out: list[str] = []
-    for ln in lines:
-        out.append(ln)
-        s = ln.strip()
-        if s and s.endswith(_ENDS_PARAGRAPH) and len(s) < 0.8 * full:
+    for n, (line, bottom, height) in enumerate(lines):
+        out.append(line.replace("\r", "\n"))
+        s = line.strip()
+        if s.endswith(_ENDS_PARAGRAPH) and len(s) < 0.8 * full:
             out.append("")
+        elif n + 1 < len(lines):
+            _, next_bottom, next_height = lines[n + 1]
+            step = bottom - next_bottom
+            if usual and (
+                step > 1.4 * usual
+                or step < 0
+                or abs(next_height - height) > 0.15 * max(height, next_height)
+            ):
+                out.append("")
     return "\n".join(out)
 
 
