@@ -45,3 +45,13 @@ def test_unreadable_page_labels_are_an_error_at_their_line(tmp_path: Path) -> No
         (9, False, "'page-labels' of source 'alpha': the range '9–2' runs backwards")
     ]
     assert lib.source("alpha") is not None  # the source itself still loads
+
+
+def test_a_quote_may_run_over_a_page_break(tmp_path: Path) -> None:
+    """A form feed is white space: a quote that runs from one page to the next is found."""
+    text = ALPHA_TEXT.replace("The police and", "The police\n\f\nand")
+    lib = load_library(
+        write_library(tmp_path, {"texts/alpha.txt": "Front.\n\f\n" + text + "\f\nEnd.\n"})
+    )
+    assert [p for p in lib.problems if p.warning is False] == []
+    assert lib.verified_count == len(lib.findings)

@@ -188,7 +188,8 @@ def _pdf(path: Path, data: bytes, progress: Progress | None) -> Extracted:
             try:
                 textpage = page.get_textpage()
                 try:
-                    raw = textpage.get_text_range()
+                    # A form feed inside a page would count as a page of its own.
+                    raw = textpage.get_text_range().replace("\f", " ")
                     text = _pdf_paragraphs(raw, textpage)
                 finally:
                     textpage.close()
