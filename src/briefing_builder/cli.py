@@ -314,8 +314,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Add a source document; every failure is one plain message and exit code 1."""
-    from .core.loader import load_library
-    from .curation.add_source import AddSourceError, add_source
+    from .curation.add_source import AddSourceError, add_source, existing_ids
     from .curation.extract import ExtractionError, extract
     from .curation.reference import (
         ReferenceError,
@@ -374,7 +373,7 @@ def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if not csl.get("title"):
         return fail(f"{args.document} gives no title: give one with --title")
-    existing = [s.id for s in load_library(root).sources]
+    existing = existing_ids(root)
     sid = args.id or propose_id(csl, existing)
     try:
         added = add_source(root, extracted, csl, sid, short=args.short)

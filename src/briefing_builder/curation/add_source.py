@@ -119,6 +119,17 @@ def _references(text: str, where: Path) -> list[Any]:
     return list(data["references"])
 
 
+def existing_ids(root: Path | str) -> list[str]:
+    """The source ids ``sources.yaml`` already holds (none when it is missing or unreadable: the
+    write itself then says why), without loading the whole library."""
+    path = Path(root) / SOURCES
+    try:
+        refs = _references(read_regular_file(path).decode("utf-8-sig"), path)
+    except (UnreadableFile, UnicodeDecodeError, AddSourceError):
+        return []
+    return [str(r["id"]) for r in refs if isinstance(r, dict) and r.get("id") is not None]
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
