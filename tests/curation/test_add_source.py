@@ -287,3 +287,19 @@ def test_a_file_it_cannot_append_to_safely_is_left_alone(tmp_path: Path) -> None
             add_source(root, extract(md), {"type": "report", "title": "Hub"}, "hub-nd")
         assert (root / "sources.yaml").read_text(encoding="utf-8") == text
         assert not (root / "texts" / "hub-nd.txt").exists()
+
+
+def test_a_file_saved_on_windows_keeps_its_line_ends(tmp_path: Path) -> None:
+    from tests.conftest import SOURCES_YAML, write_library
+
+    root = write_library(tmp_path / "lib", {"sources.yaml": None})
+    before = SOURCES_YAML.replace("\n", "\r\n").encode("utf-8")
+    (root / "sources.yaml").write_bytes(before)
+    md = tmp_path / "hub.md"
+    md.write_text(MARKDOWN, encoding="utf-8")
+    add_source(root, extract(md), {"type": "report", "title": "Hub"}, "hub-nd")
+    after = (root / "sources.yaml").read_bytes()
+    assert after == before + (
+        b"  - id: hub-nd\r\n    type: report\r\n    title: Hub\r\n    text: texts/hub-nd.txt\r\n"
+    )
+    assert load_library(root).source("hub-nd") is not None

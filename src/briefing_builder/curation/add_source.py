@@ -91,17 +91,21 @@ def entry_lines(entry: Mapping[str, Any], indent: str) -> list[str]:
 
 
 def _new_sources_text(old: str, entry: Mapping[str, Any]) -> str:
-    """``old`` with the entry appended to its ``references:`` list, nothing else changed."""
+    """``old`` with the entry appended to its ``references:`` list, nothing else changed: in the
+    list's own indentation, after a blank line if the file separates its entries so, with the
+    file's own line ends (a file saved on Windows keeps CR LF)."""
     if not old.strip():
         return "references:\n" + "\n".join(entry_lines(entry, "  ")) + "\n"
-    items = list(_ITEM.finditer(old))
+    eol = "\r\n" if "\r\n" in old else "\n"
+    plain = old.replace("\r\n", "\n")
+    items = list(_ITEM.finditer(plain))
     top = [m for m in items if m.group("indent") == min(i.group("indent") for i in items)]
     indent = top[0].group("indent") if top else "  "
-    spaced = "\n\n  - " in old or "\n\n- " in old  # the file separates entries with a blank line
-    text = old if old.endswith("\n") else old + "\n"
-    if spaced and not text.endswith("\n\n"):
-        text += "\n"
-    return text + "\n".join(entry_lines(entry, indent)) + "\n"
+    spaced = f"\n\n{indent}- " in plain  # the file separates entries with a blank line
+    text = old if old.endswith("\n") else old + eol
+    if spaced and not text.endswith(eol + eol):
+        text += eol
+    return text + eol.join(entry_lines(entry, indent)) + eol
 
 
 def _references(text: str, where: Path) -> list[Any]:
