@@ -66,11 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true", help="print a JSON array")
 
     exp = sub.add_parser(
-        "export", help="export a briefing as a referenced Word document (.docx) or PDF"
+        "export",
+        help="export a briefing as a referenced Word document (.docx), PDF or web page (.html)",
     )
     exp.add_argument("briefing", metavar="BRIEFING", type=Path, help="a .briefing.yaml file")
     exp.add_argument(
-        "-o", "--output", metavar="OUT", type=Path, required=True, help="OUT.docx or OUT.pdf"
+        "-o",
+        "--output",
+        metavar="OUT",
+        type=Path,
+        required=True,
+        help="OUT.docx, OUT.pdf or OUT.html",
     )
     exp.add_argument(
         "--style",
