@@ -116,7 +116,8 @@ def test_marking_top_bottom_and_meta(pages: dict[str, Path]) -> None:
     body = soup.body
     assert body is not None
     children = [c for c in body.children if isinstance(c, Tag)]
-    assert "marking" in children[0]["class"]
+    first = children[0].find(True)
+    assert children[0].name == "header" and "marking" in first["class"]
     assert children[-1].name == "footer" and children[-1].find(class_="marking")
 
 

@@ -254,8 +254,6 @@ class _Page:
     def render(self) -> str:
         meta = self.doc.meta
         self.head(meta)
-        if meta.marking:
-            self.out.append(f'<p class="marking marking-top">{_e(meta.marking)}</p>\n')
         for block in self.doc.blocks:
             self.render_block(block)
         self._close_list()
@@ -310,6 +308,8 @@ class _Page:
     def title_block(self, block: TitleBlock) -> None:
         meta = block.meta
         out = ["<header>\n"]
+        if meta.marking:  # first in the banner, so it is inside a landmark as well as on top
+            out.append(f'<p class="marking marking-top">{_e(meta.marking)}</p>\n')
         if meta.organisation:
             out.append(f'<p class="organisation">{_e(meta.organisation)}</p>\n')
         out.append(f"<h1>{_e(meta.title)}</h1>\n")
