@@ -98,6 +98,7 @@ body {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
     "Noto Sans", "Liberation Sans", sans-serif;
   font-size: 1.0625rem; line-height: 1.55; color: %(text)s; background: %(background)s;
+  overflow-wrap: break-word;
 }
 a { color: %(link)s; text-decoration: underline; text-underline-offset: 0.15em; }
 a:focus, a:focus-visible {
@@ -377,7 +378,8 @@ class _Page:
             classes.append("numbered")
             text = f'<span class="para-number">{_e(p.number)}</span> {text}'
         cls = f' class="{" ".join(classes)}"' if classes else ""
-        self.out.append(f"<p{cls}>{text}</p>\n")
+        # dir="auto": a paragraph in Hebrew or Arabic reads right to left.
+        self.out.append(f'<p{cls} dir="auto">{text}</p>\n')
 
     def quote(self, q: Quote) -> None:
         url = self.urls.get(q.source_id)
@@ -391,7 +393,7 @@ class _Page:
                 f'<sup><a href="#fn{n}" id="fnref{n}" role="doc-noteref" '
                 f'aria-label="Note {n}">{n}</a></sup>'
             )
-        out = [f'<figure class="quote">\n<blockquote{cite}><p>{text}</p></blockquote>\n']
+        out = [f'<figure class="quote">\n<blockquote{cite}><p dir="auto">{text}</p></blockquote>\n']
         attribution = q.attribution
         if attribution:
             out.append(f"<figcaption>{spans_html(attribution)}</figcaption>\n")
