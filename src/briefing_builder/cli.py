@@ -309,9 +309,11 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return fail(f"{type(exc).__name__}: {exc}", [where_logged()])
     from .export.length import over_limit_message, pages_phrase, written_pages
 
-    # A PDF's own page count; for Word, the estimate (Word lays out its own pages).
+    # A PDF's own page count; for Word, the estimate (Word lays out its own pages); for a web
+    # page, the estimate of its printed pages.
     pages, known = written_pages(result.document)
-    print(f"Wrote {result.path} ({pages_phrase(pages, known)}): {result.summary()}.", file=out)
+    length = pages_phrase(pages, known) + (" printed" if result.format == "html" else "")
+    print(f"Wrote {result.path} ({length}): {result.summary()}.", file=out)
     over = over_limit_message(pages, briefing.max_pages)
     if over:
         print(f"briefing-builder: warning: {path}: {over}", file=err)

@@ -267,11 +267,13 @@ def test_format_from_suffix_and_capabilities(bundled: Library, tmp_path: Path) -
     assert result.format == "html" and (tmp_path / "b.htm").read_text().startswith("<!DOCTYPE")
 
 
-def test_cli_exports_html(tmp_path: Path) -> None:
+def test_cli_exports_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from briefing_builder.cli import main
 
     out = tmp_path / "briefing.html"
     assert main(["export", str(EXAMPLE), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"Wrote {out} (about ") and " pages printed): 22 findings" in said
     soup = _soup(out)
     assert soup.h1 is not None and len(soup.find_all("figure")) == 22
 
