@@ -21,6 +21,7 @@ from briefing_builder.export.html_writer import (
     render_html,
     stylesheet,
 )
+from tests.conftest import REPO
 from tests.export.conftest import EXAMPLE, MINIMAL, STYLE_IDS, write_hostile
 
 
@@ -324,3 +325,28 @@ def test_marking_in_the_print_stylesheet_cannot_break_out() -> None:
     assert css_string('A"B\\C<') == '"A\\22 B\\5C C\\3C "'
     assert '@top-center { content: "OFFICIAL\\22 ; } \\3C /style\\3E ' in css
     assert "@top-center" not in stylesheet("")
+
+
+def test_committee_front_sheet(bundled: Library, tmp_path: Path) -> None:
+    """The front sheet sits between the title and the contents: a table with row headers, then
+    the recommendations as a lettered list."""
+    briefing = read_briefing(REPO / "examples" / "committee-paper.briefing.yaml")
+    out = tmp_path / "committee.html"
+    export_to_file(briefing, bundled, out, ExportOptions(include_evidence_table=True))
+    soup = _soup(out)
+    sheet = soup.find("section", class_="front-sheet")
+    assert sheet is not None and sheet["aria-label"] == "Committee front sheet"
+    assert sheet.find_previous_sibling("header") is not None
+    assert sheet.find_next_sibling("nav") is not None
+    rows = sheet.table.find_all("tr")
+    assert rows[0].th.get_text() == "Meeting"
+    assert all(r.th["scope"] == "row" for r in rows)
+    assert sheet.table.caption.get_text() == "Meeting details"
+    items = sheet.select("ol.recommendations > li")
+    assert [li.get_text() for li in items] == [
+        " ".join(r.split()).replace("'", "\u2019") for r in briefing.recommendations if r.strip()
+    ]
+    assert sheet.h2.get_text() == "Recommendations"
+    levels = [int(h.name[1]) for h in _headings(soup)]
+    assert levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))

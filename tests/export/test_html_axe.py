@@ -71,9 +71,10 @@ def _axe(page: Path, axe_js: str, browser: str, tmp: Path) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("name", "style", "annex"),
     [
-        ("example", "harvard", True),
-        ("example", "numbered-notes", True),
+        ("partnership-working", "harvard", True),
+        ("partnership-working", "numbered-notes", True),
         ("hostile", "harvard", False),
+        ("committee-paper", "harvard", True),
     ],
 )
 def test_axe_finds_no_violations(
@@ -85,7 +86,10 @@ def test_axe_finds_no_violations(
     axe_path = os.environ.get("AXE_CORE_JS")
     if not axe_path or not Path(axe_path).is_file():
         pytest.skip("set AXE_CORE_JS to axe-core's axe.min.js (npm install axe-core@4)")
-    briefing = read_briefing(EXAMPLE if name == "example" else write_hostile(tmp_path))
+    if name == "hostile":
+        briefing = read_briefing(write_hostile(tmp_path))
+    else:
+        briefing = read_briefing(EXAMPLE.with_name(f"{name}.briefing.yaml"))
     page = tmp_path / f"{name}-{style}.html"
     export_to_file(
         briefing, bundled, page, ExportOptions(style=style, include_evidence_table=annex)

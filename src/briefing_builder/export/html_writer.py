@@ -34,6 +34,7 @@ from .document import (
     Contents,
     Document,
     EvidenceAnnex,
+    FrontSheet,
     Heading,
     Meta,
     Note,
@@ -139,6 +140,12 @@ sup { line-height: 0; }
 .references li, .notes li { margin: 0.45rem 0; overflow-wrap: anywhere; }
 .references { list-style: none; padding-left: 1.5rem; text-indent: -1.5rem; }
 .notes { padding-left: 1.75rem; }
+.front-sheet { margin-bottom: 1.5rem; }
+table.front caption { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%%); white-space: nowrap; }
+table.front th { width: 10rem; }
+ol.recommendations { list-style-type: lower-alpha; padding-left: 2rem; }
+ol.recommendations li::marker { content: counter(list-item, lower-alpha) ") "; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%%; font-size: 0.9rem; }
 caption { text-align: left; color: %(muted)s; padding-bottom: 0.5rem; }
@@ -233,6 +240,7 @@ class _Page:
 
     RENDERERS: ClassVar[dict[type, str]] = {
         TitleBlock: "title_block",
+        FrontSheet: "front_sheet",
         Contents: "contents",
         Heading: "heading",
         Paragraph: "paragraph",
@@ -275,7 +283,7 @@ class _Page:
             raise TypeError(f"no HTML for a {type(block).__name__} block")
         if not isinstance(block, Paragraph) or block.list_kind is None:
             self._close_list()
-        if not isinstance(block, (TitleBlock, Contents)) and not self.in_main:
+        if not isinstance(block, (TitleBlock, FrontSheet, Contents)) and not self.in_main:
             self.out.append("<main>\n")
             self.in_main = True
         method: Callable[[Block], None] = getattr(self, name)
@@ -327,6 +335,27 @@ class _Page:
         if parts:
             out.append(f'<p class="byline">{" · ".join(parts)}</p>\n')
         out.append("</header>\n")
+        self.out.extend(out)
+
+    def front_sheet(self, block: FrontSheet) -> None:
+        """A committee paper's front sheet, between the title and the contents: the meeting's
+        details as a table with row headers, then the recommendations lettered a), b) …"""
+        out = ['<section class="front-sheet" aria-label="Committee front sheet">\n']
+        if block.rows:
+            out.append('<table class="front">\n<caption>Meeting details</caption>\n<tbody>\n')
+            out.extend(
+                f'<tr><th scope="row">{_e(label)}</th><td>{spans_html(value)}</td></tr>\n'
+                for label, value in block.rows
+            )
+            out.append("</tbody>\n</table>\n")
+        if block.recommendations:
+            out.append(
+                f'<h2 id="recommendations">{_e(block.heading)}</h2>\n'
+                f'<p class="lead-in">{_e(block.lead)}</p>\n<ol class="recommendations">\n'
+            )
+            out.extend(f"<li>{spans_html(r)}</li>\n" for r in block.recommendations)
+            out.append("</ol>\n")
+        out.append("</section>\n")
         self.out.extend(out)
 
     def contents(self, block: Contents) -> None:
