@@ -350,3 +350,21 @@ def test_committee_front_sheet(bundled: Library, tmp_path: Path) -> None:
     levels = [int(h.name[1]) for h in _headings(soup)]
     assert levels.count(1) == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+
+
+def test_every_block_type_has_its_html() -> None:
+    """A block type added to the document model fails here until the page can show it."""
+    import typing
+
+    from briefing_builder.export.document import Block
+    from briefing_builder.export.html_writer import _Page
+
+    assert set(typing.get_args(Block)) == set(_Page.RENDERERS)
+    assert all(callable(getattr(_Page, name)) for name in _Page.RENDERERS.values())
+
+
+def test_a_briefing_with_only_a_title_has_a_main(tmp_path: Path) -> None:
+    path = tmp_path / "bare.briefing.yaml"
+    path.write_text("briefing: 1\ntitle: Bare\n", encoding="utf-8")
+    soup = BeautifulSoup(render_html(build_document(read_briefing(path), None)), "html.parser")
+    assert soup.main is not None and soup.h1.get_text() == "Bare"

@@ -267,9 +267,10 @@ class _Page:
             self.render_block(block)
         self._close_list()
         self._close_sections(1)
+        if not self.in_main:  # a briefing with nothing but a title still has its main landmark
+            self.out.append("<main>\n")
         self.footnotes()
-        if self.in_main:
-            self.out.append("</main>\n")
+        self.out.append("</main>\n")
         if meta.marking:
             self.out.append(
                 f'<footer><p class="marking marking-bottom">{_e(meta.marking)}</p></footer>\n'
