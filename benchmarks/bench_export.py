@@ -1,14 +1,16 @@
-"""Export benchmark: a 500-finding briefing to .docx and to PDF, beside the tools a user would
-otherwise reach for, in one run on one machine.
+"""Export benchmark: a 500-finding briefing to .docx, to PDF and to a web page, beside the tools a
+user would otherwise reach for, in one run on one machine.
 
 * ours → .docx and ours → PDF, as a user runs them (``briefing-builder export`` in a new process:
   Python start-up, loading the library from its cache, building, writing) and in-process (what
   the app's export dialog costs);
 * pandoc turning equivalent Markdown (the same headings, paragraphs, quotes and the same notes as
   Markdown footnotes, plus the reference list) into .docx, with ``--toc --number-sections``;
-* LibreOffice (headless, profile already created) turning our .docx into PDF.
+* LibreOffice (headless, profile already created) turning our .docx into PDF;
+* ours → HTML in-process (the page is written from the same document model).
 
-Targets: our .docx in at most half pandoc's time; our PDF in at most half LibreOffice's time.
+Targets: our .docx in at most half pandoc's time; our PDF in at most half LibreOffice's time; the
+web page in under 0.3 s in-process.
 
     .venv/bin/python benchmarks/bench_export.py [--repeat 5] [--findings 500]
 
@@ -224,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         run(cmd, lo_env)  # first run creates the profile: not timed
         rows.append(("LibreOffice our .docx → PDF", timed(lambda: run(cmd, lo_env), args.repeat)))
+    rows.append(("ours → HTML (in-process)", timed(lambda: ours("html"), args.repeat)))
 
     from pypdf import PdfReader
 
@@ -257,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"target PDF ≤ ½ LibreOffice: {pdf_cli:.2f}s vs {lo:.2f}s ({pdf_cli / lo:.2f}×) — {verdict}"
         )
+    html = medians["ours → HTML (in-process)"]
+    print(f"target HTML < 0.3 s in-process: {html:.3f}s — {'pass' if html < 0.3 else 'FAIL'}")
     return 0
 
 

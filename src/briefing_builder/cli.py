@@ -66,11 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true", help="print a JSON array")
 
     exp = sub.add_parser(
-        "export", help="export a briefing as a referenced Word document (.docx) or PDF"
+        "export",
+        help="export a briefing as a referenced Word document (.docx), PDF or web page (.html)",
     )
     exp.add_argument("briefing", metavar="BRIEFING", type=Path, help="a .briefing.yaml file")
     exp.add_argument(
-        "-o", "--output", metavar="OUT", type=Path, required=True, help="OUT.docx or OUT.pdf"
+        "-o",
+        "--output",
+        metavar="OUT",
+        type=Path,
+        required=True,
+        help="OUT.docx, OUT.pdf or OUT.html",
     )
     exp.add_argument(
         "--style",
@@ -303,9 +309,11 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return fail(f"{type(exc).__name__}: {exc}", [where_logged()])
     from .export.length import over_limit_message, pages_phrase, written_pages
 
-    # A PDF's own page count; for Word, the estimate (Word lays out its own pages).
+    # A PDF's own page count; for Word, the estimate (Word lays out its own pages); for a web
+    # page, the estimate of its printed pages.
     pages, known = written_pages(result.document)
-    print(f"Wrote {result.path} ({pages_phrase(pages, known)}): {result.summary()}.", file=out)
+    length = pages_phrase(pages, known) + (" printed" if result.format == "html" else "")
+    print(f"Wrote {result.path} ({length}): {result.summary()}.", file=out)
     over = over_limit_message(pages, briefing.max_pages)
     if over:
         print(f"briefing-builder: warning: {path}: {over}", file=err)

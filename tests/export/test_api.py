@@ -54,13 +54,15 @@ def test_cancelling_leaves_nothing(bundled: Library, tmp_path: Path) -> None:
 
 def test_capabilities_and_styles() -> None:
     caps = capabilities()
-    assert set(caps) == {"docx", "pdf"}
+    assert set(caps) == {"docx", "pdf", "html"}
     assert caps["docx"].footnotes == "word-footnotes" and caps["docx"].editable
     assert caps["pdf"].footnotes == "page-footnotes" and caps["pdf"].embedded_fonts
     assert caps["pdf"].contents == "page-numbers" and caps["docx"].contents == "field"
-    assert {c.suffix for c in caps.values()} == {".docx", ".pdf"}
+    assert {c.suffix for c in caps.values()} == {".docx", ".pdf", ".html"}
+    assert caps["html"].footnotes == "endnotes" and caps["html"].contents == "links"
     assert [s.id for s in styles()] == ["harvard", "numbered-notes"]
     assert format_for("x/Briefing.PDF") == "pdf"
+    assert format_for("Briefing.HTML") == format_for("b.htm") == "html"
     with pytest.raises(ExportError, match=r"name it \.docx"):
         format_for("briefing.odt")
 

@@ -102,7 +102,7 @@ def test_library_precedence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     ("args", "message"),
     [
         (["--style", "apa"], "unknown citation style 'apa'"),
-        (["-o", "x.odt"], "name it .docx (Word) or .pdf"),
+        (["-o", "x.odt"], "name it .docx (Word), .pdf or .html (web page)"),
         (["-o", "/no/such/folder/x.pdf"], "the folder /no/such/folder does not exist"),
         (["--library", "/no/such/lib"], "the library folder /no/such/lib does not exist"),
     ],

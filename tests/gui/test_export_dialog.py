@@ -60,3 +60,29 @@ def test_failed_export_says_why_and_writes_nothing(qtbot: QtBot, tmp_path: Path)
     assert not target.parent.exists()
     assert dialog.export_button.isEnabled()
     dialog.reject()
+
+
+def test_export_a_web_page_from_the_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    """A typed .html chooses the web page format; the page written is the briefing."""
+    from bs4 import BeautifulSoup
+
+    window = _window(qtbot)
+    dialog = window.export_dialog()
+    assert dialog.format.findText("Web page (HTML)") >= 0
+    dialog.path.setText(str(tmp_path / "intranet.html"))
+    dialog.path.textEdited.emit(dialog.path.text())
+    assert dialog.format.currentData() == "html"
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    assert dialog.path.text().endswith("intranet.pdf")
+    dialog.path.setText(str(tmp_path / "intranet.htm"))
+    dialog.path.textEdited.emit(dialog.path.text())
+    assert dialog.format.currentData() == "html"
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.output is not None, timeout=60000)
+    soup = BeautifulSoup((tmp_path / "intranet.htm").read_text(encoding="utf-8"), "html.parser")
+    assert soup.h1 is not None and soup.h1.get_text() == window.doc.briefing.title
+    assert dialog.report is not None and dialog.report.format == "html"
+    assert dialog.report.length_text.startswith("Web page: about ")
+    assert dialog.report.length_text.endswith(" when printed")
+    assert "Web page: about" in window.statusBar().currentMessage()
+    dialog.reject()

@@ -79,7 +79,7 @@ def test_user_guide_opens_and_renders_headings(qtbot: QtBot, window: MainWindow)
         "Building the outline",
         "Briefing details",
         "Saving and recovery",
-        "Exporting Word and PDF",
+        "Exporting Word, PDF and web pages",
         "Libraries",
     ):
         assert (2, title) in headings

@@ -1,4 +1,4 @@
-"""Exporting a briefing as a referenced Word document or PDF. Qt-free.
+"""Exporting a briefing as a referenced Word document, PDF or web page. Qt-free.
 
 The whole API, for the export dialog and the command line::
 
@@ -52,13 +52,13 @@ __all__ = [
     "styles",
 ]
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "html")
 Writer = Callable[[Document, IO[bytes]], Iterator[Progress]]
 
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
-    format: str | None = None  # "docx" or "pdf"; None: from the output file's suffix
+    format: str | None = None  # "docx", "pdf" or "html"; None: from the output file's suffix
     style: str | None = None  # a style id; None: the briefing's own style, else default_style
     default_style: str = DEFAULT_STYLE  # the app's setting, for briefings that name no style
     include_contents: bool = True
@@ -88,9 +88,13 @@ class ExportResult:
 
 def capabilities() -> dict[str, WriterCapabilities]:
     """What each format can do, by format id (imports the writers' libraries on first use)."""
-    from . import docx_writer, pdf_writer
+    from . import docx_writer, html_writer, pdf_writer
 
-    return {"docx": docx_writer.CAPABILITIES, "pdf": pdf_writer.CAPABILITIES}
+    return {
+        "docx": docx_writer.CAPABILITIES,
+        "pdf": pdf_writer.CAPABILITIES,
+        "html": html_writer.CAPABILITIES,
+    }
 
 
 def _writer(fmt: str) -> Writer:
@@ -102,15 +106,22 @@ def _writer(fmt: str) -> Writer:
         from .pdf_writer import write_pdf
 
         return write_pdf
+    if fmt == "html":
+        from .html_writer import write_html
+
+        return write_html
     raise ExportError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
 
 
 def format_for(path: Path | str) -> str:
-    """The format for an output file name: ``.docx`` or ``.pdf``."""
+    """The format for an output file name: ``.docx``, ``.pdf`` or ``.html`` (``.htm``)."""
     suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "htm":
+        suffix = "html"
     if suffix not in FORMATS:
         raise ExportError(
-            f"cannot tell the format of '{Path(path).name}': name it .docx (Word) or .pdf"
+            f"cannot tell the format of '{Path(path).name}': name it .docx (Word), .pdf or "
+            ".html (web page)"
         )
     return suffix
 
@@ -131,7 +142,7 @@ def _lock_file(path: Path) -> tuple[Path, str] | None:
 def check_target(path: Path) -> None:
     """Refuse, before any work, a target that cannot or should not be written."""
     if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name ending .docx or .pdf")
+        raise ExportError(f"{path} is a folder; give a file name ending .docx, .pdf or .html")
     if not path.parent.is_dir():
         raise ExportError(f"the folder {path.parent} does not exist")
     if path.exists() and not os.access(path, os.W_OK):

@@ -22,13 +22,13 @@ class Progress:
 class WriterCapabilities:
     """What a writer can do, so the export dialog reads it instead of hard-coding it."""
 
-    format: str  # "docx" or "pdf": the ``ExportOptions.format`` value
+    format: str  # "docx", "pdf" or "html": the ``ExportOptions.format`` value
     label: str  # for a format chooser: "Word document"
     suffix: str  # ".docx"
     mime_type: str
     editable: bool  # can the reader change the text (Word) or is it final (PDF)
-    footnotes: str  # how note styles appear: "word-footnotes", "page-footnotes"
-    contents: str  # "field" (filled in by the word processor) or "page-numbers" (laid out here)
+    footnotes: str  # how note styles appear: "word-footnotes", "page-footnotes", "endnotes"
+    contents: str  # "field" (the word processor fills it), "page-numbers" or "links"
     page_x_of_y: bool
     bookmarks: bool  # a navigation tree: PDF bookmarks or Word's navigation pane
     embedded_fonts: bool

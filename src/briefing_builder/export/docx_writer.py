@@ -923,8 +923,10 @@ class _Writer:
                     f'\\1<a:latin typeface="{FONT}"', part.blob.decode("utf-8")
                 ).encode("utf-8")
         # The template's APA bibliography sources (customXml) mean nothing here: drop the part.
+        # So does its Word 2010 copy of the styles (stylesWithEffects), which still names the
+        # template's fonts and US English: a reader that used it would lose the language.
         for rid, rel in list(self.d.part.rels.items()):
-            if rel.reltype == RT.CUSTOM_XML:
+            if rel.reltype in (RT.CUSTOM_XML, STYLES_WITH_EFFECTS):
                 self.d.part.drop_rel(rid)
         self.classification_property(meta.marking)
 
@@ -945,6 +947,7 @@ class _Writer:
         package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _THEME_LATIN = re.compile(r'(<a:(?:major|minor)Font>\s*)<a:latin typeface="[^"]*"')
 
 

@@ -41,7 +41,11 @@ from ..export.length import over_limit_message, pages_phrase, written_pages
 
 log = logging.getLogger(__name__)
 
-FORMAT_LABELS = {"docx": "Word document (.docx)", "pdf": "PDF for a committee pack (.pdf)"}
+FORMAT_LABELS = {
+    "docx": "Word document (.docx)",
+    "pdf": "PDF for a committee pack (.pdf)",
+    "html": "Web page (HTML)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,10 @@ class ExportReport:
 
     @property
     def length_text(self) -> str:
-        """ "PDF: 6 pages", or "Word: about 6 pages" (Word lays out its own pages)."""
+        """ "PDF: 6 pages", or "Word: about 6 pages" (Word lays out its own pages), or
+        "Web page: about 6 pages when printed"."""
+        if self.format == "html":
+            return f"Web page: {pages_phrase(self.pages, self.pages_known)} when printed"
         label = "PDF" if self.pages_known else "Word"
         return f"{label}: {pages_phrase(self.pages, self.pages_known)}"
 
@@ -335,7 +342,7 @@ class ExportDialog(QDialog):
             self.path.setText(str(current.with_suffix(f".{fmt}")))
 
     def _path_edited(self, text: str) -> None:
-        """A typed .pdf or .docx chooses the format (never 'x.pdf.docx')."""
+        """A typed .pdf, .docx or .html chooses the format (never 'x.pdf.docx')."""
         self._confirmed = None
         self._choose_format(Path(text))
 
@@ -493,4 +500,6 @@ class ExportDialog(QDialog):
 def _format_of(path: Path) -> str | None:
     """The export format a file name's extension asks for, if any."""
     suffix = path.suffix.lower().lstrip(".")
+    if suffix == "htm":
+        return "html"
     return suffix if suffix in FORMAT_LABELS else None
