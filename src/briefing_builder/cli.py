@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse to export (exit status 1) a briefing without a protective marking",
     )
+    exp.add_argument(
+        "--template",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the organisation's Word template (.dotx or .docx): page setup, styles, logo "
+        "(default: the briefing's 'template:', if any)",
+    )
 
     add = sub.add_parser(
         "add-source",
@@ -293,6 +301,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         annex_ids=args.annex_ids,
         numbered_paragraphs=args.numbered_paragraphs,
         require_marking=args.require_marking,
+        template=args.template,
     )
     try:
         result = export_to_file(briefing, library, args.output, options, briefing_file=path)
@@ -314,6 +323,8 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     pages, known = written_pages(result.document)
     length = pages_phrase(pages, known) + (" printed" if result.format == "html" else "")
     print(f"Wrote {result.path} ({length}): {result.summary()}.", file=out)
+    for warning in result.document.warnings:
+        print(f"briefing-builder: warning: {warning}", file=err)
     over = over_limit_message(pages, briefing.max_pages)
     if over:
         print(f"briefing-builder: warning: {path}: {over}", file=err)

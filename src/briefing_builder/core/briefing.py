@@ -154,6 +154,7 @@ class Briefing:
     marking: str = ""
     summary: str = ""
     library: str | None = None  # a library folder, relative to the briefing file
+    template: str | None = None  # the organisation's .docx/.dotx, relative to the briefing file
     style: str | None = None
     max_pages: int | None = None  # the length the briefing must keep to, if any ("max-pages:")
     # "numbering: paragraphs": the officer's paragraphs are numbered 1.1, 1.2 … in the export.

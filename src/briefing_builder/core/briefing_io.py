@@ -49,8 +49,10 @@ FILE_KEYS = {
 }
 TOP_KEYS = frozenset(
     {"briefing", *(FILE_KEYS.get(f, f) for f in METADATA_FIELDS), "library", "sections", "sources"}
-    | {"numbering"}
+    | {"numbering", "template"}
 )
+# ``template:`` (format 2): the organisation's Word template or document.
+TEMPLATE_SUFFIXES = (".docx", ".dotx")
 # ``numbering:`` values (format 2): how the export numbers the officer's paragraphs.
 NUMBERING_VALUES = ("paragraphs", "none")
 # The dates, the page limit, the decision and the recommendations are checked on their own.
@@ -257,6 +259,7 @@ def parse_briefing(data: Any, reader: _Reader) -> Briefing:
     b.max_pages = _max_pages(reader, data)
     b.numbered_paragraphs = _numbering(reader, data)
     b.library = reader.text(data, "library", "the briefing") or None
+    b.template = _template(reader, data)
     b.sections = _sections(reader, data, "sections", "the briefing", depth=1)
     sources = data.get("sources")
     if sources is not None:
@@ -355,6 +358,31 @@ def _numbering(reader: _Reader, data: LineDict) -> bool:
         f"not {shown}",
     )
     return False
+
+
+def _template(reader: _Reader, data: LineDict) -> str | None:
+    """``template``: the organisation's Word template, a .docx or .dotx path relative to the
+    briefing file (format 2). Whether it opens is checked when exporting."""
+    value = reader.text(data, "template", "the briefing").strip()
+    if not value:
+        return None
+    if not value.lower().endswith(TEMPLATE_SUFFIXES):
+        reader.error(
+            data.line_of("template"),
+            f"'template' should name a Word template (.dotx) or document (.docx), not '{value}'",
+        )
+        return None
+    return value
+
+
+def template_path(briefing: Briefing, briefing_file: Path | None) -> Path | None:
+    """The briefing's template file, resolved relative to the briefing file."""
+    if not briefing.template:
+        return None
+    path = Path(briefing.template).expanduser()
+    if not path.is_absolute() and briefing_file is not None:
+        path = briefing_file.parent / path
+    return path
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
@@ -529,6 +557,7 @@ def briefing_to_data(briefing: Briefing) -> dict[str, Any]:
         "marking",
         "marking_descriptor",
         "library",
+        "template",
         "style",
     ):
         value = getattr(briefing, key)

@@ -33,6 +33,7 @@ from ..core.model import Library, Problem
 from .base import Progress, WriterCapabilities
 from .citations import DEFAULT_STYLE, STYLES, StyleInfo, UnknownStyle, styles
 from .document import Document, ExportError, build_document, resolve_style
+from .template import Template
 
 __all__ = [
     "DEFAULT_STYLE",
@@ -53,7 +54,9 @@ __all__ = [
 ]
 
 FORMATS = ("docx", "pdf", "html")
-Writer = Callable[[Document, IO[bytes]], Iterator[Progress]]
+# The formats that take the organisation's template (the web page keeps its own look).
+TEMPLATE_FORMATS = ("docx", "pdf")
+Writer = Callable[..., Iterator[Progress]]  # (document, out[, template=...])
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,11 @@ class ExportOptions:
     # Refuse to export a briefing without a protective marking (the app's setting, the command
     # line's --require-marking).
     require_marking: bool = False
+    # The organisation's Word template (.docx/.dotx): ``template`` is the one asked for (the
+    # command line's --template), which wins over the briefing's ``template:``, which wins over
+    # ``default_template`` (the app's setting). None: the writers' own look.
+    template: Path | str | None = None
+    default_template: Path | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +193,32 @@ def _atomic_output(path: Path) -> Iterator[IO[bytes]]:
         raise ExportError(f"could not write {path}: {exc.strerror or exc}") from None
 
 
+def _template(
+    briefing: Briefing, options: ExportOptions, briefing_file: Path | str | None
+) -> Template | None:
+    """The template this export uses, read and checked before any work (see ExportOptions)."""
+    from ..core.briefing_io import template_path
+    from .template import load_template
+
+    if options.template:
+        return load_template(options.template)
+    file = Path(briefing_file) if briefing_file else None
+    own = template_path(briefing, file)
+    if own is not None:
+        try:
+            return load_template(own)
+        except ExportError as exc:
+            line = briefing.key_lines.get("template")
+            where = str(briefing_file or "the briefing")
+            raise ExportError(
+                f"the briefing's template cannot be used; fix 'template:' in {where}",
+                [Problem(where, line, exc.message), *exc.problems],
+            ) from None
+    if options.default_template:
+        return load_template(options.default_template)
+    return None
+
+
 def export_briefing(
     briefing: Briefing,
     library: Library | None,
@@ -219,6 +253,7 @@ def export_briefing(
     if options.require_marking and not briefing.printed_marking():
         raise ExportError(missing_marking_message(briefing_file))
     check_target(path)
+    template = _template(briefing, options, briefing_file) if fmt in TEMPLATE_FORMATS else None
     writer = _writer(fmt)
     yield Progress(0, 100, "Building the document")
     document = build_document(
@@ -231,8 +266,11 @@ def export_briefing(
         numbered_paragraphs=options.numbered_paragraphs,
         annex_ids=options.annex_ids,
     )
+    if template is not None and fmt == "pdf":
+        document.warnings.extend(template.look.notes)
     with _atomic_output(path) as fh:
-        for p in writer(document, fh):
+        extra = {"template": template} if fmt in TEMPLATE_FORMATS else {}
+        for p in writer(document, fh, **extra):
             yield Progress(5 + round(90 * p.fraction), 100, p.message)
     yield Progress(100, 100, f"Saved {path.name}")
     return document

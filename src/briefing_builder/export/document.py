@@ -238,6 +238,8 @@ class Document:
     # The officer's paragraphs numbered 1.1, 1.2 … per top-level section (``numbering:
     # paragraphs``): only top-level headings then carry numbers, so 1.2 means one thing.
     numbered_paragraphs: bool = False
+    # What the export should tell the user about how it was made (a template's font not found).
+    warnings: list[str] = field(default_factory=list)
 
     def headings(self) -> Iterator[Heading]:
         for b in self.blocks:

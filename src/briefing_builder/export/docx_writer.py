@@ -24,6 +24,7 @@ What a committee clerk gets:
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -39,6 +40,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 from .. import __version__
+from . import docx_template
 from .base import Progress, WriterCapabilities
 from .document import (
     Contents,
@@ -53,6 +55,7 @@ from .document import (
 )
 from .inline import Span, Spans, elide
 from .pdf_writer import heading_pages, text_width
+from .template import Template
 
 CAPABILITIES = WriterCapabilities(
     format="docx",
@@ -334,9 +337,12 @@ def _xml_text(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, template: Template | None = None) -> None:
         self.doc = document
-        self.d = docx.Document()
+        self.template = template
+        # The organisation's template, when there is one: its page setup, styles, theme and
+        # header logo are the starting point (docx_template.prepare drops its body).
+        self.d = docx.Document(io.BytesIO(template.package)) if template else docx.Document()
         self.body = self.d.element.body
         self.quote_blocks = 0
         self.sect_pr = self.body[-1]
@@ -357,6 +363,35 @@ class _Writer:
         for rid, rel in list(pkg.rels.items()):
             if rel.reltype == RT.THUMBNAIL:  # the template's preview of an empty page
                 pkg.rels.pop(rid)
+        if self.template is not None:
+            docx_template.prepare(self.d, STYLES, HEADING_NUM_ID)
+            self.list_number_abstract = self._abstract_of_style("ListNumber")
+        else:
+            self._own_styles()
+        numbered = self.doc.numbered_paragraphs
+        if numbered:
+            self._number_paragraphs(self.d.styles.element)
+        # The multilevel list that numbers the heading styles: 1, 1.1, 1.1.1 ...
+        first_num = self.numbering.find(qn("w:num"))
+        abstract = parse_xml(_heading_numbering(numbered))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.numbering.append(abstract)
+        self.numbering.append(
+            parse_xml(
+                f'<w:num {W} w:numId="{HEADING_NUM_ID}"><w:abstractNumId w:val="{HEADING_NUM_ID}"/></w:num>'
+            )
+        )
+        if self.template is None:  # a template's page setup stays as the unit made it
+            section = self.d.sections[0]
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Mm(25)
+            section.top_margin, section.bottom_margin = Mm(28), Mm(25)
+            section.header_distance = section.footer_distance = Mm(10)
+        self._settings()
+
+    def _own_styles(self) -> None:
         styles = self.d.styles.element
         for old in styles.findall(qn("w:docDefaults")):
             styles.remove(old)
@@ -370,27 +405,6 @@ class _Writer:
                     break
             else:
                 styles.append(new)
-        numbered = self.doc.numbered_paragraphs
-        if numbered:
-            self._number_paragraphs(styles)
-        # The multilevel list that numbers the heading styles: 1, 1.1, 1.1.1 ...
-        first_num = self.numbering.find(qn("w:num"))
-        abstract = parse_xml(_heading_numbering(numbered))
-        if first_num is not None:
-            first_num.addprevious(abstract)
-        else:
-            self.numbering.append(abstract)
-        self.numbering.append(
-            parse_xml(
-                f'<w:num {W} w:numId="{HEADING_NUM_ID}"><w:abstractNumId w:val="{HEADING_NUM_ID}"/></w:num>'
-            )
-        )
-        section = self.d.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(25)
-        section.top_margin, section.bottom_margin = Mm(28), Mm(25)
-        section.header_distance = section.footer_distance = Mm(10)
-        self._settings()
 
     def _number_paragraphs(self, styles: Any) -> None:
         """Numbered paragraphs: the Numbered Paragraph style on the list's second level, and
@@ -808,7 +822,7 @@ class _Writer:
         header = section.header
         header.is_linked_to_previous = False
         hdr = header._element
-        for p in list(hdr):
+        for p in list(hdr) if self.template is None else ():  # a template's logo stays
             hdr.remove(p)
         right_text = meta.organisation or meta.author
         right = _xml_text(right_text)
@@ -835,7 +849,7 @@ class _Writer:
         footer = section.footer
         footer.is_linked_to_previous = False
         ftr = footer._element
-        for p in list(ftr):
+        for p in list(ftr) if self.template is None else ():
             ftr.remove(p)
         left = " · ".join(
             p
@@ -916,7 +930,7 @@ class _Writer:
         for part in package.iter_parts():
             if part.partname == "/docProps/app.xml":
                 part._blob = _app_properties(__version__)
-            elif part.partname == "/word/theme/theme1.xml":
+            elif part.partname == "/word/theme/theme1.xml" and self.template is None:
                 # The theme's heading and body fonts: the same family as the styles, so text
                 # set in "+Body" or "+Headings" (Word's own defaults) matches too.
                 part._blob = _THEME_LATIN.sub(
@@ -978,9 +992,11 @@ def _app_properties(version: str) -> bytes:
     ).encode()
 
 
-def write_docx(document: Document, out: IO[bytes]) -> Iterator[Progress]:
-    """Render ``document`` into ``out``, yielding progress along the way."""
-    w = _Writer(document)
+def write_docx(
+    document: Document, out: IO[bytes], template: Template | None = None
+) -> Iterator[Progress]:
+    """Render ``document`` into ``out``, starting from ``template`` if given; yields progress."""
+    w = _Writer(document, template)
     blocks = document.blocks
     total = len(blocks) + 2
     yield Progress(0, total, "Setting up Word styles")

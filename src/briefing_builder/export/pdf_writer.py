@@ -71,6 +71,7 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans, elide
+from .template import Template
 
 log = logging.getLogger(__name__)
 
@@ -576,7 +577,7 @@ class _Doc(BaseDocTemplate):
     def __init__(self, fh: IO[bytes], meta: Meta, styles: dict[str, Any]) -> None:
         super().__init__(
             fh,
-            pagesize=A4,
+            pagesize=(PAGE_W, PAGE_H),
             leftMargin=LEFT,
             rightMargin=RIGHT,
             topMargin=TOP,
@@ -615,7 +616,7 @@ class _Doc(BaseDocTemplate):
                     frames=[self.notes_frame],
                     onPage=self._decorate,
                     onPageEnd=self._page_end,
-                    pagesize=A4,
+                    pagesize=(PAGE_W, PAGE_H),
                 ),
                 PageTemplate(
                     id="landscape",
@@ -633,7 +634,7 @@ class _Doc(BaseDocTemplate):
                         )
                     ],
                     onPage=self._decorate,
-                    pagesize=landscape(A4),
+                    pagesize=(LAND_W, LAND_H),
                 ),
             ]
         )
@@ -1128,27 +1129,35 @@ def heading_pages(document: Document) -> dict[str, int]:
     return dict(doc.layout.heading_pages)
 
 
-def write_pdf(document: Document, out: IO[bytes]) -> Iterator[Progress]:
-    """Lay ``document`` out and write it to ``out``, yielding progress.
+def write_pdf(
+    document: Document, out: IO[bytes], template: Template | None = None
+) -> Iterator[Progress]:
+    """Lay ``document`` out and write it to ``out`` (in ``template``'s look, if given), yielding
+    progress.
 
     One layout pass: the numbers that depend on the whole layout (the contents' page numbers and
     "of Y") are PDF forms, referenced where they print and filled in once the last page is done."""
+    from . import pdf_template
+
     register_fonts()
     yield Progress(0, 3, "Preparing the PDF")
-    styles = _styles()
     buf = io.BytesIO()
-    doc = _Doc(buf, document.meta, styles)
-    try:
-        builder = _StoryBuilder(document, styles, doc.ref_forms)
-        builder.frame = doc.notes_frame
-        story = builder.build()
-        yield Progress(1, 3, "Laying out pages")
-        doc.build(story, canvasmaker=_FormCanvas)
-    except ExportError:
-        raise
-    except Exception as exc:  # a layout reportlab cannot do: report, never a traceback
-        log.warning("The PDF could not be laid out", exc_info=True)
-        raise ExportError(f"the PDF could not be laid out: {exc}") from exc
+    look = template.look if template is not None else None
+    with pdf_template.applied(look):
+        styles = _styles()
+        doc = _Doc(buf, document.meta, styles)
+        pdf_template.add_logo(doc, look.logo if look else None)
+        try:
+            builder = _StoryBuilder(document, styles, doc.ref_forms)
+            builder.frame = doc.notes_frame
+            story = builder.build()
+            yield Progress(1, 3, "Laying out pages")
+            doc.build(story, canvasmaker=_FormCanvas)
+        except ExportError:
+            raise
+        except Exception as exc:  # a layout reportlab cannot do: report, never a traceback
+            log.warning("The PDF could not be laid out", exc_info=True)
+            raise ExportError(f"the PDF could not be laid out: {exc}") from exc
     document.page_count = doc.layout.page_count
     yield Progress(2, 3, "Writing the PDF")
     out.write(buf.getvalue())

@@ -1,0 +1,359 @@
+"""The organisation's template: the Word export starts from it (page setup, styles mapped by
+name, header logo, no template body left) and the PDF takes its page size, logo, heading colour
+and font; a bad template is one clear message naming the file."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.shared import Mm, RGBColor
+from pypdf import PdfReader
+
+from briefing_builder.core.briefing_io import BriefingError, read_briefing
+from briefing_builder.core.model import Library
+from briefing_builder.export import ExportError, ExportOptions, export_to_file
+from briefing_builder.export.template import find_font, load_template
+from tests.conftest import REPO
+from tests.export.conftest import MINIMAL
+
+EXAMPLE_TEMPLATE = REPO / "resources" / "templates" / "example-unit.dotx"
+TEMPLATE_BODY = "This text is the template's own"
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def make_template(
+    path: Path,
+    *,
+    width_mm: float = 215.9,
+    height_mm: float = 279.4,
+    heading_colour: str = "7A1F5C",
+    logo: bool = True,
+    strip_styles: bool = False,
+    rename_heading: str | None = None,
+) -> Path:
+    """A unit's template made as Word would: page setup, a coloured Heading 1, a logo in the
+    header, body text that must not survive. ``strip_styles`` deletes every style but Normal
+    (a template with none of the writer's styles); ``rename_heading`` gives Heading 1 another
+    style id, as Word does in other languages."""
+    d = docx.Document()
+    section = d.sections[0]
+    section.page_width, section.page_height = Mm(width_mm), Mm(height_mm)
+    section.left_margin = section.right_margin = Mm(30)
+    d.styles["Heading 1"].font.color.rgb = RGBColor.from_string(heading_colour)
+    if logo:
+        png = (REPO / "resources" / "templates" / "example-unit-logo.png").read_bytes()
+        section.header.paragraphs[0].add_run().add_picture(io.BytesIO(png), height=Mm(10))
+    d.add_paragraph(TEMPLATE_BODY)
+    styles = d.styles.element
+    if strip_styles:
+        for s in list(styles.findall(f"{W_NS}style")):
+            if s.get(f"{W_NS}styleId") not in ("Normal",):
+                styles.remove(s)
+    if rename_heading:
+        h1 = styles.find(f'{W_NS}style[@{W_NS}styleId="Heading1"]')
+        h1.set(f"{W_NS}styleId", rename_heading)
+        for based in styles.iter(f"{W_NS}basedOn"):
+            if based.get(f"{W_NS}val") == "Heading1":
+                based.set(f"{W_NS}val", rename_heading)
+    d.save(str(path))
+    return path
+
+
+def export(
+    tmp_path: Path, library: Library, name: str, template: Path | None, **kw: object
+) -> Path:
+    out = tmp_path / name
+    options = ExportOptions(template=template, **kw)  # type: ignore[arg-type]
+    export_to_file(read_briefing(MINIMAL), library, out, options, briefing_file=MINIMAL)
+    return out
+
+
+def part_xml(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name).decode("utf-8")
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def test_word_starts_from_the_dotx(tmp_path: Path, bundled: Library) -> None:
+    out = export(tmp_path, bundled, "t.docx", EXAMPLE_TEMPLATE, style="numbered-notes")
+    d = docx.Document(str(out))  # a .dotx came in: the result opens as a document
+    assert "wordprocessingml.document.main+xml" in part_xml(out, "[Content_Types].xml")
+    section = d.sections[0]
+    assert round(section.left_margin.mm) == 20 and round(section.top_margin.mm) == 32
+    assert round(section.page_width.mm) == 210
+    # The template's styles, not the writer's: its brand colour and typeface on Heading 1.
+    h1 = d.styles["Heading 1"]
+    assert str(h1.font.color.rgb) == "0B6E69"
+    assert d.styles["Normal"].font.name == "DejaVu Serif"
+    # The heading style is tied to the heading numbering, so sections read 1, 2, 2.1.
+    assert h1.element.find(f"{W_NS}pPr/{W_NS}numPr") is not None
+    body = part_xml(out, "word/document.xml")
+    assert TEMPLATE_BODY not in body
+    assert "Partnership working" in body
+    # The logo stays in the header with the writer's running header added after it.
+    header = section.header
+    rels = [r for r in header.part.rels.values() if r.reltype == RT.IMAGE]
+    assert rels and rels[0].target_part.blob.startswith(b"\x89PNG")
+    header_xml = header.part.blob.decode("utf-8")
+    assert "a:blip" in header_xml and "Partnership working" in header_xml
+    # Real footnotes still, in a part of their own (the template had none to clash with).
+    assert "footnoteReference" in body
+    assert "<w:footnote " in part_xml(out, "word/footnotes.xml")
+
+
+def test_every_style_the_writer_uses_exists_when_the_template_lacks_them(
+    tmp_path: Path, bundled: Library
+) -> None:
+    template = make_template(tmp_path / "bare.docx", strip_styles=True)
+    for style in ("harvard", "numbered-notes"):
+        out = export(tmp_path, bundled, f"bare-{style}.docx", template, style=style)
+        styles_xml = part_xml(out, "word/styles.xml")
+        defined = set(re.findall(r'w:styleId="([^"]+)"', styles_xml))
+        used = set()
+        for part in ("word/document.xml", "word/header1.xml", "word/footer1.xml"):
+            with contextlib.suppress(KeyError):
+                used |= set(
+                    re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', part_xml(out, part))
+                )
+        if style == "numbered-notes":
+            used |= set(
+                re.findall(r'w:rStyle w:val="([^"]+)"', part_xml(out, "word/footnotes.xml"))
+            )
+        assert used, "the export used no styles"
+        assert used <= defined, f"styles used but not defined: {sorted(used - defined)}"
+        for needed in ("Title", "Heading1", "Heading2", "Quote", "TOC1", "TOCHeading", "Header"):
+            assert needed in defined
+        assert TEMPLATE_BODY not in part_xml(out, "word/document.xml")
+    d = docx.Document(str(out))
+    assert d.styles["Quote"].type == WD_STYLE_TYPE.PARAGRAPH
+
+
+def test_styles_are_matched_by_name_not_id(tmp_path: Path, bundled: Library) -> None:
+    """Word gives a German user's Heading 1 the id "berschrift1": the writer's headings still
+    take that style, with its colour."""
+    template = make_template(tmp_path / "de.docx", rename_heading="berschrift1")
+    out = export(tmp_path, bundled, "de.docx", template)
+    styles_xml = part_xml(out, "word/styles.xml")
+    assert "berschrift1" not in styles_xml
+    d = docx.Document(str(out))
+    assert str(d.styles["Heading 1"].font.color.rgb) == "7A1F5C"
+    headings = [p for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert headings
+
+
+def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) -> None:
+    out = export(tmp_path, bundled, "plain.docx", None)
+    d = docx.Document(str(out))
+    assert round(d.sections[0].left_margin.mm) == 25
+    assert not [r for r in d.sections[0].header.part.rels.values() if r.reltype == RT.IMAGE]
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _page1_images(path: Path) -> list[str]:
+    page = PdfReader(str(path)).pages[0]
+    xobjects = page["/Resources"].get("/XObject", {})
+    return [name for name, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"]
+
+
+def test_pdf_takes_page_size_logo_and_colour(tmp_path: Path, bundled: Library) -> None:
+    template = make_template(tmp_path / "letter.docx")
+    out = export(tmp_path, bundled, "t.pdf", template)
+    box = PdfReader(str(out)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter
+    assert _page1_images(out), "no logo image on page 1"
+    # Heading 1 in the template's colour: 7A1F5C as reportlab writes a fill colour.
+    content = "".join(
+        p.get_contents().get_data().decode("latin-1") for p in PdfReader(str(out)).pages
+    )
+    assert re.search(r"0?\.478431 0?\.121569 0?\.360784 rg", content)
+    assert not re.search(r"0?\.121569 0?\.227451 0?\.372549 rg", content)  # the own navy
+    plain = export(tmp_path, bundled, "plain.pdf", None)
+    assert not _page1_images(plain)
+    box = PdfReader(str(plain)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+def test_pdf_yaml_beside_the_template(tmp_path: Path, bundled: Library) -> None:
+    template = make_template(tmp_path / "unit.dotx".replace(".dotx", ".docx"), logo=False)
+    (tmp_path / "logo.png").write_bytes(
+        (REPO / "resources" / "templates" / "example-unit-logo.png").read_bytes()
+    )
+    (tmp_path / "unit.yaml").write_text(
+        "logo: logo.png\nfont: DejaVu Sans\ncolours:\n  heading: '#114477'\n"
+        "page:\n  size: A5\n  margins: {top: 28, right: 15, bottom: 24, left: 15}\n",
+        encoding="utf-8",
+    )
+    look = load_template(template).look
+    assert look.font is not None and look.font.regular.name == "DejaVuSans.ttf"
+    assert look.heading_colour == "114477" and not look.notes
+    out = export(tmp_path, bundled, "a5.pdf", template)
+    box = PdfReader(str(out)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)  # A5
+    assert _page1_images(out)
+
+
+def test_a_font_not_installed_is_said(tmp_path: Path, bundled: Library) -> None:
+    template = make_template(tmp_path / "odd.docx")
+    (tmp_path / "odd.yaml").write_text("font: Frutiger Nonexistent\n", encoding="utf-8")
+    out = tmp_path / "odd.pdf"
+    result = export_to_file(read_briefing(MINIMAL), bundled, out, ExportOptions(template=template))
+    assert result.document.warnings == [
+        "the template odd.docx names the font Frutiger Nonexistent, which is not installed "
+        "here, so the PDF uses DejaVu Sans"
+    ]
+    fonts = PdfReader(str(out)).pages[0]["/Resources"]["/Font"]
+    names = {str(f.get_object()["/BaseFont"]) for f in fonts.values()}
+    assert names and all(n.split("+")[-1].startswith("DejaVuSans") for n in names), names
+
+
+@pytest.mark.skipif(find_font("DejaVu Serif") is None, reason="DejaVu Serif is not installed")
+def test_an_installed_font_named_by_the_template_is_embedded(
+    tmp_path: Path, bundled: Library
+) -> None:
+    out = export(tmp_path, bundled, "serif.pdf", EXAMPLE_TEMPLATE)
+    fonts = PdfReader(str(out)).pages[0]["/Resources"]["/Font"]
+    names = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in fonts.values()}
+    assert "DejaVuSerif" in names and "DejaVuSerif-Bold" in names, names
+
+
+def test_bad_yaml_beside_the_template_names_file_and_line(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "u.docx")
+    (tmp_path / "u.yaml").write_text("font: X\ncolors:\n  heading: red\n", encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        load_template(template)
+    assert caught.value.problems[0].file == str(tmp_path / "u.yaml")
+    assert caught.value.problems[0].line == 2
+    assert "unknown key 'colors'" in caught.value.problems[0].message
+
+
+# --- bad templates ----------------------------------------------------------------------------
+
+
+def _ole(tmp_path: Path, name: str, encrypted: bool) -> Path:
+    body = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
+    if encrypted:
+        body += "EncryptedPackage".encode("utf-16-le") + b"\0" * 100
+    path = tmp_path / name
+    path.write_bytes(body)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("missing", "does not exist"),
+        ("doc", "old-style Word file (.doc)"),
+        ("doc-named-docx", "old-style Word file (.doc) named .docx"),
+        ("password", "protected with a password"),
+        ("not-a-zip", "is not a Word document"),
+        ("zip-not-word", "a zip file but not a Word document"),
+        ("pdf", "named .docx or .dotx"),
+    ],
+)
+def test_a_bad_template_is_one_clear_message(
+    tmp_path: Path, bundled: Library, kind: str, reason: str
+) -> None:
+    path = {
+        "missing": lambda: tmp_path / "gone.dotx",
+        "doc": lambda: _ole(tmp_path, "old.doc", encrypted=False),
+        "doc-named-docx": lambda: _ole(tmp_path, "old.docx", encrypted=False),
+        "password": lambda: _ole(tmp_path, "locked.docx", encrypted=True),
+        "not-a-zip": lambda: _write(tmp_path / "text.docx", b"just some text"),
+        "zip-not-word": lambda: _zip(tmp_path / "other.dotx"),
+        "pdf": lambda: _write(tmp_path / "t.pdf", b"%PDF-1.4"),
+    }[kind]()
+    out = tmp_path / "out.docx"
+    with pytest.raises(ExportError) as caught:
+        export(tmp_path, bundled, "out.docx", path)
+    message = str(caught.value)
+    assert str(path) in message and reason in message
+    assert not out.exists()
+    # The command line: the same message, exit code 1, no traceback.
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing_builder",
+            "export",
+            str(MINIMAL),
+            "-o",
+            str(out),
+            "--template",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert reason in proc.stderr and str(path) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "not Word")
+    return path
+
+
+# --- the briefing's template: key -------------------------------------------------------------
+
+
+def _briefing_with(tmp_path: Path, value: str) -> Path:
+    text = MINIMAL.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines.insert(1, f"template: {value}")
+    path = tmp_path / "b.briefing.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_briefing_names_its_template(tmp_path: Path, bundled: Library) -> None:
+    make_template(tmp_path / "ours.docx", heading_colour="225522")
+    path = _briefing_with(tmp_path, "ours.docx")
+    briefing = read_briefing(path)
+    assert briefing.template == "ours.docx"
+    out = tmp_path / "b.docx"
+    export_to_file(briefing, bundled, out, ExportOptions(), briefing_file=path)
+    assert str(docx.Document(str(out)).styles["Heading 1"].font.color.rgb) == "225522"
+    # --template wins over the briefing's.
+    export_to_file(
+        briefing, bundled, out, ExportOptions(template=EXAMPLE_TEMPLATE), briefing_file=path
+    )
+    assert str(docx.Document(str(out)).styles["Heading 1"].font.color.rgb) == "0B6E69"
+
+
+def test_the_briefing_template_key_is_checked(tmp_path: Path, bundled: Library) -> None:
+    path = _briefing_with(tmp_path, "house-style.pdf")
+    with pytest.raises(BriefingError) as caught:
+        read_briefing(path)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == (str(path), 2)
+    assert "Word template (.dotx)" in problem.message
+    path = _briefing_with(tmp_path, "missing.dotx")
+    with pytest.raises(ExportError) as exported:
+        export_to_file(
+            read_briefing(path), bundled, tmp_path / "x.pdf", ExportOptions(), briefing_file=path
+        )
+    assert exported.value.problems[0].line == 2
+    assert "does not exist" in exported.value.problems[0].message
