@@ -91,6 +91,9 @@ class Settings:
     # oldest first; ``last_export`` is the latest choice, for briefings not yet saved.
     export_choices: dict[str, dict[str, str]] = field(default_factory=dict)
     last_export: dict[str, str] = field(default_factory=dict)
+    # The organisation's Word template (.dotx/.docx) every export starts from, unless the
+    # briefing names its own; None: the app's own look.
+    export_template: str | None = None
 
     def export_choice(
         self, briefing_path: Path | str | None, briefing_style: str | None = None
@@ -163,6 +166,7 @@ class Settings:
             "splitter_state",
             "last_briefing",
             "detail_splitter_state",
+            "export_template",
         ):
             value = data.get(key)
             if isinstance(value, str):

@@ -1,5 +1,5 @@
-"""File → Export…: format, citation style, contents, numbered paragraphs, the evidence annex and
-output path.
+"""File → Export…: format, citation style, contents, numbered paragraphs, the evidence annex, the
+organisation's template and output path.
 
 The export runs on a worker thread (the core's export generator yields progress), so the window
 stays responsive; it ends with "Open file" / "Show in folder", and errors are told in plain words.
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.briefing import Briefing
+from ..core.briefing_io import template_path
 from ..core.filenames import safe_file_name
 from ..core.logs import where_logged
 from ..core.model import Finding, Library
@@ -38,6 +39,7 @@ from ..export import Document, ExportError, ExportOptions, export_briefing, styl
 from ..export.citations import get_style
 from ..export.inline import plain
 from ..export.length import over_limit_message, pages_phrase, written_pages
+from ..export.template import load_template
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +170,7 @@ class ExportDialog(QDialog):
     exported = Signal(object)  # an ExportReport
     requireMarkingChanged = Signal(bool)  # the setting, changed here
     markingRequested = Signal()  # "Set the marking…": show Briefing details' marking field
+    template_chosen = Signal(str)  # the organisation's template, "" for none: for the settings
 
     def __init__(
         self,
@@ -178,12 +181,14 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         remembered: dict[str, str] | None = None,
         require_marking: bool = False,
+        template: str | None = None,
     ) -> None:
         """``remembered``: the format, style, folder and other choices last used for this
         briefing (or, for a briefing without them, the last used at all), as the settings keep
         them. Numbered paragraphs start from the briefing's own ``numbering:`` unless this
         briefing was exported with another choice. ``require_marking``: the setting that refuses
-        an export without a protective marking."""
+        an export without a protective marking. ``template``: the organisation's template from
+        the settings."""
         super().__init__(parent)
         self.setWindowTitle("Export briefing")
         self.briefing, self.library, self.briefing_file = briefing, library, briefing_file
@@ -266,6 +271,12 @@ class ExportDialog(QDialog):
         ids_row.addWidget(self.annex_ids, 1)
         form.addRow("", ids_row)
         form.addRow("", self.require_marking)
+        self.template = TemplateChooser(template or "", briefing, briefing_file, self)
+        self.template.chosen.connect(self.template_chosen)
+        self.template.chosen.connect(self._choices_changed)
+        template_label = QLabel("Organisation tem&plate")
+        template_label.setBuddy(self.template.path)
+        form.addRow(template_label, self.template)
         save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
         save_to.setBuddy(self.path)
         form.addRow(save_to, path_row)
@@ -399,6 +410,7 @@ class ExportDialog(QDialog):
             annex_ids=self.table.isChecked() and self.annex_ids.isChecked(),
             numbered_paragraphs=self.numbered.isChecked(),
             require_marking=self.require_marking.isChecked(),
+            default_template=self.template.path.text().strip() or None,
         )
 
     def choices(self) -> dict[str, str]:
@@ -471,6 +483,8 @@ class ExportDialog(QDialog):
             text += f"\n{self.report.length_text}"
             if self.report.over_limit:
                 text += f"\n⚠ {self.report.over_limit}"
+            for warning in document.warnings:
+                text += f"\n⚠ {warning[:1].upper()}{warning[1:]}."
         self.status.setText(text)
         self.export_button.setEnabled(True)
         self.open_button.setVisible(True)
@@ -503,3 +517,70 @@ def _format_of(path: Path) -> str | None:
     if suffix == "htm":
         return "html"
     return suffix if suffix in FORMAT_LABELS else None
+
+
+class TemplateChooser(QWidget):
+    """The organisation's Word template: a path, Choose… (a file picker that checks the file at
+    once) and Clear; a line below says when the briefing names its own, which is used instead."""
+
+    chosen = Signal(str)
+
+    def __init__(
+        self, current: str, briefing: Briefing, briefing_file: Path | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.path = QLineEdit(current)
+        self.path.setReadOnly(True)
+        self.path.setPlaceholderText("None: the app's own look")
+        self.path.setAccessibleName("Organisation template")
+        choose = QPushButton("C&hoose…")
+        choose.setAccessibleName("Choose the organisation template")
+        choose.clicked.connect(self._choose)
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.setAccessibleName("Use no organisation template")
+        self.clear_button.clicked.connect(lambda: self.set_template(""))
+        self.clear_button.setEnabled(bool(current))
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        own = template_path(briefing, briefing_file)
+        if own is not None:
+            self.note.setText(
+                f"This briefing names its own template, {own.name}, which is used instead."
+            )
+        self.note.setVisible(bool(self.note.text()))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.path, 1)
+        row.addWidget(choose)
+        row.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+
+    def _choose(self) -> None:
+        start = self.path.text() or str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Organisation template", start, "Word templates (*.dotx *.docx)"
+        )
+        if name:
+            self.set_template(name)
+
+    def set_template(self, name: str) -> bool:
+        """Use ``name`` ("" for none) if it is a template the export can use; else say why."""
+        if name:
+            try:
+                load_template(name)
+            except ExportError as exc:
+                text = str(exc)
+                self.note.setText(
+                    f"<b>Not used.</b> {text[:1].upper()}{text[1:]}.".replace("\n", "<br>")
+                )
+                self.note.setVisible(True)
+                return False
+        self.note.setVisible(False)
+        self.path.setText(name)
+        self.clear_button.setEnabled(bool(name))
+        self.chosen.emit(name)
+        return True

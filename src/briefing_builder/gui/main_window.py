@@ -1118,6 +1118,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         self.length_status.set_report(report)
 
+    def _template_chosen(self, path: str) -> None:
+        """The organisation's template chosen in the export dialog: kept for every export."""
+        self.settings.export_template = path or None
+        self._save_settings()
+
     def _clear_export_message(self, *_args: object) -> None:
         """The briefing changed: what was said about its last export no longer holds."""
         if self._export_message and self.statusBar().currentMessage() == self._export_message:
@@ -1135,10 +1140,12 @@ class MainWindow(QMainWindow):
             self,
             remembered=self.settings.export_choice(self.doc.path, self.doc.briefing.style),
             require_marking=self.settings.require_marking,
+            template=self.settings.export_template,
         )
         dialog.exported.connect(self._exported)
         dialog.requireMarkingChanged.connect(self._set_require_marking)
         dialog.markingRequested.connect(self.briefing_panel.show_marking)
+        dialog.template_chosen.connect(self._template_chosen)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         self._export_dialog = dialog
