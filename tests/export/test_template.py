@@ -136,6 +136,11 @@ def test_every_style_the_writer_uses_exists_when_the_template_lacks_them(
         for needed in ("Title", "Heading1", "Heading2", "Quote", "TOC1", "TOCHeading", "Header"):
             assert needed in defined
         assert TEMPLATE_BODY not in part_xml(out, "word/document.xml")
+        # "Page X of Y" and the contents' page numbers sit at the template's right margin
+        # (Letter, 30 mm margins: 155.9 mm), not at the writer's own A4 one.
+        for sid in ("Footer", "TOC1"):
+            style = re.search(rf'w:styleId="{sid}".*?</w:style>', styles_xml, re.S)
+            assert style and 'w:pos="8838"' in style.group(0), sid
     d = docx.Document(str(out))
     assert d.styles["Quote"].type == WD_STYLE_TYPE.PARAGRAPH
 
@@ -151,6 +156,29 @@ def test_styles_are_matched_by_name_not_id(tmp_path: Path, bundled: Library) -> 
     assert str(d.styles["Heading 1"].font.color.rgb) == "7A1F5C"
     headings = [p for p in d.paragraphs if p.style.name == "Heading 1"]
     assert headings
+
+
+def test_an_exported_briefing_can_serve_as_the_template(tmp_path: Path, bundled: Library) -> None:
+    """A Word file with footnotes, heading numbering and list numbering of its own (an earlier
+    export): no part, footnote or numbering id is doubled, and its text is gone."""
+    first = export(tmp_path, bundled, "first.docx", None, style="numbered-notes")
+    again = export(tmp_path, bundled, "again.docx", first, style="numbered-notes")
+    with zipfile.ZipFile(again) as z:
+        names = z.namelist()
+        assert len(names) == len(set(names))
+        numbering = z.read("word/numbering.xml").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+    num_ids = re.findall(r'<w:num w:numId="(\d+)"', numbering)
+    abstract_ids = re.findall(r'<w:abstractNum [^>]*w:abstractNumId="(\d+)"', numbering)
+    assert len(num_ids) == len(set(num_ids)) and len(abstract_ids) == len(set(abstract_ids))
+    assert settings.count("<w:footnotePr>") == 1 and settings.count("<w:updateFields") == 1
+    d = docx.Document(str(again))
+    notes = part_xml(again, "word/footnotes.xml")
+    assert notes.count('w:type="separator"') == 1
+    body = part_xml(again, "word/document.xml")
+    assert body.count("<w:sectPr") == 1
+    paragraphs = [p.text for p in d.paragraphs]
+    assert paragraphs.count(paragraphs[1]) == 1  # the title once: the template's copy is gone
 
 
 def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) -> None:

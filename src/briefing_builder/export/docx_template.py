@@ -25,6 +25,7 @@ from .template import HEX, PdfLook, find_font
 # Styles the writer uses that python-docx's own template defines (lists, the table grid).
 FROM_WORD = ("ListBullet", "ListNumber", "TableGrid", "DefaultParagraphFont")
 FIRST_COPIED_NUM = 80  # ids for the numbering copied with list styles (clear of the template's)
+MOVED_NUM = 20000  # where a template's own numbering ids of 80 and over move to
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -127,11 +128,16 @@ def prepare(d: Any, writer_styles: list[str], heading_num_id: int) -> None:
                 _keep_bar(theirs, ours)
             elif sid in ("Header", "Footer"):
                 _right_tab(theirs, text_width)
+            elif sid in ("TOC1", "TOC2", "TOC3"):  # the page numbers at the right margin
+                _right_tab(theirs, text_width, leader="dot")
             continue
         # Missing: the writer's style, in the template's typeface.
         for fonts in list(ours.iter(qn("w:rFonts"))):
             fonts.getparent().remove(fonts)
+        if sid in ("Header", "Footer", "TOC1", "TOC2", "TOC3"):
+            _right_tab(ours, text_width, leader="dot" if sid.startswith("TOC") else "")
         styles.append(ours)
+    _make_room_for_numbering(d, header_parts)
     _copy_word_styles(d)
 
 
@@ -217,7 +223,7 @@ def _insert_ordered(ppr: Any, el: Any) -> None:
     ppr.append(el)
 
 
-def _right_tab(theirs: Any, text_width: int) -> None:
+def _right_tab(theirs: Any, text_width: int, *, leader: str = "") -> None:
     """The running header and footer put the organisation and "Page X of Y" at a right tab at
     the text's right edge: the template's header style gets that one tab stop."""
     ppr = _ppr(theirs)
@@ -226,9 +232,38 @@ def _right_tab(theirs: Any, text_width: int) -> None:
     _insert_ordered(
         ppr,
         parse_xml(
-            f'<w:tabs xmlns:w="{ppr_ns()}"><w:tab w:val="right" w:pos="{text_width}"/></w:tabs>'
+            f'<w:tabs xmlns:w="{ppr_ns()}"><w:tab w:val="right"'
+            + (f' w:leader="{leader}"' if leader else "")
+            + f' w:pos="{text_width}"/></w:tabs>'
         ),
     )
+
+
+def _make_room_for_numbering(d: Any, parts: list[Any]) -> None:
+    """The writer numbers its headings and lists from id 80 up: the template's own numbering
+    in that range (a briefing exported before, used as a template) moves out of the way."""
+    numbering = d.part.numbering_part.element
+    moved_abstract: dict[str, str] = {}
+    moved_num: dict[str, str] = {}
+    for el in numbering.findall(qn("w:abstractNum")):
+        old = el.get(qn("w:abstractNumId"))
+        if old is not None and old.isdigit() and int(old) >= FIRST_COPIED_NUM:
+            moved_abstract[old] = str(MOVED_NUM + len(moved_abstract))
+            el.set(qn("w:abstractNumId"), moved_abstract[old])
+    for el in numbering.findall(qn("w:num")):
+        ref = el.find(qn("w:abstractNumId"))
+        if ref is not None and ref.get(qn("w:val")) in moved_abstract:
+            ref.set(qn("w:val"), moved_abstract[ref.get(qn("w:val"))])
+        old = el.get(qn("w:numId"))
+        if old is not None and old.isdigit() and int(old) >= FIRST_COPIED_NUM:
+            moved_num[old] = str(MOVED_NUM + len(moved_num))
+            el.set(qn("w:numId"), moved_num[old])
+    if not moved_num:
+        return
+    for root in (d.styles.element, numbering, *(p.element for p in parts)):
+        for ref in root.iter(qn("w:numId")):
+            if ref.get(qn("w:val")) in moved_num:
+                ref.set(qn("w:val"), moved_num[ref.get(qn("w:val"))])
 
 
 def _copy_word_styles(d: Any) -> None:

@@ -649,7 +649,7 @@ class _Writer:
             self.para("TOC1", self.runs_xml((Span("(no headings)"),), self.d.part))
             return
         last = len(block.entries) - 1
-        pages = heading_pages(self.doc)
+        pages = heading_pages(self.doc, self.template)
         for i, h in enumerate(block.entries):
             label = f"{h.number}\u2002{h.text}" if h.number else h.text
             inner = self.runs_xml((Span(label, link="#" + h.anchor),), self.d.part)

@@ -1104,13 +1104,13 @@ class _StoryBuilder:
         self.story.append(table)
 
 
-def heading_pages(document: Document) -> dict[str, int]:
+def heading_pages(document: Document, template: Template | None = None) -> dict[str, int]:
     """The page each heading starts on, by anchor, in this layout: the Word writer stores them as
-    its contents' page numbers (same typeface, sizes and margins), which LibreOffice shows as they
-    are and Word recomputes on opening."""
+    its contents' page numbers (same typeface, sizes and margins; a template's page and margins),
+    which LibreOffice shows as they are and Word recomputes on opening."""
+    from . import pdf_template
+
     register_fonts()
-    styles = _styles()
-    doc = _Doc(io.BytesIO(), document.meta, styles)
     # The annex comes last and starts a page: its rows move no heading, so they are not laid
     # out (they were half the time of a 400-finding Word export).
     document = replace(
@@ -1119,13 +1119,16 @@ def heading_pages(document: Document) -> dict[str, int]:
             replace(b, rows=()) if isinstance(b, EvidenceAnnex) else b for b in document.blocks
         ],
     )
-    try:
-        builder = _StoryBuilder(document, styles, doc.ref_forms)
-        builder.frame = doc.notes_frame
-        doc.build(builder.build(), canvasmaker=_LayoutCanvas)
-    except Exception:  # no layout: the numbers stay empty until Word updates them
-        log.warning("The contents' page numbers could not be laid out", exc_info=True)
-        return {}
+    with pdf_template.applied(template.look if template is not None else None):
+        styles = _styles()
+        doc = _Doc(io.BytesIO(), document.meta, styles)
+        try:
+            builder = _StoryBuilder(document, styles, doc.ref_forms)
+            builder.frame = doc.notes_frame
+            doc.build(builder.build(), canvasmaker=_LayoutCanvas)
+        except Exception:  # no layout: the numbers stay empty until Word updates them
+            log.warning("The contents' page numbers could not be laid out", exc_info=True)
+            return {}
     return dict(doc.layout.heading_pages)
 
 
