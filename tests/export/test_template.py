@@ -181,6 +181,29 @@ def test_an_exported_briefing_can_serve_as_the_template(tmp_path: Path, bundled:
     assert paragraphs.count(paragraphs[1]) == 1  # the title once: the template's copy is gone
 
 
+def test_the_annex_turns_the_template_paper_and_keeps_its_logo(
+    tmp_path: Path, bundled: Library
+) -> None:
+    template = make_template(tmp_path / "letter.docx")  # US Letter, 30 mm side margins
+    out = export(tmp_path, bundled, "annex.docx", template, include_evidence_table=True)
+    d = docx.Document(str(out))
+    portrait, annex = d.sections[0], d.sections[-1]
+    assert len(d.sections) == 2
+    assert (annex.page_width, annex.page_height) == (portrait.page_height, portrait.page_width)
+    for section in (portrait, annex):
+        images = [r for r in section.header.part.rels.values() if r.reltype == RT.IMAGE]
+        assert images, "a section lost the template's logo"
+        assert "Partnership working" in section.header.part.blob.decode("utf-8")
+    # The annex's table fills the landscape text width: Letter's 279.4 mm less 60 mm, in twips.
+    table_width = d.tables[-1]._tbl.tblPr.find(f"{W_NS}tblW").get(f"{W_NS}w")
+    assert abs(int(table_width) - round((279.4 - 60) / 25.4 * 1440)) <= 6
+    pdf = export(tmp_path, bundled, "annex.pdf", template, include_evidence_table=True)
+    pages = PdfReader(str(pdf)).pages
+    first, last = pages[0].mediabox, pages[-1].mediabox
+    assert (round(float(first.width)), round(float(first.height))) == (612, 792)
+    assert (round(float(last.width)), round(float(last.height))) == (792, 612)
+
+
 def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) -> None:
     out = export(tmp_path, bundled, "plain.docx", None)
     d = docx.Document(str(out))

@@ -390,3 +390,49 @@ def _style_font(d: Any, styles: Any) -> str | None:
         if rf is not None and rf.get(f"{{{W_NS}}}ascii"):
             return str(rf.get(f"{{{W_NS}}}ascii"))
     return theme_font
+
+
+def text_width(section: Any) -> int:
+    """The width of ``section``'s text in twips: the page less its side margins."""
+    width = section.page_width - (section.left_margin or 0) - (section.right_margin or 0)
+    return max(1440, round(width / 635))  # 635 EMU to the twip; at least an inch
+
+
+class HeaderCopy:
+    """The template's own header and footer content (the logo), taken from the first section
+    before the running header is added, for a later section to start with too (the annex's
+    landscape pages, whose header Word keeps apart)."""
+
+    def __init__(self, section: Any) -> None:
+        self.parts = {
+            "header": (section.header.part, [copy.deepcopy(c) for c in section.header._element]),
+            "footer": (section.footer.part, [copy.deepcopy(c) for c in section.footer._element]),
+        }
+
+    def into(self, section: Any) -> None:
+        for kind, target in (("header", section.header), ("footer", section.footer)):
+            source, children = self.parts[kind]
+            element = target._element
+            for child in list(element):
+                element.remove(child)
+            for child in children:
+                element.append(_relinked(copy.deepcopy(child), source, target.part))
+
+
+_R_ATTRS = (f"{{{R_NS}}}embed", f"{{{R_NS}}}id", f"{{{R_NS}}}link")
+
+
+def _relinked(element: Any, source: Any, target: Any) -> Any:
+    """``element`` with its relationships (pictures, links) pointing from ``target``'s part."""
+    for el in element.iter():
+        for attr in _R_ATTRS:
+            rid = el.get(attr)
+            if rid is None or rid not in source.rels:
+                continue
+            rel = source.rels[rid]
+            if rel.is_external:
+                new = target.relate_to(rel.target_ref, rel.reltype, is_external=True)
+            else:
+                new = target.relate_to(rel.target_part, rel.reltype)
+            el.set(attr, new)
+    return element

@@ -355,6 +355,8 @@ class _Writer:
         self.next_num_id = HEADING_NUM_ID + 1
         self.list_nums: dict[int, int] = {}
         self.list_number_abstract = self._abstract_of_style("ListNumber")
+        self.text_width = TEXT_WIDTH  # twips; a template's page and margins set their own
+        self.template_header: docx_template.HeaderCopy | None = None
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -389,6 +391,8 @@ class _Writer:
             section.left_margin = section.right_margin = Mm(25)
             section.top_margin, section.bottom_margin = Mm(28), Mm(25)
             section.header_distance = section.footer_distance = Mm(10)
+        else:
+            self.text_width = docx_template.text_width(self.d.sections[0])
         self._settings()
 
     def _own_styles(self) -> None:
@@ -758,11 +762,17 @@ class _Writer:
             0, parse_xml(f'<w:pStyle {W} w:val="Normal"/>')
         )
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        self.header_footer(section, LANDSCAPE_TEXT_WIDTH)
+        land_width = LANDSCAPE_TEXT_WIDTH
+        if self.template is None:
+            section.page_width, section.page_height = Mm(297), Mm(210)
+        else:  # the template's paper on its side, with its margins
+            first = self.d.sections[0]
+            section.page_width, section.page_height = first.page_height, first.page_width
+            land_width = docx_template.text_width(section)
+        self.header_footer(section, land_width)
         self.heading(block.heading)
         shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
-        widths = [round(share * LANDSCAPE_TEXT_WIDTH) for share in shares]
+        widths = [round(share * land_width) for share in shares]
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
         def cell(text: str, width: int, *, header: bool = False, flag: bool = False) -> str:
@@ -800,15 +810,16 @@ class _Writer:
 
     # --- header, footer, footnotes, properties -----------------------------------------------
 
-    def header_footer(self, section: Any = None, width: int = TEXT_WIDTH) -> None:
+    def header_footer(self, section: Any = None, width: int | None = None) -> None:
         """The running header and footer of ``section`` (the first), ``width`` twips wide."""
         meta = self.doc.meta
         section = section or self.d.sections[0]
+        width = width or self.text_width
         # The styles' right tab stop is at the portrait width; a landscape section moves it.
         tabs = (
             ""
-            if width == TEXT_WIDTH
-            else f'<w:tabs><w:tab w:val="clear" w:pos="{TEXT_WIDTH}"/>'
+            if width == self.text_width
+            else f'<w:tabs><w:tab w:val="clear" w:pos="{self.text_width}"/>'
             f'<w:tab w:val="right" w:pos="{width}"/></w:tabs>'
         )
         marking = (
@@ -822,8 +833,13 @@ class _Writer:
         header = section.header
         header.is_linked_to_previous = False
         hdr = header._element
-        for p in list(hdr) if self.template is None else ():  # a template's logo stays
-            hdr.remove(p)
+        if self.template is None:
+            for p in list(hdr):
+                hdr.remove(p)
+        elif self.template_header is None:  # the template's own header (its logo) stays
+            self.template_header = docx_template.HeaderCopy(section)
+        else:  # a later section (the annex) starts with the template's header too
+            self.template_header.into(section)
         right_text = meta.organisation or meta.author
         right = _xml_text(right_text)
         # Word lays the header out itself, so the title is measured here in the font the styles
@@ -849,8 +865,9 @@ class _Writer:
         footer = section.footer
         footer.is_linked_to_previous = False
         ftr = footer._element
-        for p in list(ftr) if self.template is None else ():
-            ftr.remove(p)
+        if self.template is None:
+            for p in list(ftr):
+                ftr.remove(p)
         left = " · ".join(
             p
             for p in (
