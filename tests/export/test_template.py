@@ -281,6 +281,34 @@ def test_an_installed_font_named_by_the_template_is_embedded(
     assert "DejaVuSerif" in names and "DejaVuSerif-Bold" in names, names
 
 
+@pytest.mark.parametrize(
+    ("files", "family"),
+    [
+        (
+            ("UnitSans-Regular", "UnitSans-Bold", "UnitSans-Italic", "UnitSans-BoldItalic"),
+            "Unit Sans",
+        ),
+        (("unitsans", "unitsansbd", "unitsansi", "unitsansbi"), "Unit Sans"),  # Windows' names
+        (("unitsans", "unitsansb", "unitsansi", "unitsansz"), "Unit Sans"),
+    ],
+)
+def test_fonts_are_found_by_their_file_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: tuple[str, ...], family: str
+) -> None:
+    from briefing_builder.export import template as template_module
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for name in (*files, "unitsansmono", "Other-Bold"):
+        (folder / f"{name}.ttf").write_bytes(b"")
+    monkeypatch.setattr(template_module, "_font_dirs", lambda: [folder])
+    found = find_font(family)
+    assert found is not None
+    got = (found.regular.stem, found.bold.stem, found.italic.stem, found.bold_italic.stem)
+    assert got == files
+    assert find_font("Unit Serif") is None
+
+
 def test_bad_yaml_beside_the_template_names_file_and_line(tmp_path: Path) -> None:
     template = make_template(tmp_path / "u.docx")
     (tmp_path / "u.yaml").write_text("font: X\ncolors:\n  heading: red\n", encoding="utf-8")

@@ -1,5 +1,5 @@
-"""The Word writer: renders a :class:`~.document.Document` as a .docx. The only module that
-imports python-docx.
+"""The Word writer: renders a :class:`~.document.Document` as a .docx. With its helper for the
+organisation's template (:mod:`.docx_template`), the only module that imports python-docx.
 
 What a committee clerk gets:
 

@@ -1,5 +1,6 @@
-"""The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. The only
-module that imports reportlab.
+"""The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. With its
+helper for the organisation's template (:mod:`.pdf_template`), the only module that imports
+reportlab.
 
 * Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
   every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks

@@ -198,11 +198,31 @@ _FACE = {
 }
 
 
+# Windows names its core fonts' faces by a suffix: arial.ttf, arialbd.ttf, ariali.ttf,
+# arialbi.ttf; calibri.ttf, calibrib.ttf, calibrii.ttf, calibriz.ttf.
+_WINDOWS_FACE = {"": "regular", "bd": "bold", "b": "bold", "i": "italic", "bi": "bold_italic"}
+_WINDOWS_FACE["z"] = "bold_italic"
+
+
+def _face_of(stem: str, key: str) -> str | None:
+    """Which face of the family ``key`` a font file named ``stem`` is, if it is one."""
+    base, dash, style = stem.partition("-")
+    if dash and re.sub(r"[\s_]", "", base).lower() == key:
+        return _FACE.get(style.lower().replace(" ", ""))
+    plain = re.sub(r"[\s_]", "", stem).lower()
+    if plain == key:
+        return "regular"
+    if plain.startswith(key):
+        return _WINDOWS_FACE.get(plain[len(key) :])
+    return None
+
+
 def find_font(family: str) -> FontFiles | None:
     """The TrueType files of ``family``, shipped (resources/fonts) or installed; None if none.
 
-    Files are matched by name as font makers ship them: ``LiberationSerif-Bold.ttf``,
-    ``DejaVuSans-Oblique.ttf``; a family without a regular face is not used."""
+    Files are matched by name as font makers ship them (``LiberationSerif-Bold.ttf``,
+    ``DejaVuSans-Oblique.ttf``) or as Windows names its own (``arialbd.ttf``, ``calibriz.ttf``);
+    a family without a regular face is not used."""
     key = re.sub(r"[\s_-]", "", family).lower()
     if not key:
         return None
@@ -211,14 +231,10 @@ def find_font(family: str) -> FontFiles | None:
         if not folder.is_dir():
             continue
         for root, _dirs, files in os.walk(folder):
-            for name in files:
+            for name in sorted(files):
                 if not name.lower().endswith(".ttf"):
                     continue
-                stem = name[:-4]
-                base, _, style = stem.partition("-")
-                if re.sub(r"[\s_]", "", base).lower() != key:
-                    continue
-                face = _FACE.get(style.lower().replace(" ", ""))
+                face = _face_of(name[:-4], key)
                 if face and face not in faces:
                     faces[face] = Path(root) / name
         if "regular" in faces:
