@@ -204,6 +204,22 @@ def test_the_annex_turns_the_template_paper_and_keeps_its_logo(
     assert (round(float(last.width)), round(float(last.height))) == (792, 612)
 
 
+def test_a_template_with_custom_properties_gets_the_briefings_classification(
+    tmp_path: Path, bundled: Library
+) -> None:
+    """A template carrying custom document properties of its own (as Word and LibreOffice
+    save them): the export's Classification replaces them, in one part."""
+    paper = REPO / "examples" / "committee-paper.briefing.yaml"
+    briefing = read_briefing(paper)
+    first, again = tmp_path / "first.docx", tmp_path / "again.docx"
+    export_to_file(briefing, bundled, first, ExportOptions(), briefing_file=paper)
+    assert "docProps/custom.xml" in zipfile.ZipFile(first).namelist()
+    export_to_file(briefing, bundled, again, ExportOptions(template=first), briefing_file=paper)
+    names = zipfile.ZipFile(again).namelist()
+    assert names.count("docProps/custom.xml") == 1
+    assert f">{briefing.marking}<" in part_xml(again, "docProps/custom.xml")
+
+
 def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) -> None:
     out = export(tmp_path, bundled, "plain.docx", None)
     d = docx.Document(str(out))

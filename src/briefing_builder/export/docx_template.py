@@ -66,6 +66,12 @@ def ppr_ns() -> str:
 
 def prepare(d: Any, writer_styles: list[str], heading_num_id: int) -> None:
     """Make the template ``d`` ready for the writer's content (see the module's docstring)."""
+    # The template's own custom document properties are not the briefing's (the writer adds
+    # its Classification in a part of its own).
+    package = d.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            package.rels.pop(rid)
     body = d.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
