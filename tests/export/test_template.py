@@ -287,6 +287,34 @@ def test_a_font_not_installed_is_said(tmp_path: Path, bundled: Library) -> None:
     assert names and all(n.split("+")[-1].startswith("DejaVuSans") for n in names), names
 
 
+def test_the_command_line_says_when_the_font_is_missing(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "odd.docx")
+    (tmp_path / "odd.yaml").write_text("font: Frutiger Nonexistent\n", encoding="utf-8")
+    out = tmp_path / "odd.pdf"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing_builder",
+            "export",
+            str(MINIMAL),
+            "-o",
+            str(out),
+            "--template",
+            str(template),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "briefing-builder: warning: the template odd.docx names the font Frutiger Nonexistent, "
+        "which is not installed here, so the PDF uses DejaVu Sans"
+    ) in proc.stderr
+    assert out.exists()
+
+
 @pytest.mark.skipif(find_font("DejaVu Serif") is None, reason="DejaVu Serif is not installed")
 def test_an_installed_font_named_by_the_template_is_embedded(
     tmp_path: Path, bundled: Library

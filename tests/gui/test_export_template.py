@@ -91,6 +91,27 @@ def test_a_bad_template_is_refused_when_chosen(
     dialog.reject()
 
 
+def test_a_font_the_pdf_cannot_use_is_said_with_the_result(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = tmp_path / "unit.dotx"
+    shutil.copy(TEMPLATE, template)
+    (tmp_path / "unit.yaml").write_text("font: Frutiger Nonexistent\n", encoding="utf-8")
+    window = _window(qtbot)
+    dialog = window.export_dialog()
+    _pick(monkeypatch, template)
+    dialog.template._choose()
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    dialog.path.setText(str(tmp_path / "out.pdf"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.output is not None, timeout=60000)
+    assert (
+        "⚠ The template unit.dotx names the font Frutiger Nonexistent, which is not installed "
+        "here, so the PDF uses DejaVu Sans." in dialog.status.text()
+    )
+    dialog.reject()
+
+
 def test_a_remembered_template_since_gone_is_shown_on_export(qtbot: QtBot, tmp_path: Path) -> None:
     gone = tmp_path / "moved-away.dotx"
     window = _window(qtbot)
