@@ -531,6 +531,7 @@ class TemplateChooser(QWidget):
         super().__init__(parent)
         self.path = QLineEdit(current)
         self.path.setReadOnly(True)
+        self.path.setToolTip(current)
         self.path.setPlaceholderText("None: the app's own look")
         self.path.setAccessibleName("Organisation template")
         choose = QPushButton("C&hoose…")
@@ -581,6 +582,7 @@ class TemplateChooser(QWidget):
                 return False
         self.note.setVisible(False)
         self.path.setText(name)
+        self.path.setToolTip(name)
         self.clear_button.setEnabled(bool(name))
         self.chosen.emit(name)
         return True
