@@ -230,10 +230,21 @@ def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) ->
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def _page1_images(path: Path) -> list[str]:
-    page = PdfReader(str(path)).pages[0]
-    xobjects = page["/Resources"].get("/XObject", {})
-    return [name for name, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"]
+def pdf_images(resources: object) -> list[object]:
+    """The image XObjects a page's (or a form's) resources draw, through forms too."""
+    found: list[object] = []
+    xobjects = resources.get("/XObject", {}) if resources else {}  # type: ignore[attr-defined]
+    for ref in xobjects.values():
+        obj = ref.get_object()
+        if obj.get("/Subtype") == "/Image":
+            found.append(obj)
+        elif obj.get("/Subtype") == "/Form":
+            found += pdf_images(obj.get("/Resources"))
+    return found
+
+
+def _page1_images(path: Path) -> list[object]:
+    return pdf_images(PdfReader(str(path)).pages[0]["/Resources"])
 
 
 def test_pdf_takes_page_size_logo_and_colour(tmp_path: Path, bundled: Library) -> None:

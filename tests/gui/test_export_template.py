@@ -17,6 +17,7 @@ from briefing_builder.core.paths import bundled_library
 from briefing_builder.core.settings import Settings
 from briefing_builder.gui.main_window import MainWindow
 from tests.conftest import REPO
+from tests.export.test_template import pdf_images
 
 EXAMPLE = REPO / "examples" / "partnership-working.briefing.yaml"
 TEMPLATE = REPO / "resources" / "templates" / "example-unit.dotx"
@@ -53,12 +54,7 @@ def test_choose_a_template_export_with_it_and_it_is_remembered(
     dialog.start()
     qtbot.waitUntil(lambda: dialog.output is not None, timeout=60000)
     page = PdfReader(tmp_path / "branded.pdf").pages[0]
-    images = [
-        ref
-        for ref in page["/Resources"].get("/XObject", {}).values()
-        if ref.get_object().get("/Subtype") == "/Image"
-    ]
-    assert images, "the template's logo is not on page 1"
+    assert pdf_images(page["/Resources"]), "the template's logo is not on page 1"
     dialog.reject()
 
     again = window.export_dialog()

@@ -34,6 +34,7 @@ MIN_SIDE = 12 * mm
 MIN_FRAME = 60 * mm  # the least width and height left for the text
 LOGO_BOX = (50 * mm, 10 * mm)  # the most the logo takes: width, height
 LOGO_TOP = 6 * mm  # from the top edge of the page
+LOGO_FORM = "bblogo"
 
 _GEOMETRY = (
     "PAGE_W",
@@ -131,7 +132,15 @@ def add_logo(doc: Any, logo: bytes | None) -> None:
 
         def draw(canv: Any, d: Any, before: Any = before) -> None:
             before(canv, d)
-            page_h = canv._pagesize[1]
-            canv.drawImage(image, pdf_writer.LEFT, page_h - LOGO_TOP - h, w, h, mask="auto")
+            # One form holds the picture; each page refers to it (drawing the image on every
+            # page would hash its pixels each time: a fifth of a 100-page layout).
+            if not canv.hasForm(LOGO_FORM):
+                canv.beginForm(LOGO_FORM, 0, 0, w, h)
+                canv.drawImage(image, 0, 0, w, h, mask="auto")
+                canv.endForm()
+            canv.saveState()
+            canv.translate(pdf_writer.LEFT, canv._pagesize[1] - LOGO_TOP - h)
+            canv.doForm(LOGO_FORM)
+            canv.restoreState()
 
         template.onPage = draw
