@@ -220,6 +220,14 @@ def test_a_template_with_custom_properties_gets_the_briefings_classification(
     assert f">{briefing.marking}<" in part_xml(again, "docProps/custom.xml")
 
 
+def test_the_web_page_keeps_its_own_look(tmp_path: Path, bundled: Library) -> None:
+    """The template is for Word and PDF: a web page export neither reads it nor fails on it."""
+    out = tmp_path / "page.html"
+    options = ExportOptions(template=tmp_path / "gone.dotx")
+    export_to_file(read_briefing(MINIMAL), bundled, out, options, briefing_file=MINIMAL)
+    assert "Partnership working" in out.read_text(encoding="utf-8")
+
+
 def test_without_a_template_nothing_changes(tmp_path: Path, bundled: Library) -> None:
     out = export(tmp_path, bundled, "plain.docx", None)
     d = docx.Document(str(out))

@@ -70,6 +70,16 @@ def test_choose_a_template_export_with_it_and_it_is_remembered(
     again.reject()
 
 
+def test_the_template_is_not_offered_for_the_web_page(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    dialog = window.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("html"))
+    assert not dialog.template.isEnabled()
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    assert dialog.template.isEnabled()
+    dialog.reject()
+
+
 def test_a_bad_template_is_refused_when_chosen(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -38,6 +38,7 @@ from .template import Template
 __all__ = [
     "DEFAULT_STYLE",
     "FORMATS",
+    "TEMPLATE_FORMATS",
     "Document",
     "ExportError",
     "ExportOptions",

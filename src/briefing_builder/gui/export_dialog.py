@@ -35,7 +35,7 @@ from ..core.briefing_io import template_path
 from ..core.filenames import safe_file_name
 from ..core.logs import where_logged
 from ..core.model import Finding, Library
-from ..export import Document, ExportError, ExportOptions, export_briefing, styles
+from ..export import TEMPLATE_FORMATS, Document, ExportError, ExportOptions, export_briefing, styles
 from ..export.citations import get_style
 from ..export.inline import plain
 from ..export.length import over_limit_message, pages_phrase, written_pages
@@ -277,6 +277,7 @@ class ExportDialog(QDialog):
         template_label = QLabel("Organisation tem&plate")
         template_label.setBuddy(self.template.path)
         form.addRow(template_label, self.template)
+        self._template_for(self.format.currentData())
         save_to = QLabel("Save &to")  # a label without a buddy would show the & itself
         save_to.setBuddy(self.path)
         form.addRow(save_to, path_row)
@@ -351,6 +352,14 @@ class ExportDialog(QDialog):
         current = Path(self.path.text())
         if _format_of(current) not in (None, fmt):
             self.path.setText(str(current.with_suffix(f".{fmt}")))
+        self._template_for(fmt)
+
+    def _template_for(self, fmt: str) -> None:
+        """The organisation's template is for Word and PDF; the web page keeps its own look."""
+        self.template.setEnabled(fmt in TEMPLATE_FORMATS)
+        self.template.setToolTip(
+            "" if fmt in TEMPLATE_FORMATS else "The web page keeps its own look."
+        )
 
     def _path_edited(self, text: str) -> None:
         """A typed .pdf, .docx or .html chooses the format (never 'x.pdf.docx')."""
