@@ -72,6 +72,7 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans, elide
+from .pdf_tags import StructElem, Tagger, finish, link_texts, tagger
 from .template import Template
 
 log = logging.getLogger(__name__)
@@ -399,6 +400,8 @@ class _Para(RLParagraph):
     bb_notes: tuple[Note, ...] = ()
     bb_mark: Note | None = None  # the note mark printed after the last word
     bb_heading: Heading | None = None
+    bb_elem: StructElem | None = None  # the structure element whose content this draws
+    bb_label: StructElem | None = None  # the element of its bullet or number, if any
     _bb_width: float | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -420,6 +423,8 @@ class _Para(RLParagraph):
             parts[-1].bb_notes = self.bb_notes
             parts[-1].bb_mark = self.bb_mark
             parts[0].bb_heading = self.bb_heading
+            for p in parts:
+                p.bb_elem, p.bb_label = self.bb_elem, self.bb_label
             # Only the last part may keep with what follows: the parts take the style's
             # keep-with-next otherwise, and reportlab then regroups a part taller than the frame
             # with the next part for ever (a heading longer than a page).
@@ -452,19 +457,62 @@ class _Para(RLParagraph):
     def draw(self) -> None:
         if getattr(self.canv, "bb_layout_only", False):
             return  # only the pages are wanted (heading_pages): nothing is drawn
+        tags = tagger(self.canv)
         bar = getattr(self.style, "bb_bar", None)
         if bar is not None:
             canv = self.canv
-            canv.saveState()
-            canv.setStrokeColor(bar)
-            canv.setLineWidth(2.2)
-            x = self.style.leftIndent - 9
-            below = self.style.spaceAfter if self.style.spaceAfter < 6 else 0
-            canv.line(x, -below, x, self.height)
-            canv.restoreState()
-        super().draw()
+            with tags.artifact(canv):
+                canv.saveState()
+                canv.setStrokeColor(bar)
+                canv.setLineWidth(2.2)
+                x = self.style.leftIndent - 9
+                below = self.style.spaceAfter if self.style.spaceAfter < 6 else 0
+                canv.line(x, -below, x, self.height)
+                canv.restoreState()
+        with tags.content(self.canv, self.bb_elem, self.bb_label if self.bulletText else None):
+            super().draw()
         if self.bb_mark is not None and getattr(self, "blPara", None) is not None:
-            self._draw_mark(self.bb_mark)
+            mark = self.bb_elem.add("Reference") if self.bb_elem and tags.enabled else None
+            with tags.content(self.canv, mark):
+                self._draw_mark(self.bb_mark)
+
+
+class _Rule(HRFlowable):
+    """A horizontal rule: decoration, not content."""
+
+    def draw(self) -> None:
+        with tagger(self.canv).artifact(self.canv):
+            super().draw()
+
+
+def _table_render(table: Any, cmd: str, *args: Any) -> None:
+    """Reportlab's table drawing callback: backgrounds and lines are artifacts, and so is a
+    header row repeated at the top of a continuation page (the first one is the header)."""
+    canv = table.canv
+    tags = tagger(canv)
+    if cmd in ("startBG", "startLines") or (cmd == "startRow" and args[0] < table.bb_repeated):
+        tags.begin_artifact(canv)
+        table._bb_artifact = True
+    elif cmd in ("endBG", "endLines", "endRow") and table.__dict__.pop("_bb_artifact", False):
+        tags.end_artifact(canv)
+
+
+class _Table(Table):
+    """A table whose cells draw into their own structure elements (TH, TD, TOCI)."""
+
+    bb_repeated = 0  # leading rows that repeat the header of an earlier part
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("renderCB", _table_render)
+        super().__init__(*args, **kwargs)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2:
+            parts[0].bb_repeated = self.bb_repeated
+            repeat = self.repeatRows
+            parts[1].bb_repeated = repeat if isinstance(repeat, int) else len(repeat)
+        return parts
 
 
 @dataclass
@@ -483,6 +531,8 @@ class _NotesFrame(Frame):
         self.note_style = note_style
         self.page_notes: list[tuple[RLParagraph, float]] = []
         self.note_cache: dict[int, tuple[RLParagraph, float]] = {}
+        # Each note's structure elements (its number, its text), made where it is cited.
+        self.note_tags: dict[int, tuple[StructElem, StructElem]] = {}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _NotesFrame:
         # Reportlab copies the frame to measure keep-with-next groups; the notes themselves need
@@ -517,6 +567,7 @@ class _NotesFrame(Frame):
                 _, h = p.wrap(self._aW, PAGE_H)
                 cached = self.note_cache[note.number] = (p, h)
             p, h = cached
+            p.bb_label, p.bb_elem = self.note_tags.get(note.number, (None, None))
             paras.append((p, h))
             height += h + self.note_style.spaceAfter
         return paras, height
@@ -561,11 +612,12 @@ class _NotesFrame(Frame):
         y = self._y1 + self._bottomPadding
         total = sum(h + self.note_style.spaceAfter for _, h in self.page_notes)
         top = y + total + 4
-        canv.saveState()
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.6)
-        canv.line(x, top, x + 55 * mm, top)
-        canv.restoreState()
+        with tagger(canv).artifact(canv):
+            canv.saveState()
+            canv.setStrokeColor(RULE)
+            canv.setLineWidth(0.6)
+            canv.line(x, top, x + 55 * mm, top)
+            canv.restoreState()
         cursor = top - 4
         for p, h in self.page_notes:
             cursor -= h
@@ -598,6 +650,7 @@ class _Doc(BaseDocTemplate):
         self.meta = meta
         self.layout = _Layout()
         self.ref_forms: dict[str, str] = {}  # section anchor → the form with its page number
+        self.tagger = Tagger()
         self.notes_frame = _NotesFrame(
             LEFT,
             BOTTOM,
@@ -645,7 +698,14 @@ class _Doc(BaseDocTemplate):
         if self.meta.marking:
             pdf = self.canv._doc
             pdf.info = _ClassifiedInfo.of(pdf.info, self.meta.marking)
+        if not getattr(self.canv, "bb_layout_only", False):
+            self.canv.bb_tagger = self.tagger
         super().handle_documentBegin()
+
+    def handle_pageBegin(self) -> None:
+        # The running header and footer, "Page X of Y" and the marking are page furniture.
+        with tagger(self.canv).artifact(self.canv, "Pagination"):
+            super().handle_pageBegin()
 
     def _define_forms(self, canv: Any) -> None:
         """Now that every page is laid out: the numbers that pages refer to as forms."""
@@ -775,6 +835,18 @@ class _FormCanvas(Canvas):
             self.bb_before_save(self)
         super().save()
 
+    # Each link annotation gets a Link element in the structure of what is being drawn.
+    def linkRect(self, contents: str, destinationname: str, *args: Any, **kwargs: Any) -> Any:
+        result = super().linkRect(contents, destinationname, *args, **kwargs)
+        if kwargs.get("addtopage", 1) and (len(args) < 2 or args[1]):
+            tagger(self).link(self, "#" + destinationname)
+        return result
+
+    def linkURL(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        result = super().linkURL(url, *args, **kwargs)
+        tagger(self).link(self, url)
+        return result
+
 
 class _LayoutCanvas(_FormCanvas):
     """For a layout whose pages are wanted but not its PDF: paragraphs skip their drawing (most
@@ -799,15 +871,18 @@ class _PageRef(Flowable):
         self.width = availWidth
         return availWidth, self.style.leading
 
+    bb_elem: StructElem | None = None
+
     def draw(self) -> None:
         canv = self.canv
-        canv.saveState()
-        canv.translate(self.width, self.style.leading - self.style.fontSize)
-        if self.style.fontSize != 10:
-            canv.scale(self.style.fontSize / 10, self.style.fontSize / 10)
-        canv.doForm(self.form)
-        canv.restoreState()
-        canv.linkRect("", self.anchor, (0, 0, self.width, self.style.leading), relative=1)
+        with tagger(canv).content(canv, self.bb_elem):
+            canv.saveState()
+            canv.translate(self.width, self.style.leading - self.style.fontSize)
+            if self.style.fontSize != 10:
+                canv.scale(self.style.fontSize / 10, self.style.fontSize / 10)
+            canv.doForm(self.form)
+            canv.restoreState()
+            canv.linkRect("", self.anchor, (0, 0, self.width, self.style.leading), relative=1)
 
 
 class _KeepWithNotes(KeepTogether):
@@ -888,9 +963,15 @@ class _StoryBuilder:
         self.frame: _NotesFrame | None = None  # when set, notes are measured once, there
         self.story: list[Flowable] = []
         self.list_counters: dict[int, int] = {}
+        self.tags = Tagger()  # the document's structure, made in reading order
+        self._list: tuple[tuple[str | None, int], StructElem] | None = None
 
     def build(self) -> list[Flowable]:
         for block in self.doc.blocks:
+            if self._list is not None and not (
+                isinstance(block, Paragraph) and block.list_kind is not None
+            ):
+                self._list = None
             if isinstance(block, TitleBlock):
                 self.title_block(block)
             elif isinstance(block, FrontSheet):
@@ -924,41 +1005,58 @@ class _StoryBuilder:
             height += p.wrap(FRAME_W, PAGE_H)[1] + style.spaceAfter
         return height
 
+    def _tag(self, para: Any, tag: str, parent: StructElem | None = None, spans: Spans = ()) -> Any:
+        """``para`` draws the content of a new ``tag`` element (in the document by default)."""
+        para.bb_elem = (parent or self.tags.root).add(tag, links=link_texts(spans))
+        return para
+
     def title_block(self, block: TitleBlock) -> None:
         meta = block.meta
         self.body_marking(meta.marking)
         if meta.organisation:
             self.story.append(
-                _Para(markup((Span(meta.organisation.upper()),)), self.s["organisation"])
+                self._tag(
+                    _Para(markup((Span(meta.organisation.upper()),)), self.s["organisation"]),
+                    "P",
+                )
             )
-        self.story.append(_Para(markup((Span(meta.title),)), self.s["title"]))
+        self.story.append(self._tag(_Para(markup((Span(meta.title),)), self.s["title"]), "P"))
         if meta.subtitle:
-            self.story.append(_Para(markup((Span(meta.subtitle),)), self.s["subtitle"]))
+            self.story.append(
+                self._tag(_Para(markup((Span(meta.subtitle),)), self.s["subtitle"]), "P")
+            )
         if block.byline:
             self.story.append(Spacer(1, 4))
-            self.story.append(_Para(markup((Span(block.byline),)), self.s["byline"]))
+            self.story.append(
+                self._tag(_Para(markup((Span(block.byline),)), self.s["byline"]), "P")
+            )
         self.story.append(
-            HRFlowable(width="100%", thickness=0.8, color=BAR, spaceBefore=4, spaceAfter=10)
+            _Rule(width="100%", thickness=0.8, color=BAR, spaceBefore=4, spaceAfter=10)
         )
 
     def body_marking(self, marking: str) -> None:
         """The marking at the top of the first page's text too: screen readers skip the
         running header, where it is drawn on every page."""
         if marking:
-            self.story.append(_Para(markup((Span(marking),)), self.s["body-marking"]))
+            self.story.append(
+                self._tag(_Para(markup((Span(marking),)), self.s["body-marking"]), "P")
+            )
 
     def front_sheet(self, block: FrontSheet) -> None:
         """The meeting's details as a two-column table, then "Recommendations — The Committee is
         asked to:" and the recommendations lettered a), b), ..."""
         if block.rows:
-            rows = [
-                [
-                    _Para(markup((Span(label),)), self.s["front-label"]),
-                    _Para(markup(value), self.s["front-value"]),
-                ]
-                for label, value in block.rows
-            ]
-            table = Table(rows, colWidths=[38 * mm, FRAME_W - 38 * mm], hAlign="LEFT")
+            # A table of label and value: each label is the header of its row.
+            details = self.tags.root.add("Table")
+            rows = []
+            for label, value in block.rows:
+                row = details.add("TR")
+                head = self._tag(_Para(markup((Span(label),)), self.s["front-label"]), "TH", row)
+                head.bb_elem.attributes = {"O": "Table", "Scope": "Row"}
+                rows.append(
+                    [head, self._tag(_Para(markup(value), self.s["front-value"]), "TD", row, value)]
+                )
+            table = _Table(rows, colWidths=[38 * mm, FRAME_W - 38 * mm], hAlign="LEFT")
             table.setStyle(
                 TableStyle(
                     [
@@ -978,12 +1076,18 @@ class _StoryBuilder:
             )
             self.story.append(table)
         if block.recommendations:
-            self.story.append(_Para(markup((Span(block.heading),)), self.s["front-heading"]))
-            self.story.append(_Para(markup((Span(block.lead),)), self.s["front-lead"]))
+            self.story.append(
+                self._tag(_Para(markup((Span(block.heading),)), self.s["front-heading"]), "P")
+            )
+            self.story.append(
+                self._tag(_Para(markup((Span(block.lead),)), self.s["front-lead"]), "P")
+            )
+            recommendations = self.tags.root.add("L")
             for n, spans in enumerate(block.recommendations, start=1):
-                self.story.append(
-                    _Para(markup(spans), self.s["recommendation"], bulletText=block.letter(n))
-                )
+                item = recommendations.add("LI")
+                para = _Para(markup(spans), self.s["recommendation"], bulletText=block.letter(n))
+                para.bb_label = item.add("Lbl")
+                self.story.append(self._tag(para, "LBody", item, spans))
         self.story.append(Spacer(1, 10))
 
     def heading(self, h: Heading) -> None:
@@ -994,7 +1098,7 @@ class _StoryBuilder:
         else:
             p = _Para(text, self.s[f"h{level}"])
         p.bb_heading = h
-        self.story.append(p)
+        self.story.append(self._tag(p, f"H{level}"))
 
     def contents(self, block: Contents) -> None:
         if not block.entries:
@@ -1002,10 +1106,10 @@ class _StoryBuilder:
         self.story.append(CondPageBreak(120))
         self.heading(block.heading)
         self.story[-1].__dict__["keepWithNext"] = 0  # a long contents may run on to a new page
-        self.story.append(self.contents_table(block))
+        self.story.append(self.contents_table(block, self.tags.root.add("TOC")))
         self.story.append(Spacer(1, 6))
 
-    def contents_table(self, block: Contents) -> Flowable:
+    def contents_table(self, block: Contents, toc: StructElem | None = None) -> Flowable:
         rows = []
         for h in block.entries:
             # A table row cannot break across pages: an entry is cut to a few lines (a heading
@@ -1015,8 +1119,12 @@ class _StoryBuilder:
             style = self.s["contents"] if h.level <= 1 else self.s["contents2"]
             text = markup((Span(label, link="#" + h.anchor),), link_colour=False)
             page_style = self.s["page"] if h.level <= 1 else self.s["page2"]
-            rows.append([_Para(text, style), _PageRef(h.anchor, page_style, self.forms)])
-        table = Table(rows, colWidths=[FRAME_W - 30, 30], hAlign="LEFT")
+            entry, page = _Para(text, style), _PageRef(h.anchor, page_style, self.forms)
+            if toc is not None:
+                ref = toc.add("TOCI").add("Reference", links={"#" + h.anchor: label})
+                entry.bb_elem = page.bb_elem = ref
+            rows.append([entry, page])
+        table = _Table(rows, colWidths=[FRAME_W - 30, 30], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
@@ -1034,21 +1142,33 @@ class _StoryBuilder:
     def paragraph(self, p: Paragraph) -> None:
         text = markup(p.spans)
         if p.list_kind == "bullet":
-            self.story.append(_Para(text, self.s["bullet"], bulletText="•"))
+            self.story.append(self._item(_Para(text, self.s["bullet"], bulletText="•"), p))
         elif p.list_kind == "number":
             n = self.list_counters.get(p.list_id, 0) + 1
             self.list_counters[p.list_id] = n
-            self.story.append(_Para(text, self.s["number"], bulletText=f"{n}."))
+            self.story.append(self._item(_Para(text, self.s["number"], bulletText=f"{n}."), p))
         else:
             style = self.s["lead-in" if p.role == "lead-in" else "body"]
             # A numbered paragraph's number hangs at the left margin, its text indented.
             bullet = {"bulletText": p.number} if p.number else {}
-            self.story.append(_Para(text, style, **bullet))
+            self.story.append(self._tag(_Para(text, style, **bullet), "P", spans=p.spans))
+
+    def _item(self, para: _Para, p: Paragraph) -> _Para:
+        """A list item: L (one per list), LI, its label (the bullet or number) and its body."""
+        key = (p.list_kind, p.list_id)
+        if self._list is None or self._list[0] != key:
+            self._list = (key, self.tags.root.add("L"))
+        item = self._list[1].add("LI")
+        para.bb_label = item.add("Lbl")
+        return self._tag(para, "LBody", item, p.spans)
 
     def quote(self, q: Quote) -> None:
         text = markup(q.text)
         attribution = q.attribution
-        para = _Para(text, self.s["quote" if attribution else "quote-last"])
+        quote = self.tags.root.add("BlockQuote")
+        para = self._tag(
+            _Para(text, self.s["quote" if attribution else "quote-last"]), "P", quote, q.text
+        )
         if q.note is not None:
             para.bb_notes = (q.note,)
             para.bb_mark = q.note
@@ -1056,7 +1176,21 @@ class _StoryBuilder:
             para.keepWithNext = 1
         self.story.append(para)
         if attribution:
-            self.story.append(_Para(markup(attribution, link_colour=False), self.s["attribution"]))
+            self.story.append(
+                self._tag(
+                    _Para(markup(attribution, link_colour=False), self.s["attribution"]),
+                    "P",
+                    quote,
+                    attribution,
+                )
+            )
+        if q.note is not None and self.frame is not None:
+            # The note follows what cites it in the reading order, wherever it prints.
+            note = self.tags.root.add("Note", id=q.note.anchor)
+            self.frame.note_tags[q.note.number] = (
+                note.add("Lbl"),
+                note.add("P", links=link_texts(q.note.spans)),
+            )
 
     def references(self, block: ReferenceList) -> None:
         self.heading(block.heading)
@@ -1066,7 +1200,7 @@ class _StoryBuilder:
             text = f'<a name="{_attr(ref.anchor)}"/>' + markup(
                 ref.spans, url_width=(width, style.fontSize)
             )
-            self.story.append(_Para(text, self.s["reference"]))
+            self.story.append(self._tag(_Para(text, self.s["reference"]), "P", spans=ref.spans))
 
     def evidence_annex(self, block: EvidenceAnnex) -> None:
         """The annex on landscape pages: one row per quote cited, the header row repeated on
@@ -1076,16 +1210,25 @@ class _StoryBuilder:
         self.heading(block.heading)
         self.story[-1].__dict__["keepWithNext"] = 0  # the table follows on the same page
         cell, head, flag = self.s["cell"], self.s["cell-head"], self.s["cell-flag"]
-        rows: list[list[Flowable]] = [[_Para(escape(c), head) for c in block.columns]]
+        table_elem = self.tags.root.add("Table")
+        header = table_elem.add("TR")
+        rows: list[list[Flowable]] = [
+            [self._tag(_Para(escape(c), head), "TH", header) for c in block.columns]
+        ]
+        for th in header.kids:
+            th.attributes = {"O": "Table", "Scope": "Column"}  # type: ignore[union-attr]
         for r in block.rows:
+            row = table_elem.add("TR")
             rows.append(
                 [
-                    _Para(escape(_printable(v)), flag if i == FLAG_COLUMN else cell)
+                    self._tag(
+                        _Para(escape(_printable(v)), flag if i == FLAG_COLUMN else cell), "TD", row
+                    )
                     for i, v in enumerate(block.cells(r))
                 ]
             )
         shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
-        table = Table(
+        table = _Table(
             rows, colWidths=[w * LAND_FRAME_W for w in shares], repeatRows=1, hAlign="LEFT"
         )
         table.setStyle(
@@ -1154,6 +1297,7 @@ def write_pdf(
         try:
             builder = _StoryBuilder(document, styles, doc.ref_forms)
             builder.frame = doc.notes_frame
+            builder.tags = doc.tagger
             story = builder.build()
             yield Progress(1, 3, "Laying out pages")
             doc.build(story, canvasmaker=_FormCanvas)
@@ -1164,5 +1308,14 @@ def write_pdf(
             raise ExportError(f"the PDF could not be laid out: {exc}") from exc
     document.page_count = doc.layout.page_count
     yield Progress(2, 3, "Writing the PDF")
-    out.write(buf.getvalue())
+    meta = document.meta
+    out.write(
+        finish(
+            buf.getvalue(),
+            doc.tagger,
+            title=meta.title,
+            author=meta.author,
+            producer=meta.generator,
+        )
+    )
     yield Progress(3, 3, "PDF written")
