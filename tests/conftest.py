@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,44 @@ def _isolated_dirs(
 @pytest.fixture
 def small_library(tmp_path: Path) -> Path:
     return write_library(tmp_path / "lib")
+
+
+_checked_pdfs: set[Path] = set()
+
+
+def _untagged_pdfs(folders: list[Path]) -> list[str]:
+    """The problems of each PDF the app wrote under ``folders`` that the PDF/UA checker (see
+    tests/export/pdfua.py) finds; other PDFs (LibreOffice's, a test's own) are left alone."""
+    from tests.export.pdfua import check, written_by_the_app
+
+    failures = []
+    for folder in folders:
+        for pdf in sorted(folder.rglob("*.pdf")):
+            if pdf in _checked_pdfs or not pdf.is_file() or not written_by_the_app(pdf):
+                continue
+            _checked_pdfs.add(pdf)
+            failures += [f"{pdf}: {problem}" for problem in check(pdf)]
+    return failures
+
+
+@pytest.fixture(autouse=True)
+def _every_pdf_is_tagged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every PDF a test writes passes the PDF/UA checker: the folders the test made under the
+    session's temporary folder (its tmp_path, a shared export folder made for it) are checked
+    when it ends, so the failure names the test that wrote the file."""
+    base = tmp_path_factory.getbasetemp()
+    before = set(base.iterdir())
+    yield
+    new = [p for p in base.iterdir() if p not in before and p.is_dir()]
+    failures = _untagged_pdfs(new)
+    assert not failures, "PDFs not tagged for PDF/UA:\n" + "\n".join(failures)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_pdf_of_the_session_is_tagged(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """A last sweep for PDFs written into a folder an earlier test made."""
+    yield
+    failures = _untagged_pdfs([tmp_path_factory.getbasetemp()])
+    assert not failures, "PDFs not tagged for PDF/UA:\n" + "\n".join(failures)

@@ -170,7 +170,9 @@ class Tagger:
             target if not target.startswith("#") else "A link to another part of this briefing"
         )
         index = len(canv._annotationrefs) - 1
-        owner.add("Link").kids.append(Annotation(canv.getPageNumber(), index, alt))
+        owner.add("Link").kids.append(
+            Annotation(canv.getPageNumber(), index, " ".join(alt.split()))
+        )
 
 
 class _Off(Tagger):
