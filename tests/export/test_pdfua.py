@@ -67,10 +67,18 @@ def _open(data: bytes) -> pikepdf.Pdf:
 @pytest.mark.parametrize("style", STYLE_IDS)
 @pytest.mark.parametrize("contents", [True, False])
 @pytest.mark.parametrize("table", [True, False])
+@pytest.mark.parametrize("numbered", [True, False])
 def test_every_variant_passes_the_checker(
-    bundled: Library, style: str, contents: bool, table: bool
+    bundled: Library, style: str, contents: bool, table: bool, numbered: bool
 ) -> None:
-    data = _pdf(bundled, style=style, include_contents=contents, include_evidence_table=table)
+    data = _pdf(
+        bundled,
+        style=style,
+        include_contents=contents,
+        include_evidence_table=table,
+        numbered_paragraphs=numbered,
+        annex_ids=numbered,
+    )
     assert_pdfua(data)
     types = Counter(t for _, t, _ in _tree(data))
     assert types["Document"] == 1
@@ -118,9 +126,10 @@ def test_the_structure_follows_the_document(bundled: Library, notes_pdf: bytes) 
     # The evidence table: a header row of TH cells scoped to their column, then TD rows.
     table = next(e for _, t, e in tree if t == "Table")
     rows = list(table.K)
-    assert [str(c.S) for c in rows[0].K] == ["/TH"] * 6
+    annex = document.blocks[-1]
+    assert [str(c.S) for c in rows[0].K] == ["/TH"] * len(annex.columns)  # type: ignore[union-attr]
     assert all(c.A.Scope == Name.Column for c in rows[0].K)
-    assert len(rows) == 1 + len(document.blocks[-1].rows)  # type: ignore[union-attr]
+    assert len(rows) == 1 + len(annex.rows)  # type: ignore[union-attr]
     assert all(str(c.S) == "/TD" for r in rows[1:] for c in r.K)
     # The contents: one TOCI per entry.
     toc = next(e for _, t, e in tree if t == "TOC")
