@@ -7,10 +7,12 @@ user would otherwise reach for, in one run on one machine.
 * pandoc turning equivalent Markdown (the same headings, paragraphs, quotes and the same notes as
   Markdown footnotes, plus the reference list) into .docx, with ``--toc --number-sections``;
 * LibreOffice (headless, profile already created) turning our .docx into PDF;
-* ours → HTML in-process (the page is written from the same document model).
+* ours → HTML in-process (the page is written from the same document model);
+* our PDF with its tagging switched off (no marked content, no structure tree), in the same run,
+  interleaved with the tagged runs: what the tags for screen readers cost.
 
 Targets: our .docx in at most half pandoc's time; our PDF in at most half LibreOffice's time; the
-web page in under 0.3 s in-process.
+web page in under 0.3 s in-process; tagging adds at most 25 % to the in-process PDF export.
 
     .venv/bin/python benchmarks/bench_export.py [--repeat 5] [--findings 500]
 
@@ -28,7 +30,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -155,6 +158,31 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
+@contextmanager
+def untagged() -> Iterator[None]:
+    """The PDF writer as it was before tagging: no marked content, no structure tree."""
+    from briefing_builder.export import pdf_tags, pdf_writer
+
+    saved = pdf_writer.Tagger, pdf_writer.finish
+    pdf_writer.Tagger = pdf_tags._Off  # type: ignore[misc]
+    pdf_writer.finish = lambda data, *args, **kwargs: data  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pdf_writer.Tagger, pdf_writer.finish = saved  # type: ignore[misc]
+
+
+def tagged_and_untagged(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Times of ``fn`` with and without tagging, run alternately so both see the same machine."""
+    tagged: list[float] = []
+    plain: list[float] = []
+    for _ in range(repeat):
+        tagged += timed(fn, 1)
+        with untagged():
+            plain += timed(fn, 1)
+    return tagged, plain
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     if proc.returncode != 0:
@@ -209,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
             timed(lambda: run([*cli, str(OUT / "ours.pdf")], env), args.repeat),
         )
     )
-    rows.append(("ours → PDF (in-process)", timed(lambda: ours("pdf"), args.repeat)))
+    tagged, plain = tagged_and_untagged(lambda: ours("pdf"), args.repeat)
+    rows.append(("ours → PDF (in-process)", tagged))
+    rows.append(("ours → PDF, untagged (in-process)", plain))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
         home = OUT / "lo-home"
@@ -239,12 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
     print()
-    print(f"| {'operation':<34} | {'best':>7} | {'median':>7} |")
-    print(f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|")
+    print(f"| {'operation':<36} | {'best':>7} | {'median':>7} |")
+    print(f"|{'-' * 38}|{'-' * 9}|{'-' * 9}|")
     medians = {}
     for name, times in rows:
         medians[name] = statistics.median(times)
-        print(f"| {name:<34} | {min(times):6.2f}s | {medians[name]:6.2f}s |")
+        print(f"| {name:<36} | {min(times):6.2f}s | {medians[name]:6.2f}s |")
     print()
     docx_cli = medians["ours → .docx (CLI, new process)"]
     pdf_cli = medians["ours → PDF (CLI, new process)"]
@@ -254,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"target .docx ≤ ½ pandoc: {docx_cli:.2f}s vs {p:.2f}s ({docx_cli / p:.2f}×) — {verdict}"
         )
+    cost = medians["ours → PDF (in-process)"] / medians["ours → PDF, untagged (in-process)"]
+    verdict = "pass" if cost <= 1.25 else "FAIL"
+    print(f"target tagging ≤ +25 % of the in-process PDF export: {cost - 1:+.0%} — {verdict}")
     if "LibreOffice our .docx → PDF" in medians:
         lo = medians["LibreOffice our .docx → PDF"]
         verdict = "pass" if pdf_cli <= lo / 2 else "FAIL"
