@@ -156,10 +156,10 @@ def _every_pdf_is_tagged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     session's temporary folder (its tmp_path, a shared export folder made for it) are checked
     when it ends, so the failure names the test that wrote the file."""
     base = tmp_path_factory.getbasetemp()
-    before = set(base.iterdir())
+    before = set(os.listdir(base))
     yield
-    new = [p for p in base.iterdir() if p not in before and p.is_dir()]
-    failures = _untagged_pdfs(new)
+    new = [base / name for name in os.listdir(base) if name not in before]
+    failures = _untagged_pdfs([p for p in new if p.is_dir()])
     assert not failures, "PDFs not tagged for PDF/UA:\n" + "\n".join(failures)
 
 

@@ -347,3 +347,29 @@ def test_the_suite_checks_every_pdf_the_app_writes(tmp_path: Path, notes_pdf: by
     other = tmp_path / "other.pdf"
     other.write_bytes(b"%PDF-1.4 not a PDF the app wrote")
     assert not written_by_the_app(other)
+
+
+def test_the_front_sheet_is_a_table_with_row_headers_and_a_lettered_list(
+    tmp_path: Path, bundled: Library
+) -> None:
+    from tests.export.test_front_sheet import FRONT
+
+    source = tmp_path / "front.briefing.yaml"
+    source.write_text(FRONT, encoding="utf-8")
+    document = build_document(read_briefing(source), bundled)
+    out = io.BytesIO()
+    for _ in write_pdf(document, out):
+        pass
+    data = out.getvalue()
+    assert_pdfua(data)
+    tree = _tree(data)
+    details = next(e for _, t, e in tree if t == "Table")
+    first = details.K[0]
+    assert [str(c.S) for c in first.K] == ["/TH", "/TD"]
+    assert first.K[0].A.Scope == Name.Row
+    recommendations = next(e for _, t, e in tree if t == "L")
+    assert len(recommendations.K) == 3
+    assert all([str(k.S) for k in item.K] == ["/Lbl", "/LBody"] for item in recommendations.K)
+    # The marking in the text of the first page is read; the one in the running header is not.
+    paragraphs = [e for _, t, e in tree if t == "P"]
+    assert paragraphs

@@ -505,6 +505,9 @@ class _Table(Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("renderCB", _table_render)
         super().__init__(*args, **kwargs)
+        # Reportlab's default cell font is Helvetica, which is not embedded and has no Unicode
+        # map: PDF/UA allows neither, even for a font only selected, never shown.
+        self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
