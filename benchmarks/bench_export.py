@@ -284,9 +284,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"target .docx ≤ ½ pandoc: {docx_cli:.2f}s vs {p:.2f}s ({docx_cli / p:.2f}×) — {verdict}"
         )
-    cost = medians["ours → PDF (in-process)"] / medians["ours → PDF, untagged (in-process)"]
+    # Each tagged run beside the untagged run after it: the machine's load cancels out.
+    cost = statistics.median(t / p for t, p in zip(tagged, plain, strict=True))
+    best = min(tagged) / min(plain)
     verdict = "pass" if cost <= 1.25 else "FAIL"
-    print(f"target tagging ≤ +25 % of the in-process PDF export: {cost - 1:+.0%} — {verdict}")
+    print(
+        f"target tagging ≤ +25 % of the in-process PDF export: {cost - 1:+.0%} "
+        f"(median of paired runs; best against best {best - 1:+.0%}) — {verdict}"
+    )
     if "LibreOffice our .docx → PDF" in medians:
         lo = medians["LibreOffice our .docx → PDF"]
         verdict = "pass" if pdf_cli <= lo / 2 else "FAIL"

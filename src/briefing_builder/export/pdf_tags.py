@@ -266,6 +266,16 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
         catalog = pdf.Root
         catalog_num = catalog.objgen[0]
         objects: dict[int, bytes] = {}  # object number → its source, for the object streams
+        page_annots: dict[int, list[tuple[Any, int]]] = {}  # page → (annotation, its number)
+
+        def annotation(ref: Annotation) -> tuple[Any, int]:
+            found = page_annots.get(ref.page)
+            if found is None:
+                found = page_annots[ref.page] = [
+                    (a, a.objgen[0]) for a in page_objs[ref.page - 1].Annots
+                ]
+            return found[ref.index]
+
         counter = iter(range(size, size + 10**9))
 
         # The structure elements, numbered in reading order.
@@ -317,11 +327,10 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
                             b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (page_nums[k.page - 1], k.mcid)
                         )
                 else:
-                    annot = page_objs[k.page - 1].Annots[k.index]
                     annotations.append((k, num))
                     kids.append(
                         b"<</Type/OBJR/Obj %d 0 R/Pg %d 0 R>>"
-                        % (annot.objgen[0], page_nums[k.page - 1])
+                        % (annotation(k)[1], page_nums[k.page - 1])
                     )
             parts.append(b"/K[" + b" ".join(kids) + b"]>>")
             objects[num] = b"".join(parts)
@@ -336,10 +345,10 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
                 extra += b"/StructParents %d" % index
             objects[num] = _edited(page_objs[index], ("/Tabs", "/StructParents"), extra)
         next_key = len(page_nums)
-        for annotation, owner in annotations:
-            annot = page_objs[annotation.page - 1].Annots[annotation.index]
-            extra = b"/StructParent %d/Contents" % next_key + _text(annotation.alt)
-            objects[annot.objgen[0]] = _edited(annot, ("/StructParent", "/Contents"), extra)
+        for ref, owner in annotations:
+            annot, annot_num = annotation(ref)
+            extra = b"/StructParent %d/Contents" % next_key + _text(ref.alt)
+            objects[annot_num] = _edited(annot, ("/StructParent", "/Contents"), extra)
             nums.append(b"%d %d 0 R" % (next_key, owner))
             next_key += 1
         objects[parent_tree_num] = b"<</Nums[" + b" ".join(nums) + b"]>>"
