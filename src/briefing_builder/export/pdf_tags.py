@@ -55,6 +55,7 @@ class StructElem:
     id: str | None = None
     attributes: dict[str, str] | None = None  # e.g. {"O": "Table", "Scope": "Column"}
     links: dict[str, str] | None = None  # link target → the words that carry the link
+    page: int | None = None  # the first page with its content
 
     def add(self, tag: str, **kwargs: Any) -> StructElem:
         child = StructElem(tag, self, **kwargs)
@@ -95,6 +96,8 @@ class Tagger:
         mcid = len(owners)
         owners.append(elem)
         ref = MarkedContent(page, mcid)
+        if elem.page is None:
+            elem.page = page
         if at is None:
             elem.kids.append(ref)
         else:
@@ -171,9 +174,8 @@ class Tagger:
             target if not target.startswith("#") else "A link to another part of this briefing"
         )
         index = len(canv._annotationrefs) - 1
-        owner.add("Link").kids.append(
-            Annotation(canv.getPageNumber(), index, " ".join(alt.split()))
-        )
+        link = owner.add("Link", page=canv.getPageNumber())
+        link.kids.append(Annotation(canv.getPageNumber(), index, " ".join(alt.split())))
 
 
 class _Off(Tagger):
@@ -190,13 +192,6 @@ def tagger(canv: Any) -> Tagger:
 
 
 # --- after reportlab: the tree ---------------------------------------------------------------
-
-
-def _prune(elem: StructElem) -> bool:
-    """Drop elements with no content (a note never printed, an empty row); True if ``elem``
-    keeps some."""
-    elem.kids = [k for k in elem.kids if not isinstance(k, StructElem) or _prune(k)]
-    return bool(elem.kids)
 
 
 def _xmp(title: str, author: str, producer: str) -> bytes:
@@ -255,7 +250,6 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
     into compressed object streams, the pages, link annotations and catalogue are rewritten with
     their new keys, and reportlab's bytes are kept as they are. Building the same objects through
     pikepdf and rewriting the file took most of the time a 500-finding PDF export takes."""
-    _prune(tags.root)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         page_objs = [p.obj for p in pdf.pages]
         page_nums = [p.objgen[0] for p in page_objs]
@@ -282,12 +276,15 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
         numbers: dict[int, int] = {}
         order: list[StructElem] = []
 
-        def number(elem: StructElem) -> None:
+        def number(elem: StructElem) -> bool:
+            """Drop elements with no content (a note never printed); number the rest."""
+            kids = [k for k in elem.kids if type(k) is not StructElem or number(k)]
+            elem.kids = kids
+            if not kids and elem is not tags.root:
+                return False
             numbers[id(elem)] = next(counter)
             order.append(elem)
-            for k in elem.kids:
-                if isinstance(k, StructElem):
-                    number(k)
+            return True
 
         number(tags.root)
         tree_num = next(counter)
@@ -300,7 +297,7 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
         for elem in order:
             num = numbers[id(elem)]
             parent = numbers[id(elem.parent)] if elem.parent is not None else tree_num
-            page = next((k.page for k in elem.kids if not isinstance(k, StructElem)), None)
+            page = elem.page
             parts = [b"<</Type/StructElem/S/%s/P %d 0 R" % (elem.tag.encode(), parent)]
             if page is not None:
                 parts.append(b"/Pg %d 0 R" % page_nums[page - 1])
@@ -395,7 +392,7 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
             body += source + b"\n"
             xref[num] = (2, stream_num, index)
         header = b" ".join(offsets) + b"\n"
-        packed = zlib.compress(bytes(header + body), 6)
+        packed = zlib.compress(bytes(header + body), 3)
         xref[stream_num] = (1, len(out), 0)
         out += b"%d 0 obj\n<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>stream\n" % (
             stream_num,
@@ -418,7 +415,7 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
                 ranges.append(b"%d %d" % (run_start, run_length))
             run_start, run_length = num, 1
     ranges.append(b"%d %d" % (run_start, run_length))
-    packed = zlib.compress(bytes(rows), 6)
+    packed = zlib.compress(bytes(rows), 3)
     out += (
         b"%d 0 obj\n<</Type/XRef/Size %d/Index[%s]/W[1 4 2]/Root %d 0 R%s/ID %s/Prev %d"
         b"/Filter/FlateDecode/Length %d>>stream\n"
