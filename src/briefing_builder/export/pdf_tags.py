@@ -16,8 +16,6 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -104,53 +102,16 @@ class Tagger:
             elem.kids.insert(at, ref)
         return f"/{elem.tag} <</MCID {mcid}>> BDC"
 
-    @contextmanager
     def content(
         self, canv: Any, elem: StructElem | None, label: StructElem | None = None
-    ) -> Iterator[None]:
+    ) -> _Content:
         """What is drawn inside is ``elem``'s content. With ``label``, the first text object
         drawn (a list item's bullet, a note's number) is the label's content instead."""
-        if elem is None or self._artifact or not self.enabled:
-            yield
-            return
-        code: list[str] = canv._code
-        start, at = len(code), len(elem.kids)
-        outer, self._current = self._current, elem
-        try:
-            yield
-        finally:
-            self._current = outer
-        drawn = code[start:]
-        if label is not None:
-            first = next((i for i, c in enumerate(drawn) if c.startswith("BT")), None)
-            if first is not None:
-                code[start:] = [
-                    *drawn[:first],
-                    self._begin(canv, label),
-                    drawn[first],
-                    "EMC",
-                    self._begin(canv, elem, at),
-                    *drawn[first + 1 :],
-                    "EMC",
-                ]
-                return
-        code[start:] = [self._begin(canv, elem, at), *drawn, "EMC"]
+        return _Content(self, canv, elem, label)
 
-    @contextmanager
-    def artifact(self, canv: Any, kind: str = "Layout") -> Iterator[None]:
+    def artifact(self, canv: Any, kind: str = "Layout") -> _Artifact:
         """What is drawn inside is decoration: page furniture (``Pagination``) or layout."""
-        if not self.enabled:
-            yield
-            return
-        if not self._artifact:
-            canv._code.append(f"/Artifact <</Type /{kind}>> BDC")
-        self._artifact += 1
-        try:
-            yield
-        finally:
-            self._artifact -= 1
-            if not self._artifact:
-                canv._code.append("EMC")
+        return _Artifact(self, canv, kind)
 
     def begin_artifact(self, canv: Any, kind: str = "Layout") -> None:
         if self.enabled:
@@ -176,6 +137,63 @@ class Tagger:
         index = len(canv._annotationrefs) - 1
         link = owner.add("Link", page=canv.getPageNumber())
         link.kids.append(Annotation(canv.getPageNumber(), index, " ".join(alt.split())))
+
+
+class _Content:
+    """The context of :meth:`Tagger.content` (a class: thousands are entered per export)."""
+
+    __slots__ = ("at", "canv", "elem", "label", "outer", "start", "tags")
+
+    def __init__(
+        self, tags: Tagger, canv: Any, elem: StructElem | None, label: StructElem | None
+    ) -> None:
+        self.tags, self.canv, self.label = tags, canv, label
+        self.elem = elem if elem is not None and tags.enabled and not tags._artifact else None
+
+    def __enter__(self) -> None:
+        elem = self.elem
+        if elem is not None:
+            self.start, self.at = len(self.canv._code), len(elem.kids)
+            self.outer, self.tags._current = self.tags._current, elem
+
+    def __exit__(self, *exc: object) -> None:
+        elem = self.elem
+        if elem is None:
+            return
+        tags, canv = self.tags, self.canv
+        tags._current = self.outer
+        code: list[str] = canv._code
+        start = self.start
+        if self.label is not None:
+            first = next((i for i in range(start, len(code)) if code[i].startswith("BT")), None)
+            if first is not None:
+                code[start:] = [
+                    *code[start:first],
+                    tags._begin(canv, self.label),
+                    code[first],
+                    "EMC",
+                    tags._begin(canv, elem, self.at),
+                    *code[first + 1 :],
+                    "EMC",
+                ]
+                return
+        code.insert(start, tags._begin(canv, elem, self.at))
+        code.append("EMC")
+
+
+class _Artifact:
+    """The context of :meth:`Tagger.artifact`."""
+
+    __slots__ = ("canv", "kind", "tags")
+
+    def __init__(self, tags: Tagger, canv: Any, kind: str) -> None:
+        self.tags, self.canv, self.kind = tags, canv, kind
+
+    def __enter__(self) -> None:
+        self.tags.begin_artifact(self.canv, self.kind)
+
+    def __exit__(self, *exc: object) -> None:
+        self.tags.end_artifact(self.canv)
 
 
 class _Off(Tagger):
