@@ -373,3 +373,15 @@ def test_the_front_sheet_is_a_table_with_row_headers_and_a_lettered_list(
     # The marking in the text of the first page is read; the one in the running header is not.
     paragraphs = [e for _, t, e in tree if t == "P"]
     assert paragraphs
+
+
+def test_a_locked_or_damaged_pdf_is_not_taken_for_the_apps(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.docinfo["/Creator"] = "Briefing Builder"
+        pdf.save(locked, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + b"\0" * 64)
+    assert not written_by_the_app(locked)
+    assert not written_by_the_app(damaged)
