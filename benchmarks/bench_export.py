@@ -284,13 +284,15 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"target .docx ≤ ½ pandoc: {docx_cli:.2f}s vs {p:.2f}s ({docx_cli / p:.2f}×) — {verdict}"
         )
-    # Each tagged run beside the untagged run after it: the machine's load cancels out.
-    cost = statistics.median(t / p for t, p in zip(tagged, plain, strict=True))
+    # Median against median, as for every row; the best of each and the runs taken in pairs
+    # (each tagged run beside the untagged run after it) show how much the machine's load moved it.
+    cost = medians["ours → PDF (in-process)"] / medians["ours → PDF, untagged (in-process)"]
     best = min(tagged) / min(plain)
+    paired = statistics.median(t / p for t, p in zip(tagged, plain, strict=True))
     verdict = "pass" if cost <= 1.25 else "FAIL"
     print(
         f"target tagging ≤ +25 % of the in-process PDF export: {cost - 1:+.0%} "
-        f"(median of paired runs; best against best {best - 1:+.0%}) — {verdict}"
+        f"(best against best {best - 1:+.0%}, median of pairs {paired - 1:+.0%}) — {verdict}"
     )
     if "LibreOffice our .docx → PDF" in medians:
         lo = medians["LibreOffice our .docx → PDF"]

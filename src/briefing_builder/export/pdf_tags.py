@@ -42,7 +42,7 @@ class Annotation:
     alt: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class StructElem:
     """A structure element: a type, its parent, its kids in reading order."""
 
