@@ -385,3 +385,34 @@ def test_a_locked_or_damaged_pdf_is_not_taken_for_the_apps(tmp_path: Path) -> No
     damaged.write_bytes(b"%PDF-1.7\n" + b"\0" * 64)
     assert not written_by_the_app(locked)
     assert not written_by_the_app(damaged)
+
+
+def test_the_templates_logo_is_a_figure_on_the_first_page_and_furniture_after(
+    tmp_path: Path, bundled: Library
+) -> None:
+    from tests.export.test_template import export, make_template
+
+    out = export(
+        tmp_path,
+        bundled,
+        "logo.pdf",
+        make_template(tmp_path / "unit.docx"),
+        include_evidence_table=True,
+    )
+    assert_pdfua(out)
+    data = out.read_bytes()
+    figures = [e for _, t, e in _tree(data) if t == "Figure"]
+    assert len(figures) == 1
+    assert str(figures[0].Alt).endswith("logo")
+    assert figures[0].Pg.objgen == _open(data).pages[0].obj.objgen
+    # The logo form is drawn on every page: tagged on the first, an artifact on the others.
+    pdf = _open(data)
+    for n, page in enumerate(pdf.pages):
+        stack: list[str] = []
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) in ("BDC", "BMC"):
+                stack.append(str(operands[0]))
+            elif str(op) == "EMC":
+                stack.pop()
+            elif str(op) == "Do" and str(operands[0]).endswith("bblogo"):
+                assert stack[-1] == ("/Figure" if n == 0 else "/Artifact"), (n, stack)

@@ -86,6 +86,7 @@ class Tagger:
         self.root = StructElem("Document")
         self.owners: dict[int, list[StructElem]] = {}  # page → the element of each MCID
         self._artifact = 0
+        self._kind = "Layout"  # of the open artifact
         self._current: StructElem | None = None
 
     def _begin(self, canv: Any, elem: StructElem, at: int | None = None) -> str:
@@ -113,10 +114,16 @@ class Tagger:
         """What is drawn inside is decoration: page furniture (``Pagination``) or layout."""
         return _Artifact(self, canv, kind)
 
+    def outside_artifact(self, canv: Any, leave: bool = True) -> _Outside:
+        """With ``leave``, what is drawn inside is content, although the artifact it is drawn
+        in (the page furniture) goes on around it: the first page's logo."""
+        return _Outside(self, canv, leave and self.enabled and self._artifact > 0)
+
     def begin_artifact(self, canv: Any, kind: str = "Layout") -> None:
         if self.enabled:
             if not self._artifact:
                 canv._code.append(f"/Artifact <</Type /{kind}>> BDC")
+                self._kind = kind
             self._artifact += 1
 
     def end_artifact(self, canv: Any) -> None:
@@ -194,6 +201,25 @@ class _Artifact:
 
     def __exit__(self, *exc: object) -> None:
         self.tags.end_artifact(self.canv)
+
+
+class _Outside:
+    """The context of :meth:`Tagger.outside_artifact`."""
+
+    __slots__ = ("canv", "depth", "leave", "tags")
+
+    def __init__(self, tags: Tagger, canv: Any, leave: bool) -> None:
+        self.tags, self.canv, self.leave, self.depth = tags, canv, leave, 0
+
+    def __enter__(self) -> None:
+        if self.leave:
+            self.canv._code.append("EMC")
+            self.depth, self.tags._artifact = self.tags._artifact, 0
+
+    def __exit__(self, *exc: object) -> None:
+        if self.leave:
+            self.tags._artifact = self.depth
+            self.canv._code.append(f"/Artifact <</Type /{self.tags._kind}>> BDC")
 
 
 class _Off(Tagger):

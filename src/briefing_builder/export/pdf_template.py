@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from . import pdf_writer
 from .document import ExportError
+from .pdf_tags import tagger
 from .template import FontFiles, PdfLook
 
 LAYOUT_LOCK = threading.RLock()
@@ -127,6 +128,9 @@ def add_logo(doc: Any, logo: bytes | None) -> None:
         raise ExportError(f"the template's logo cannot be drawn: {exc}") from None
     scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
     w, h = width * scale, height * scale
+    # The first page's logo is a figure, read first; on later pages it is page furniture.
+    organisation = doc.meta.organisation
+    figure = doc.tagger.root.add("Figure", alt=f"{organisation} logo" if organisation else "Logo")
     for template in doc.pageTemplates:
         before = template.onPage
 
@@ -138,9 +142,12 @@ def add_logo(doc: Any, logo: bytes | None) -> None:
                 canv.beginForm(LOGO_FORM, 0, 0, w, h)
                 canv.drawImage(image, 0, 0, w, h, mask="auto")
                 canv.endForm()
-            canv.saveState()
-            canv.translate(pdf_writer.LEFT, canv._pagesize[1] - LOGO_TOP - h)
-            canv.doForm(LOGO_FORM)
-            canv.restoreState()
+            tags = tagger(canv)
+            first = d.page == 1
+            with tags.outside_artifact(canv, first), tags.content(canv, figure if first else None):
+                canv.saveState()
+                canv.translate(pdf_writer.LEFT, canv._pagesize[1] - LOGO_TOP - h)
+                canv.doForm(LOGO_FORM)
+                canv.restoreState()
 
         template.onPage = draw
