@@ -13,6 +13,9 @@ reportlab.
   reference links. The document is laid out once: the numbers only known at the end (each
   section's page in the contents, the page count) are PDF form XObjects, referenced where they
   print and defined just before the file is saved. The contents' height never depends on them.
+* Tagged for screen readers (:mod:`.pdf_tags`): each flowable draws into the structure element
+  the story builder made for it, and decoration is marked as artifacts; the tree is added once
+  reportlab has written the file.
 * Speed: each paragraph's lines are broken once per width (keep-with-next groups measure them
   too), and reportlab's frame copies skip the notes; a 500-finding briefing takes about a second.
 """
