@@ -8,19 +8,17 @@ and hangs each on the flowable that draws its content. While reportlab draws, a
 and bars as artifacts, which a screen reader skips. A paragraph split across pages stays one
 element, with one marked-content reference per page. Once reportlab has written the file,
 :func:`finish` adds the structure tree, its parent tree, the link annotations' structure parents
-and the catalogue entries PDF/UA-1 asks for, with pikepdf.
+and the catalogue entries PDF/UA-1 asks for, written as an update appended to the file.
 """
 
 from __future__ import annotations
 
-import io
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
-
-import pikepdf
 
 LANGUAGE = "en-GB"
 
@@ -272,15 +270,88 @@ def _text(value: str) -> bytes:
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
 
 
-def _edited(obj: Any, drop: tuple[str, ...], extra: bytes) -> bytes:
-    """``obj``'s dictionary as PDF source, without the keys ``drop`` and with ``extra`` added."""
-    for key in drop:
-        if key in obj:
-            del obj[key]
-    text = obj.unparse(resolved=True).rstrip()
-    if not text.endswith(b">>"):
-        raise ValueError(f"not a dictionary: {text[:40]!r}")
-    return text[:-2] + extra + b">>"
+_VALUE = (
+    rb"(?:<<[^<>]*>>|\[[^\]]*\]|\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|\d+\s+\d+\s+R"
+    rb"|/[^\s/<>\[\]()]+|[-+\d.]+|true|false|null)"
+)
+
+
+class _Source:
+    """The objects of reportlab's file that the update rewrites, found through its
+    cross-reference table: reportlab writes plain dictionaries and one classic table."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.startxref = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+        tail = data[self.startxref :]
+        if not tail.startswith(b"xref"):
+            raise ValueError("the PDF has no cross-reference table where it says")
+        end = tail.index(b"trailer")
+        tokens = tail[4:end].split()
+        self.offsets: dict[int, int] = {}
+        i = 0
+        while i < len(tokens):
+            first, count = int(tokens[i]), int(tokens[i + 1])
+            for n in range(count):
+                offset, kind = tokens[i + 2 + 3 * n], tokens[i + 4 + 3 * n]
+                if kind == b"n":
+                    self.offsets[first + n] = int(offset)
+            i += 2 + 3 * count
+        trailer = tail[end:]
+        self.size = int(self._find(rb"/Size\s+(\d+)", trailer))
+        self.root = int(self._find(rb"/Root\s+(\d+)\s+0\s+R", trailer))
+        info = re.search(rb"/Info\s+(\d+)\s+0\s+R", trailer)
+        self.info = b"/Info %s 0 R" % info.group(1) if info else b""
+        file_id = re.search(rb"/ID\s*(\[[^\]]*\])", trailer)
+        self.id = b"/ID " + file_id.group(1) if file_id else b""
+
+    @staticmethod
+    def _find(pattern: bytes, text: bytes) -> bytes:
+        found = re.search(pattern, text)
+        if found is None:
+            raise ValueError(f"the PDF lacks {pattern!r}")
+        return found.group(1)
+
+    def dictionary(self, num: int) -> bytes:
+        """Object ``num``'s dictionary, as written."""
+        start = self.offsets[num]
+        end = self.data.index(b"endobj", start)
+        body = self.data[start:end]
+        return body[body.index(b"<<") : body.rindex(b">>") + 2]
+
+    def pages(self) -> list[int]:
+        """The page objects' numbers, in page order."""
+        out: list[int] = []
+
+        def walk(num: int) -> None:
+            d = self.dictionary(num)
+            if re.search(rb"/Type\s*/Pages\b", d):
+                for kid in re.findall(rb"(\d+)\s+0\s+R", self._find(rb"/Kids\s*\[([^\]]*)\]", d)):
+                    walk(int(kid))
+            else:
+                out.append(num)
+
+        walk(int(self._find(rb"/Pages\s+(\d+)\s+0\s+R", self.dictionary(self.root))))
+        return out
+
+    def annotations(self, page: int) -> list[int]:
+        """The numbers of a page's annotations, in its /Annots order."""
+        d = self.dictionary(page)
+        found = re.search(rb"/Annots\s*\[([^\]]*)\]", d)
+        if found is None:
+            ref = self._find(rb"/Annots\s+(\d+)\s+0\s+R", d)
+            start = self.offsets[int(ref)]
+            body = self.data[start : self.data.index(b"endobj", start)]
+            found = re.search(rb"\[([^\]]*)\]", body)
+            assert found is not None
+        return [int(n) for n in re.findall(rb"(\d+)\s+0\s+R", found.group(1))]
+
+    def edited(self, num: int, drop: tuple[str, ...], extra: bytes) -> bytes:
+        """Object ``num``'s dictionary without the keys ``drop`` and with ``extra`` added."""
+        d = self.dictionary(num)
+        for key in drop:
+            d = re.sub(rb"/" + key.encode() + rb"(?=[\s/<\[(])\s*" + _VALUE, b"", d)
+        return d[:-2] + extra + b">>"
 
 
 OBJECTS_PER_STREAM = 400
@@ -293,131 +364,125 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
     Written as an incremental update, by hand: the elements (thousands for a long briefing) go
     into compressed object streams, the pages, link annotations and catalogue are rewritten with
     their new keys, and reportlab's bytes are kept as they are. Building the same objects through
-    pikepdf and rewriting the file took most of the time a 500-finding PDF export takes."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        page_objs = [p.obj for p in pdf.pages]
-        page_nums = [p.objgen[0] for p in page_objs]
-        size = int(pdf.trailer.Size)
-        trailer_info = pdf.trailer.get("/Info")
-        info = b"/Info %d 0 R" % trailer_info.objgen[0] if trailer_info is not None else b""
-        file_id = pdf.trailer.ID.unparse() if "/ID" in pdf.trailer else b""
-        catalog = pdf.Root
-        catalog_num = catalog.objgen[0]
-        objects: dict[int, bytes] = {}  # object number → its source, for the object streams
-        page_annots: dict[int, list[tuple[Any, int]]] = {}  # page → (annotation, its number)
+    pikepdf and rewriting the file took most of the time a 500-finding PDF export takes, and
+    pikepdf with qpdf would add 9 MB to the desktop bundle; the tests read the result with it."""
+    source = _Source(data)
+    page_nums = source.pages()
+    size = source.size
+    info, file_id = source.info, source.id
+    catalog_num = source.root
+    objects: dict[int, bytes] = {}  # object number → its source, for the object streams
+    page_annots: dict[int, list[int]] = {}  # page → its annotations' numbers
 
-        def annotation(ref: Annotation) -> tuple[Any, int]:
-            found = page_annots.get(ref.page)
-            if found is None:
-                found = page_annots[ref.page] = [
-                    (a, a.objgen[0]) for a in page_objs[ref.page - 1].Annots
-                ]
-            return found[ref.index]
+    def annotation(ref: Annotation) -> int:
+        found = page_annots.get(ref.page)
+        if found is None:
+            found = page_annots[ref.page] = source.annotations(page_nums[ref.page - 1])
+        return found[ref.index]
 
-        counter = iter(range(size, size + 10**9))
+    counter = iter(range(size, size + 10**9))
 
-        # The structure elements, numbered in reading order.
-        numbers: dict[int, int] = {}
-        order: list[StructElem] = []
+    # The structure elements, numbered in reading order.
+    numbers: dict[int, int] = {}
+    order: list[StructElem] = []
 
-        def number(elem: StructElem) -> bool:
-            """Drop elements with no content (a note never printed); number the rest."""
-            kids = [k for k in elem.kids if type(k) is not StructElem or number(k)]
-            elem.kids = kids
-            if not kids and elem is not tags.root:
-                return False
-            numbers[id(elem)] = next(counter)
-            order.append(elem)
-            return True
+    def number(elem: StructElem) -> bool:
+        """Drop elements with no content (a note never printed); number the rest."""
+        kids = [k for k in elem.kids if type(k) is not StructElem or number(k)]
+        elem.kids = kids
+        if not kids and elem is not tags.root:
+            return False
+        numbers[id(elem)] = next(counter)
+        order.append(elem)
+        return True
 
-        number(tags.root)
-        tree_num = next(counter)
-        parent_tree_num = next(counter)
-        parents: dict[int, list[int]] = {
-            page: [0] * len(owners) for page, owners in tags.owners.items()
-        }
-        annotations: list[tuple[Annotation, int]] = []  # with the number of its Link element
-        ids: list[tuple[str, int]] = []
-        for elem in order:
-            num = numbers[id(elem)]
-            parent = numbers[id(elem.parent)] if elem.parent is not None else tree_num
-            page = elem.page
-            parts = [b"<</Type/StructElem/S/%s/P %d 0 R" % (elem.tag.encode(), parent)]
-            if page is not None:
-                parts.append(b"/Pg %d 0 R" % page_nums[page - 1])
-            if elem.alt is not None:
-                parts.append(b"/Alt" + _text(elem.alt))
-            if elem.attributes:
-                pairs = b"".join(
-                    b"/%s/%s" % (k.encode(), v.encode()) for k, v in elem.attributes.items()
-                )
-                parts.append(b"/A<<" + pairs + b">>")
-            if elem.id is not None:
-                parts.append(b"/ID" + _text(elem.id))
-                ids.append((elem.id, num))
-            kids = []
-            for k in elem.kids:
-                if isinstance(k, StructElem):
-                    kids.append(b"%d 0 R" % numbers[id(k)])
-                elif isinstance(k, MarkedContent):
-                    parents[k.page][k.mcid] = num
-                    if k.page == page:
-                        kids.append(b"%d" % k.mcid)
-                    else:
-                        kids.append(
-                            b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (page_nums[k.page - 1], k.mcid)
-                        )
-                else:
-                    annotations.append((k, num))
-                    kids.append(
-                        b"<</Type/OBJR/Obj %d 0 R/Pg %d 0 R>>"
-                        % (annotation(k)[1], page_nums[k.page - 1])
-                    )
-            parts.append(b"/K[" + b" ".join(kids) + b"]>>")
-            objects[num] = b"".join(parts)
-
-        # Each page's MCIDs, then each link annotation, in the parent tree.
-        nums = []
-        for index, num in enumerate(page_nums):
-            owners = parents.get(index + 1)
-            extra = b"/Tabs/S"
-            if owners:
-                nums.append(b"%d[%s]" % (index, b" ".join(b"%d 0 R" % o for o in owners)))
-                extra += b"/StructParents %d" % index
-            objects[num] = _edited(page_objs[index], ("/Tabs", "/StructParents"), extra)
-        next_key = len(page_nums)
-        for ref, owner in annotations:
-            annot, annot_num = annotation(ref)
-            extra = b"/StructParent %d/Contents" % next_key + _text(ref.alt)
-            objects[annot_num] = _edited(annot, ("/StructParent", "/Contents"), extra)
-            nums.append(b"%d %d 0 R" % (next_key, owner))
-            next_key += 1
-        objects[parent_tree_num] = b"<</Nums[" + b" ".join(nums) + b"]>>"
-        id_tree = b""
-        if ids:
-            names = b" ".join(
-                _text(key) + b" %d 0 R" % num
-                for key, num in sorted(ids, key=lambda item: item[0].encode("utf-16-be"))
+    number(tags.root)
+    tree_num = next(counter)
+    parent_tree_num = next(counter)
+    parents: dict[int, list[int]] = {
+        page: [0] * len(owners) for page, owners in tags.owners.items()
+    }
+    annotations: list[tuple[Annotation, int]] = []  # with the number of its Link element
+    ids: list[tuple[str, int]] = []
+    for elem in order:
+        num = numbers[id(elem)]
+        parent = numbers[id(elem.parent)] if elem.parent is not None else tree_num
+        page = elem.page
+        parts = [b"<</Type/StructElem/S/%s/P %d 0 R" % (elem.tag.encode(), parent)]
+        if page is not None:
+            parts.append(b"/Pg %d 0 R" % page_nums[page - 1])
+        if elem.alt is not None:
+            parts.append(b"/Alt" + _text(elem.alt))
+        if elem.attributes:
+            pairs = b"".join(
+                b"/%s/%s" % (k.encode(), v.encode()) for k, v in elem.attributes.items()
             )
-            id_tree = b"/IDTree<</Names[" + names + b"]>>"
-        objects[tree_num] = (
-            b"<</Type/StructTreeRoot/K[%d 0 R]/ParentTree %d 0 R/ParentTreeNextKey %d%s>>"
-            % (numbers[id(tags.root)], parent_tree_num, next_key, id_tree)
+            parts.append(b"/A<<" + pairs + b">>")
+        if elem.id is not None:
+            parts.append(b"/ID" + _text(elem.id))
+            ids.append((elem.id, num))
+        kids = []
+        for k in elem.kids:
+            if isinstance(k, StructElem):
+                kids.append(b"%d 0 R" % numbers[id(k)])
+            elif isinstance(k, MarkedContent):
+                parents[k.page][k.mcid] = num
+                if k.page == page:
+                    kids.append(b"%d" % k.mcid)
+                else:
+                    kids.append(
+                        b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (page_nums[k.page - 1], k.mcid)
+                    )
+            else:
+                annotations.append((k, num))
+                kids.append(
+                    b"<</Type/OBJR/Obj %d 0 R/Pg %d 0 R>>" % (annotation(k), page_nums[k.page - 1])
+                )
+        parts.append(b"/K[" + b" ".join(kids) + b"]>>")
+        objects[num] = b"".join(parts)
+
+    # Each page's MCIDs, then each link annotation, in the parent tree.
+    nums = []
+    for index, num in enumerate(page_nums):
+        owners = parents.get(index + 1)
+        extra = b"/Tabs/S"
+        if owners:
+            nums.append(b"%d[%s]" % (index, b" ".join(b"%d 0 R" % o for o in owners)))
+            extra += b"/StructParents %d" % index
+        objects[num] = source.edited(num, ("Tabs", "StructParents"), extra)
+    next_key = len(page_nums)
+    for ref, owner in annotations:
+        annot_num = annotation(ref)
+        extra = b"/StructParent %d/Contents" % next_key + _text(ref.alt)
+        objects[annot_num] = source.edited(annot_num, ("StructParent", "Contents"), extra)
+        nums.append(b"%d %d 0 R" % (next_key, owner))
+        next_key += 1
+    objects[parent_tree_num] = b"<</Nums[" + b" ".join(nums) + b"]>>"
+    id_tree = b""
+    if ids:
+        names = b" ".join(
+            _text(key) + b" %d 0 R" % num
+            for key, num in sorted(ids, key=lambda item: item[0].encode("utf-16-be"))
         )
-        metadata_num = next(counter)
-        objects[catalog_num] = _edited(
-            catalog,
-            ("/StructTreeRoot", "/MarkInfo", "/Lang", "/ViewerPreferences", "/Metadata"),
-            b"/Version/1.7/StructTreeRoot %d 0 R/MarkInfo<</Marked true>>/Lang%s"
-            b"/ViewerPreferences<</DisplayDocTitle true>>/Metadata %d 0 R"
-            % (tree_num, _text(LANGUAGE), metadata_num),
-        )
+        id_tree = b"/IDTree<</Names[" + names + b"]>>"
+    objects[tree_num] = (
+        b"<</Type/StructTreeRoot/K[%d 0 R]/ParentTree %d 0 R/ParentTreeNextKey %d%s>>"
+        % (numbers[id(tags.root)], parent_tree_num, next_key, id_tree)
+    )
+    metadata_num = next(counter)
+    objects[catalog_num] = source.edited(
+        catalog_num,
+        ("StructTreeRoot", "MarkInfo", "Lang", "ViewerPreferences", "Metadata", "Version"),
+        b"/Version/1.7/StructTreeRoot %d 0 R/MarkInfo<</Marked true>>/Lang%s"
+        b"/ViewerPreferences<</DisplayDocTitle true>>/Metadata %d 0 R"
+        % (tree_num, _text(LANGUAGE), metadata_num),
+    )
 
     # The update: the metadata stream, the object streams, then a cross-reference stream.
     out = bytearray(data)
     if not out.endswith(b"\n"):
         out += b"\n"
-    prev = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    prev = source.startxref
     xref: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
     xmp = _xmp(title, author, producer)
     xref[metadata_num] = (1, len(out), 0)
@@ -431,9 +496,9 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
         chunk = listed[start : start + OBJECTS_PER_STREAM]
         stream_num = next(counter)
         offsets, body = [], bytearray()
-        for index, (num, source) in enumerate(chunk):
+        for index, (num, text) in enumerate(chunk):
             offsets.append(b"%d %d" % (num, len(body)))
-            body += source + b"\n"
+            body += text + b"\n"
             xref[num] = (2, stream_num, index)
         header = b" ".join(offsets) + b"\n"
         packed = zlib.compress(bytes(header + body), 3)
@@ -461,7 +526,7 @@ def finish(data: bytes, tags: Tagger, *, title: str, author: str, producer: str)
     ranges.append(b"%d %d" % (run_start, run_length))
     packed = zlib.compress(bytes(rows), 3)
     out += (
-        b"%d 0 obj\n<</Type/XRef/Size %d/Index[%s]/W[1 4 2]/Root %d 0 R%s/ID %s/Prev %d"
+        b"%d 0 obj\n<</Type/XRef/Size %d/Index[%s]/W[1 4 2]/Root %d 0 R%s%s/Prev %d"
         b"/Filter/FlateDecode/Length %d>>stream\n"
         % (xref_num, xref_num + 1, b" ".join(ranges), catalog_num, info, file_id, prev, len(packed))
     )
