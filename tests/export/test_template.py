@@ -499,3 +499,27 @@ def test_the_briefing_template_key_is_checked(tmp_path: Path, bundled: Library) 
         )
     assert exported.value.problems[0].line == 2
     assert "does not exist" in exported.value.problems[0].message
+
+
+def test_the_templates_logo_gets_alternate_text_unless_it_has_its_own(
+    tmp_path: Path, bundled: Library
+) -> None:
+    """Word's Accessibility Checker reports a picture without alternate text, the header's
+    too: the logo is described by the organisation's name; a description the unit gave stays."""
+    plain = make_template(tmp_path / "plain.docx")
+    out = export(tmp_path, bundled, "plain-out.docx", plain)
+    (descr,) = re.findall(r"<wp:docPr [^>]*descr=\"([^\"]*)\"", part_xml(out, "word/header1.xml"))
+    organisation = read_briefing(MINIMAL).organisation
+    assert descr == (f"{organisation} logo" if organisation else "Logo")
+    own = make_template(tmp_path / "own.docx")
+    with zipfile.ZipFile(own) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    header = parts["word/header1.xml"].decode("utf-8")
+    parts["word/header1.xml"] = re.sub(
+        r"(<wp:docPr [^>]*?)/>", r'\1 descr="The Example Unit crest"/>', header, count=1
+    ).encode("utf-8")
+    with zipfile.ZipFile(own, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    out = export(tmp_path, bundled, "own-out.docx", own)
+    assert 'descr="The Example Unit crest"' in part_xml(out, "word/header1.xml")

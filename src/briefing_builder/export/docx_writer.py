@@ -367,6 +367,10 @@ class _Writer:
                 pkg.rels.pop(rid)
         if self.template is not None:
             docx_template.prepare(self.d, STYLES, HEADING_NUM_ID)
+            organisation = self.doc.meta.organisation.strip()
+            docx_template.describe_pictures(
+                self.d, f"{organisation} logo" if organisation else "Logo"
+            )
             self.list_number_abstract = self._abstract_of_style("ListNumber")
         else:
             self._own_styles()
