@@ -16,6 +16,17 @@ from typing import Any
 
 from .model import Finding, Library, Locator
 
+# The fields of the committee front sheet; the sheet is printed when any of them is set.
+FRONT_SHEET_FIELDS: tuple[str, ...] = (
+    "meeting",
+    "meeting_date",
+    "agenda_item",
+    "report_of",
+    "contact",
+    "purpose",
+    "decision",
+    "recommendations",
+)
 # The briefing's own words and details, editable in the app's "Briefing details" tab.
 METADATA_FIELDS: tuple[str, ...] = (
     "title",
@@ -29,25 +40,7 @@ METADATA_FIELDS: tuple[str, ...] = (
     "style",
     "max_pages",
     "marking_descriptor",
-    "meeting",
-    "meeting_date",
-    "agenda_item",
-    "report_of",
-    "contact",
-    "purpose",
-    "decision",
-    "recommendations",
-)
-# The fields of the committee front sheet; the sheet is printed when any of them is set.
-FRONT_SHEET_FIELDS: tuple[str, ...] = (
-    "meeting",
-    "meeting_date",
-    "agenda_item",
-    "report_of",
-    "contact",
-    "purpose",
-    "decision",
-    "recommendations",
+    *FRONT_SHEET_FIELDS,
 )
 # Government Security Classifications: the classification, then (for OFFICIAL-SENSITIVE) an
 # optional descriptor saying why the material is sensitive. A marking not in this list is kept

@@ -451,6 +451,9 @@ _BLOCK = frozenset(
         "body",
     }
 )
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+# Tags that end the text before them: a block, a list item, a heading.
+_BREAKS = _BLOCK | {"li"} | _HEADINGS
 
 
 class _HtmlText(html.parser.HTMLParser):
@@ -479,13 +482,13 @@ class _HtmlText(html.parser.HTMLParser):
             return
         if self.skip:
             return
-        if tag in _BLOCK or tag == "li" or (len(tag) == 2 and tag[0] == "h" and tag[1] in "123456"):
+        if tag in _BREAKS:
             self._flush()
         if tag in ("ul", "ol"):
             self.lists += 1
         elif tag == "li":
             self.prefix = "  " * max(0, self.lists - 1) + "- "
-        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+        elif tag in _HEADINGS:
             self.prefix = "#" * int(tag[1]) + " "
         elif tag == "br":
             self.current.append(" ")
@@ -502,7 +505,7 @@ class _HtmlText(html.parser.HTMLParser):
             return
         if self.skip:
             return
-        if tag in _BLOCK or tag == "li" or (len(tag) == 2 and tag[0] == "h" and tag[1] in "123456"):
+        if tag in _BREAKS:
             self._flush()
         if tag in ("ul", "ol"):
             self.lists = max(0, self.lists - 1)

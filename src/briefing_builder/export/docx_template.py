@@ -48,15 +48,10 @@ def _rename_style_refs(element: Any, old: str, new: str) -> None:
 def _set_numbering(style: Any, level: int, num_id: int) -> None:
     """Tie a template heading style to the writer's heading numbering (1, 1.1, 1.1.1); num_id 0
     takes numbering away (the contents' title)."""
-    ppr = _ppr(style)
-    for old in ppr.findall(qn("w:numPr")):
-        ppr.remove(old)
-    _insert_ordered(
-        ppr,
-        parse_xml(
-            f'<w:numPr xmlns:w="{ppr_ns()}"><w:ilvl w:val="{level - 1}"/>'
-            f'<w:numId w:val="{num_id}"/></w:numPr>'
-        ),
+    _replace_in_ppr(
+        style,
+        f'<w:numPr xmlns:w="{ppr_ns()}"><w:ilvl w:val="{level - 1}"/>'
+        f'<w:numId w:val="{num_id}"/></w:numPr>',
     )
 
 
@@ -247,19 +242,23 @@ def _insert_ordered(ppr: Any, el: Any) -> None:
     ppr.append(el)
 
 
+def _replace_in_ppr(style: Any, xml: str) -> None:
+    """Put the paragraph property ``xml`` into ``style``, in schema order, instead of any it had."""
+    ppr = _ppr(style)
+    element = parse_xml(xml)
+    for old in ppr.findall(element.tag):
+        ppr.remove(old)
+    _insert_ordered(ppr, element)
+
+
 def _right_tab(theirs: Any, text_width: int, *, leader: str = "") -> None:
     """The running header and footer put the organisation and "Page X of Y" at a right tab at
     the text's right edge: the template's header style gets that one tab stop."""
-    ppr = _ppr(theirs)
-    for old in ppr.findall(qn("w:tabs")):
-        ppr.remove(old)
-    _insert_ordered(
-        ppr,
-        parse_xml(
-            f'<w:tabs xmlns:w="{ppr_ns()}"><w:tab w:val="right"'
-            + (f' w:leader="{leader}"' if leader else "")
-            + f' w:pos="{text_width}"/></w:tabs>'
-        ),
+    _replace_in_ppr(
+        theirs,
+        f'<w:tabs xmlns:w="{ppr_ns()}"><w:tab w:val="right"'
+        + (f' w:leader="{leader}"' if leader else "")
+        + f' w:pos="{text_width}"/></w:tabs>',
     )
 
 

@@ -378,17 +378,7 @@ class _Writer:
         if numbered:
             self._number_paragraphs(self.d.styles.element)
         # The multilevel list that numbers the heading styles: 1, 1.1, 1.1.1 ...
-        first_num = self.numbering.find(qn("w:num"))
-        abstract = parse_xml(_heading_numbering(numbered))
-        if first_num is not None:
-            first_num.addprevious(abstract)
-        else:
-            self.numbering.append(abstract)
-        self.numbering.append(
-            parse_xml(
-                f'<w:num {W} w:numId="{HEADING_NUM_ID}"><w:abstractNumId w:val="{HEADING_NUM_ID}"/></w:num>'
-            )
-        )
+        self._add_list(parse_xml(_heading_numbering(numbered)), HEADING_NUM_ID)
         if self.template is None:  # a template's page setup stays as the unit made it
             section = self.d.sections[0]
             section.page_width, section.page_height = Mm(210), Mm(297)
@@ -625,16 +615,18 @@ class _Writer:
             '<w:lvlText w:val="%1)"/><w:lvlJc w:val="left"/>'
             '<w:pPr><w:ind w:left="567" w:hanging="425"/></w:pPr></w:lvl></w:abstractNum>'
         )
+        self._add_list(abstract, RECOMMENDATIONS_NUM_ID)
+
+    def _add_list(self, abstract: Any, num_id: int) -> None:
+        """Add a list definition (``abstract``, whose id is ``num_id``) and the list that uses it:
+        Word wants every abstract definition before the first list."""
         first_num = self.numbering.find(qn("w:num"))
         if first_num is not None:
             first_num.addprevious(abstract)
         else:
             self.numbering.append(abstract)
         self.numbering.append(
-            parse_xml(
-                f'<w:num {W} w:numId="{RECOMMENDATIONS_NUM_ID}">'
-                f'<w:abstractNumId w:val="{RECOMMENDATIONS_NUM_ID}"/></w:num>'
-            )
+            parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
         )
 
     def heading(self, h: Heading) -> None:

@@ -19,7 +19,6 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from . import pdf_writer
 from .document import ExportError
@@ -66,17 +65,11 @@ def _register(font: FontFiles) -> tuple[str, frozenset[int]]:
             name + "-BoldItalic": font.bold_italic,
         }
         try:
-            for face, path in faces.items():
-                pdfmetrics.registerFont(TTFont(face, str(path)))
-        except Exception as exc:  # a damaged or unsupported font file: say which
-            raise ExportError(f"the font {font.family} ({path}) cannot be used: {exc}") from None
-        pdfmetrics.registerFontFamily(
-            name,
-            normal=name,
-            bold=name + "-Bold",
-            italic=name + "-Italic",
-            boldItalic=name + "-BoldItalic",
-        )
+            pdf_writer.register_family(name, faces)
+        except pdf_writer.FontFileError as exc:  # a damaged or unsupported font file: say which
+            raise ExportError(
+                f"the font {font.family} ({exc.path}) cannot be used: {exc}"
+            ) from None
         _registered[font] = name
     return name, frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -128,6 +129,31 @@ FLAG_COLUMN = 5  # "Wording check": printed in bold red when the quote changed
 _glyphs: frozenset[int] = frozenset()
 
 
+class FontFileError(Exception):
+    """A font file reportlab cannot use: ``path``, and reportlab's reason as the message."""
+
+    def __init__(self, path: Path, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.path = path
+
+
+def register_family(name: str, files: dict[str, Path]) -> None:
+    """Register ``files`` (each face's name: its font file) as one family called ``name``, whose
+    faces are ``name``, ``name-Bold``, ``name-Italic`` and ``name-BoldItalic``."""
+    for face, path in files.items():
+        try:
+            pdfmetrics.registerFont(TTFont(face, str(path)))
+        except Exception as exc:
+            raise FontFileError(path, exc) from exc
+    pdfmetrics.registerFontFamily(
+        name,
+        normal=name,
+        bold=name + "-Bold",
+        italic=name + "-Italic",
+        boldItalic=name + "-BoldItalic",
+    )
+
+
 def register_fonts() -> None:
     """Register the shipped font family once (regular, bold, italic, bold italic)."""
     global _glyphs
@@ -135,18 +161,10 @@ def register_fonts() -> None:
         return
     folder = resources_dir() / "fonts"
     try:
-        for name, file in FONT_FILES.items():
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-    except Exception as exc:  # a missing or damaged font file: say which
+        register_family(FONT, {name: folder / file for name, file in FONT_FILES.items()})
+    except FontFileError as exc:  # a missing or damaged font file: say which
         log.warning("The PDF font in %s cannot be used", folder, exc_info=True)
         raise ExportError(f"the PDF font in {folder} cannot be used: {exc}") from None
-    pdfmetrics.registerFontFamily(
-        FONT,
-        normal=FONT,
-        bold=FONT + "-Bold",
-        italic=FONT + "-Italic",
-        boldItalic=FONT + "-BoldItalic",
-    )
     face = pdfmetrics.getFont(FONT).face
     _glyphs = frozenset(face.charToGlyph)
 
@@ -1066,9 +1084,6 @@ class _StoryBuilder:
             table.setStyle(
                 TableStyle(
                     [
-                        # Reportlab sets each cell's font before drawing it, Helvetica unless told:
-                        # a font the PDF would name without embedding it.
-                        ("FONTNAME", (0, 0), (-1, -1), FONT),
                         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
                         ("LINEABOVE", (0, 0), (-1, 0), 0.5, BAR),
                         ("LINEBELOW", (0, 0), (-1, -1), 0.5, BAR),
@@ -1134,7 +1149,6 @@ class _StoryBuilder:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT),
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -1240,7 +1254,6 @@ class _StoryBuilder:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, -1), FONT),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE4EE")),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),

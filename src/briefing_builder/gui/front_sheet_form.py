@@ -129,10 +129,14 @@ class FrontSheetGroup(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
         self.body.setVisible(open_)
 
+    def _typed_recommendations(self) -> list[str]:
+        """The recommendations as typed, one a line, blank lines left out."""
+        lines = (line.strip() for line in self.recommendations.toPlainText().splitlines())
+        return [line for line in lines if line]
+
     def _recommendations_changed(self) -> None:
         if not self._loading:
-            lines = [line.strip() for line in self.recommendations.toPlainText().splitlines()]
-            self.doc.set_metadata("recommendations", [line for line in lines if line])
+            self.doc.set_metadata("recommendations", self._typed_recommendations())
 
     def load_field(self, key: str) -> None:
         b = self.doc.briefing
@@ -146,8 +150,7 @@ class FrontSheetGroup(QWidget):
             elif key == "decision":
                 self.decision.setCurrentIndex(max(0, self.decision.findData(b.decision or "")))
             elif key == "recommendations":
-                shown = [line.strip() for line in self.recommendations.toPlainText().splitlines()]
-                if [line for line in shown if line] != b.recommendations:
+                if self._typed_recommendations() != b.recommendations:
                     self.recommendations.setPlainText("\n".join(b.recommendations))
             elif key == "title" and b.has_front_sheet() and not self.toggle.isChecked():
                 self.set_open(True)  # another briefing was opened (every field is reloaded)
