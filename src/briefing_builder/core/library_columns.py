@@ -19,6 +19,7 @@ import numpy as np
 from .columns import Columns, ColumnsError, StringColumn, string_arrays, write_columns
 from .filtering import FilterIndex
 from .model import Finding, Library, Locator, Problem, Source, Theme
+from .strength import EvidenceStrength
 
 FORMAT = "briefing-builder library 1"
 
@@ -144,7 +145,14 @@ def write_library(
         "description": library.description,
         "themes": [[t.id, t.label, t.description] for t in library.themes],
         "sources": [
-            [s.id, _exact_json(s.csl), s.short, None if s.text_path is None else str(s.text_path)]
+            [
+                s.id,
+                _exact_json(s.csl),
+                s.short,
+                None if s.text_path is None else str(s.text_path),
+                None if s.page_labels is None else list(s.page_labels),
+                None if s.strength is None else s.strength.to_json(),
+            ]
             for s in library.sources
         ],
         "problems": [[p.file, p.line, p.message, p.warning] for p in library.problems],
@@ -182,8 +190,15 @@ def read_library(
         description=str(meta["description"]),
         themes=[Theme(str(i), str(label), str(d)) for i, label, d in meta["themes"]],
         sources=[
-            Source(str(i), dict(csl), str(short), None if path is None else Path(path))
-            for i, csl, short, path in meta["sources"]
+            Source(
+                str(i),
+                dict(csl),
+                str(short),
+                None if path is None else Path(path),
+                None if labels is None else tuple(_string_list(labels)),
+                EvidenceStrength.from_json(strength),
+            )
+            for i, csl, short, path, labels, strength in meta["sources"]
         ],
         findings=table,
         problems=[Problem(str(f), line, str(m), bool(w)) for f, line, m, w in meta["problems"]],

@@ -33,6 +33,7 @@ from .csl import (
 from .files import UnreadableFile, _kind, _reason
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .pages import PageLabelError, expand_page_labels, page_count
+from .strength import EMMIE, EMMIE_KEYS, MARYLAND_MAX, STRENGTH_KEYS, EvidenceStrength
 from .textmatch import FoldedText, read_source_text
 from .yamlio import (
     LineDict,
@@ -117,7 +118,9 @@ class _Steps:
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIBRARY_KEYS = frozenset({"title", "description", "themes"})
 THEME_KEYS = frozenset({"id", "label", "description"})
-SOURCE_EXTRA_KEYS = frozenset({"id", "type", "text", "short", "custom", "page-labels"})
+SOURCE_EXTRA_KEYS = frozenset(
+    {"id", "type", "text", "short", "custom", "page-labels", "evidence-strength"}
+)
 FINDING_KEYS = frozenset(
     {"id", "source", "kind", "text", "speaker", "locator", "themes", "places", "note"}
 )
@@ -444,6 +447,61 @@ def _page_labels(
     return tuple(labels) or None
 
 
+def _evidence_strength(report: _Report, ref: LineDict, sid: str) -> EvidenceStrength | None:
+    """The source's ``evidence-strength:`` (design, Maryland level, EMMIE notes), checked. With
+    any error in it none of it is used: a strength shown must be the one the curator meant."""
+    data = ref.get("evidence-strength")
+    if data is None:
+        return None
+    what = f"the evidence strength of source '{sid}'"
+    if not isinstance(data, LineDict):
+        report.error(
+            ref.line_of("evidence-strength"),
+            f"'evidence-strength' of source '{sid}' should be a mapping with 'design', "
+            f"'maryland' and/or 'emmie', not {type_name(data)}",
+        )
+        return None
+    before = report.count
+    _known_keys(report, data, STRENGTH_KEYS, what)
+    design = _text(report, data, "design", what, required=False) or None
+    level = data.get("maryland")
+    if level is not None and (
+        isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= MARYLAND_MAX
+    ):
+        shown = getattr(level, "written", None) or (
+            f"'{level}'" if isinstance(level, str) else type_name(level)
+        )
+        report.error(
+            data.line_of("maryland"),
+            f"'maryland' of source '{sid}' should be a Maryland Scientific Methods Scale level, "
+            f"a whole number from 1 to {MARYLAND_MAX}, not {shown}",
+        )
+    notes: list[tuple[str, str]] = []
+    emmie = data.get("emmie")
+    if emmie is not None and not isinstance(emmie, LineDict):
+        report.error(
+            data.line_of("emmie"),
+            f"'emmie' of source '{sid}' should be a mapping of notes under effect, mechanism, "
+            f"moderators, implementation and economic-cost, not {type_name(emmie)}",
+        )
+    elif emmie is not None:
+        _known_keys(report, emmie, EMMIE_KEYS, f"the EMMIE notes of source '{sid}'")
+        for key, _heading in EMMIE:
+            note = _text(report, emmie, key, f"the EMMIE notes of source '{sid}'", required=False)
+            if note:
+                notes.append((key, note))
+    if report.count > before:
+        return None
+    if design is None and level is None and not notes:
+        report.warn(
+            ref.line_of("evidence-strength"),
+            f"'evidence-strength' of source '{sid}' is empty: give its design, its Maryland "
+            "level or EMMIE notes, or leave the key out",
+        )
+        return None
+    return EvidenceStrength(design, int(level) if level is not None else None, tuple(notes))
+
+
 def _default_short(csl: dict[str, Any], sid: str) -> str:
     authors = csl.get("author") or []
     name = ""
@@ -545,11 +603,14 @@ def _load_sources(
         text = _source_text(report, root, ref, sid, lib, texts)
         labels = _page_labels(report, ref, sid, texts.get(sid))
         short = _text(report, ref, "short", f"source '{sid}'", required=False)
+        strength = _evidence_strength(report, ref, sid)
         lines[sid] = ref.line_of("id")
         # Only validated values are kept, so nothing unbounded (an alias bomb) is ever walked.
         csl = {k: as_written[k] if k in as_written else _plain(ref[k]) for k in valid}
         text_path = Path(text.path) if text.path else None
-        lib.sources.append(Source(sid, csl, short or _default_short(csl, sid), text_path, labels))
+        lib.sources.append(
+            Source(sid, csl, short or _default_short(csl, sid), text_path, labels, strength)
+        )
         refs_out.append(text)
     return lines, refs_out
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .strength import EvidenceStrength
+
 log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("quote", "key-finding", "example", "recommendation")
@@ -67,7 +69,8 @@ class Locator:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A source document: its CSL YAML reference plus the extension keys (text, short, page-labels)."""
+    """A source document: its CSL YAML reference plus the extension keys (text, short, page-labels,
+    evidence-strength)."""
 
     id: str
     csl: dict[str, Any]
@@ -75,6 +78,8 @@ class Source:
     text_path: Path | None = None
     # The printed label of each page of the text (``page-labels:``); None: pages are 1, 2, 3...
     page_labels: tuple[str, ...] | None = None
+    # What its curator states about how strong its evidence is (``evidence-strength:``).
+    strength: EvidenceStrength | None = None
 
     @property
     def title(self) -> str:
