@@ -16,8 +16,11 @@ from .core.filtering import Filter
 from .core.logs import one_sentence, setup_logging, where_logged
 from .core.model import KINDS, Finding, Library
 from .core.paths import bundled_library
+from .core.strength import MARYLAND_LEVELS, NOT_RATED
 
 log = logging.getLogger(__name__)
+
+STRENGTH_CHOICES = [*(str(n) for n in MARYLAND_LEVELS), NOT_RATED]
 
 
 def _library_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -60,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", action="append", default=[], choices=KINDS, help="kind of finding (repeatable)"
     )
     lst.add_argument("--place", action="append", default=[], metavar="P", help="place (repeatable)")
+    lst.add_argument(
+        "--strength",
+        action="append",
+        default=[],
+        choices=STRENGTH_CHOICES,
+        metavar="LEVEL",
+        help="Maryland SMS level of the evidence, 1-5, or 'none' for sources not rated "
+        "(repeatable)",
+    )
     lst.add_argument(
         "--search", default="", metavar="TEXT", help='free text; "quoted phrase" allowed'
     )
@@ -235,6 +247,7 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         kinds=frozenset(args.kind),
         places=frozenset(args.place),
         text=args.search,
+        strength=frozenset(args.strength),
     )
     result = opened.index.query(flt, facets=False)
     findings = [lib.findings[i] for i in result.indices.tolist()]

@@ -8,8 +8,10 @@ import pytest
 
 from briefing_builder.core.filtering import Filter, FilterIndex
 from briefing_builder.core.loader import load_library
+from briefing_builder.core.model import Finding
 from briefing_builder.core.paths import bundled_library
 from briefing_builder.core.search import Query, normalise
+from briefing_builder.core.strength import strength_value
 
 
 @pytest.fixture
@@ -154,7 +156,14 @@ def _reference(index: FilterIndex, flt: Filter) -> tuple[list[int], dict[str, di
             return False
         if skip != "kinds" and flt.kinds and f.kind not in flt.kinds:
             return False
+        if skip != "strength" and flt.strength and strength(f) not in flt.strength:
+            return False
         return not (skip != "places" and flt.places and not set(f.places) & flt.places)
+
+    def strength(f: Finding) -> str:
+        src = index.library.source(f.source)
+        level = src.strength.maryland if src is not None and src.strength is not None else None
+        return strength_value(level)
 
     rows = [i for i in range(len(findings)) if passes(i, None)]
     counts: dict[str, dict[str, int]] = {}
@@ -163,6 +172,7 @@ def _reference(index: FilterIndex, flt: Filter) -> tuple[list[int], dict[str, di
         ("sources", index.sources.names),
         ("kinds", index.kinds.names),
         ("places", index.places.names),
+        ("strength", index.strength.names),
     ):
         skip = None if facet == "themes" and flt.theme_mode == "all" else facet
         shown = [findings[i] for i in range(len(findings)) if passes(i, skip)]
@@ -171,6 +181,7 @@ def _reference(index: FilterIndex, flt: Filter) -> tuple[list[int], dict[str, di
             "sources": lambda f: (f.source,),
             "kinds": lambda f: (f.kind,),
             "places": lambda f: f.places,
+            "strength": lambda f: (strength(f),),
         }[facet]
         counts[facet] = {v: sum(v in of(f) for f in shown) for v in values}
     return rows, counts

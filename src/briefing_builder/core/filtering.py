@@ -19,8 +19,9 @@ import numpy as np
 from .columns import Columns, ColumnsError, string_arrays
 from .model import KIND_LABELS, KINDS, Library
 from .search import Query, index_words, join_hyphens, joined_tokens, split_hyphens, tokens
+from .strength import NOT_RATED, strength_value, strength_values
 
-FACETS: tuple[str, ...] = ("themes", "sources", "kinds", "places")
+FACETS: tuple[str, ...] = ("themes", "sources", "kinds", "places", "strength")
 MAX_PREFIX_FORMS = 50  # hyphenated words a phrase's last word (a prefix) is tried as
 MAX_NEEDLES = 64  # forms of one phrase looked for
 ThemeMode = Literal["any", "all"]
@@ -36,10 +37,19 @@ class Filter:
     kinds: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     text: str = ""
+    # Maryland levels of the findings' sources, "1" to "5", or "none" for not rated.
+    strength: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.themes or self.sources or self.kinds or self.places or self.text.strip())
+        return not (
+            self.themes
+            or self.sources
+            or self.kinds
+            or self.places
+            or self.strength
+            or self.text.strip()
+        )
 
     def values(self, facet: str) -> frozenset[str]:
         return getattr(self, facet)
@@ -71,6 +81,7 @@ class Filter:
             "sources": sorted(self.sources),
             "kinds": sorted(self.kinds),
             "places": sorted(self.places),
+            "strength": sorted(self.strength),
             "text": self.text,
         }
 
@@ -84,6 +95,7 @@ class Filter:
             kinds=frozenset(data.get("kinds", ())),
             places=frozenset(data.get("places", ())),
             text=str(data.get("text", "")),
+            strength=frozenset(data.get("strength", ())),
         )
 
     def describe(self, library: Library) -> str:
@@ -105,6 +117,13 @@ class Filter:
             )
         if self.places:
             parts.append("about " + " or ".join(sorted(self.places, key=str.casefold)))
+        if self.strength:
+            # Strongest first, "not rated" last, as the filter lists them.
+            levels = sorted((v for v in self.strength if v.isdigit()), key=int, reverse=True)
+            said = [f"at Maryland level {' or '.join(levels)}"] if levels else []
+            if NOT_RATED in self.strength:
+                said.append("not rated")
+            parts.append("with evidence " + " or ".join(said))
         if self.text.strip():
             parts.append(f"matching “{self.text.strip()}”")
         return "Findings " + ", ".join(parts)
@@ -153,6 +172,7 @@ class FilterIndex:
         self.source_code = np.fromiter(
             (self.sources.codes[f.source] for f in findings), dtype=np.int32, count=n
         )
+        self._strength_codes()
         self.kind_code = np.fromiter(
             (self.kinds.codes[f.kind] for f in findings), dtype=np.int32, count=n
         )
@@ -240,9 +260,25 @@ class FilterIndex:
         self._compound_names = sorted(self._compounds)
         self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
+        self._strength_codes()
         return self
 
     # --- construction -----------------------------------------------------------------------
+
+    def _strength_codes(self) -> None:
+        """Each finding's evidence strength, from its source's: worked out from the sources (a
+        few hundred) and the findings' source codes, so the cache needs no column of its own."""
+        levels: list[int | None] = []
+        for sid in self.sources.names:
+            src = self.library.source(sid)
+            levels.append(src.strength.maryland if src and src.strength else None)
+        self.strength = _Values(strength_values({n for n in levels if n is not None}))
+        of_source = np.asarray(
+            [self.strength.codes[strength_value(n)] for n in levels], dtype=np.int32
+        )
+        self.strength_code = (
+            of_source[self.source_code] if of_source.size else np.zeros(self.size, np.int32)
+        )
 
     def _pairs(self, per_doc: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
         docs: list[int] = []
@@ -425,6 +461,11 @@ class FilterIndex:
                 if p in self.places.codes:
                     mask |= self.place_masks[self.places.codes[p]]
             masks["places"] = mask
+        if flt.strength:
+            masks["strength"] = np.isin(
+                self.strength_code,
+                [self.strength.codes[v] for v in flt.strength if v in self.strength.codes],
+            )
         return masks
 
     def query(self, flt: Filter, *, facets: bool = True) -> QueryResult:
@@ -461,6 +502,9 @@ class FilterIndex:
             combine("sources"), self.source_code, self.sources
         )
         result.facets["kinds"] = self._single_counts(combine("kinds"), self.kind_code, self.kinds)
+        result.facets["strength"] = self._single_counts(
+            combine("strength"), self.strength_code, self.strength
+        )
         return result
 
     def _could_show(self, masks: dict[str, np.ndarray | None]) -> np.ndarray | None:
