@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 
 from ..core.model import KIND_LABELS, Finding, Library
 from ..core.search import Query, hit_spans
+from ..core.strength import EMMIE, EvidenceStrength, maryland_explained, maryland_text
 from .highlight import hit_html
 
 CitationFormatter = Callable[[Finding, Library], str]
+EMMIE_LINK = "emmie:toggle"  # the link that unfolds and folds a source's EMMIE notes
 
 
 def plain_citation(finding: Finding, library: Library) -> str:
@@ -37,6 +39,7 @@ class DetailPane(QWidget):
         self.finding: Finding | None = None
         self.citation: CitationFormatter = plain_citation
         self.query = Query()  # the search, whose hits are marked
+        self.emmie_open = False  # EMMIE notes unfolded (kept from finding to finding)
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Finding detail")
         self.browser.setOpenLinks(False)
@@ -58,7 +61,19 @@ class DetailPane(QWidget):
             lambda: self.finding and self.showInSource.emit(self.finding)
         )
         self.add_button.clicked.connect(self.addRequested.emit)
+        self.browser.anchorClicked.connect(self._link)
         self.show_finding(None)
+
+    def _link(self, url: QUrl) -> None:
+        if url.toString() == EMMIE_LINK:
+            self.toggle_emmie()
+
+    def toggle_emmie(self) -> None:
+        """Unfold or fold the EMMIE notes of the finding's source."""
+        self.emmie_open = not self.emmie_open
+        scroll = self.browser.verticalScrollBar().value()
+        self.show_finding(self.finding)
+        self.browser.verticalScrollBar().setValue(scroll)
 
     def set_query(self, text: str) -> None:
         """Mark what the search ``text`` matches in the finding shown (now and from now on)."""
@@ -94,8 +109,10 @@ class DetailPane(QWidget):
         ]
         if finding.places:
             rows.append(("Places", escape(", ".join(finding.places))))
+        if src is not None and src.strength is not None:
+            rows += self._strength_rows(src.strength)
         table = "".join(
-            f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{v}</td></tr>"
+            f"<tr><td valign=top style='padding-right:10px'><b>{escape(k)}</b></td><td>{v}</td></tr>"
             for k, v in rows
         )
         citation = escape(self.citation(finding, lib))
@@ -106,6 +123,35 @@ class DetailPane(QWidget):
             f"<table cellspacing=2 style='margin:4px'>{table}</table>"
             f"<p style='color:gray; margin:6px 4px'>{escape(finding.id)}. {verified}</p>"
         )
+
+    def _strength_rows(self, strength: EvidenceStrength) -> list[tuple[str, str]]:
+        """The source's design, its Maryland level (the scale explained in its tooltip) and
+        its EMMIE notes, folded under a link until asked for."""
+        rows: list[tuple[str, str]] = []
+        if strength.design:
+            rows.append(("Study design", escape(strength.design)))
+        if strength.maryland is not None:
+            tip = escape(maryland_explained(strength.maryland), quote=True)
+            rows.append(
+                (
+                    "Evidence strength",
+                    f'<span title="{tip}">{escape(maryland_text(strength.maryland))}'
+                    " <span style='color:gray'>(?)</span></span>",
+                )
+            )
+        if strength.emmie:
+            headings = dict(EMMIE)
+            if self.emmie_open:
+                notes = "".join(
+                    f"<br><i>{escape(headings.get(key, key))}:</i> {escape(note)}"
+                    for key, note in strength.emmie
+                )
+                cell = f"<a href='{EMMIE_LINK}'>Hide</a>{notes}"
+            else:
+                shown = ", ".join(headings.get(key, key) for key, _ in strength.emmie)
+                cell = f"<a href='{EMMIE_LINK}'>Show</a> <span style='color:gray'>({shown})</span>"
+            rows.append(("EMMIE notes", cell))
+        return rows
 
     def show_outline_item(
         self, finding: Finding | None, lead_in: str = "", title: str = "", text: str = ""

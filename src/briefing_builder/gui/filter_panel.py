@@ -34,6 +34,13 @@ from PySide6.QtWidgets import (
 
 from ..core.filtering import Filter, QueryResult
 from ..core.model import KIND_LABELS, KINDS, Library
+from ..core.strength import (
+    MARYLAND_LEVELS,
+    NOT_RATED,
+    maryland_explained,
+    strength_label,
+    strength_values,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 ValueRole = Qt.ItemDataRole.UserRole + 20
@@ -189,7 +196,14 @@ class FilterPanel(QWidget):
         self.views: dict[str, QListView] = {}
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        titles = {"themes": "Themes", "sources": "Sources", "kinds": "Kinds", "places": "Places"}
+        titles = {
+            "themes": "Themes",
+            "sources": "Sources",
+            "kinds": "Kinds",
+            "places": "Places",
+            "strength": "Evidence strength",
+        }
+        self.boxes: dict[str, QWidget] = {}
         for facet, title in titles.items():
             model = FacetModel(facet, self)
             model.toggled.connect(lambda value, f=facet: self._toggle(f, value))
@@ -223,12 +237,16 @@ class FilterPanel(QWidget):
             if facet == "themes":
                 head.addStretch(1)
                 head.addWidget(self.theme_mode)
+            if facet == "strength":
+                label.setToolTip(maryland_explained())
+                view.setToolTip("The Maryland Scientific Methods Scale level of each source")
             lay.addLayout(head)
             lay.addWidget(view)
             splitter.addWidget(box)
             self.models[facet] = model
             self.views[facet] = view
-        splitter.setSizes([300, 130, 110, 200])
+            self.boxes[facet] = box
+        splitter.setSizes([300, 130, 110, 200, 110])
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -263,10 +281,26 @@ class FilterPanel(QWidget):
         # Places by how often they occur: the broad jurisdictions first, single towns last.
         places = sorted(library.places, key=lambda p: (-library.place_count(p), p.casefold()))
         self.models["places"].set_values([(p, p, "") for p in places])
+        self._set_strength_values(library)
         self._filter = Filter(theme_mode=self._filter.theme_mode)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+
+    def _set_strength_values(self, library: Library) -> None:
+        """The Maryland levels the library's sources have, strongest first, and "Not rated";
+        the list is hidden while no source has a level (it could only say "Not rated")."""
+        levels = {s.strength.maryland for s in library.sources if s.strength is not None}
+        rated = {n for n in levels if n is not None}
+        values = []
+        for value in strength_values(rated):
+            if value == NOT_RATED:
+                tip = "Findings whose source has no Maryland level (its design may still be given)"
+            else:
+                tip = f"{value}: {MARYLAND_LEVELS[int(value)]}"
+            values.append((value, strength_label(value), tip))
+        self.models["strength"].set_values(values)
+        self.boxes["strength"].setVisible(bool(rated))
 
     def _toggle(self, facet: str, value: str) -> None:
         self._set(self._filter.toggled(facet, value))
