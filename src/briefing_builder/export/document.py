@@ -20,6 +20,7 @@ from .. import __version__
 from ..core.briefing import DECISIONS, Briefing, EvidenceItem, NoteItem, Section
 from ..core.briefing_io import ItemState, item_states, unknown_finding_problems
 from ..core.model import Library, Locator, Problem
+from ..core.strength import maryland_short
 from .citations import (
     MONTHS,
     Citation,
@@ -195,25 +196,61 @@ class AnnexRow:
     cited_in: str  # "Paragraph 2.3", or "2.1 Background" when paragraphs are not numbered
     flag: str  # CHANGED_FLAG, MISSING_FLAG or ""
     finding_id: str
+    strength: str = ""  # the source's Maryland level, "SMS 3", or "Not rated"
+
+
+# The annex's columns as shares of the landscape text width, without and with the finding ids;
+# a strength column takes its share from the quote's.
+ANNEX_WIDTHS = (0.045, 0.445, 0.14, 0.11, 0.13, 0.13)
+ANNEX_WIDTHS_IDS = (0.045, 0.335, 0.13, 0.1, 0.12, 0.14, 0.13)
+ANNEX_STRENGTH_WIDTH = 0.08
+STRENGTH_COLUMN = "Strength"
+FLAG_COLUMN = "Wording check"
+# Printed under the annex when it has a strength column, for readers who do not know the scale.
+STRENGTH_KEY = (
+    "Strength: the source’s level on the Maryland Scientific Methods Scale (SMS), which rates how "
+    "well a study can show that what was done caused the outcome, from SMS 1 (a link at one "
+    "point in time, with no comparison) to SMS 5 (a randomised controlled trial). Not rated: the "
+    "evidence library gives no level for the source."
+)
 
 
 @dataclass(frozen=True, slots=True)
 class EvidenceAnnex:
     """The annex of the evidence cited: set on landscape pages by both writers, one row per
-    quote, its header row repeated on every page. Finding ids only when asked for."""
+    quote, its header row repeated on every page. Finding ids only when asked for; the sources'
+    evidence strength when any source cited has a Maryland level."""
 
     heading: Heading
     rows: tuple[AnnexRow, ...]
     show_ids: bool = False
+    show_strength: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
-        cols = ("No.", "Quote", "Source", "Locator", "Cited in", "Wording check")
+        strength = (STRENGTH_COLUMN,) if self.show_strength else ()
+        cols = ("No.", "Quote", "Source", *strength, "Locator", "Cited in", FLAG_COLUMN)
         return (*cols, "Finding id") if self.show_ids else cols
 
     def cells(self, row: AnnexRow) -> tuple[str, ...]:
-        out = (str(row.number), row.quote, row.source, row.locator, row.cited_in, row.flag)
+        strength = (row.strength,) if self.show_strength else ()
+        out = (str(row.number), row.quote, row.source, *strength, row.locator, row.cited_in)
+        out = (*out, row.flag)
         return (*out, row.finding_id) if self.show_ids else out
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        """Each column's share of the width, the same in every writer."""
+        shares = list(ANNEX_WIDTHS_IDS if self.show_ids else ANNEX_WIDTHS)
+        if self.show_strength:
+            shares[1] -= ANNEX_STRENGTH_WIDTH
+            shares.insert(3, ANNEX_STRENGTH_WIDTH)
+        return tuple(shares)
+
+    @property
+    def flag_column(self) -> int:
+        """The column of the wording check, printed in bold red when a quote changed."""
+        return self.columns.index(FLAG_COLUMN)
 
 
 def annex_quote(text: str, limit: int = ANNEX_QUOTE_WORDS) -> str:
@@ -326,6 +363,17 @@ def _source_csl(source_id: str, briefing: Briefing, library: Library | None) -> 
     return {"id": source_id, "type": "document", "title": source_id}
 
 
+def _levels(sources: Mapping[str, object], library: Library | None) -> dict[str, int]:
+    """The Maryland level of each cited source the library rates (a source known only from the
+    briefing's snapshot has none)."""
+    out: dict[str, int] = {}
+    for sid in sources:
+        src = library.source(sid) if library is not None else None
+        if src is not None and src.strength is not None and src.strength.maryland is not None:
+            out[sid] = src.strength.maryland
+    return out
+
+
 def format_date(iso: str) -> str:
     try:
         d = _dt.date.fromisoformat(iso)
@@ -436,6 +484,7 @@ def build_document(
         numbered_paragraphs = briefing.numbered_paragraphs
     doc = Document(meta, [TitleBlock(meta)], numbered_paragraphs=numbered_paragraphs)
     builder = _Builder(doc, processor, resolved, sources, item_states(briefing, library))
+    builder.levels = _levels(sources, library)
 
     sheet = front_sheet(briefing)
     if sheet is not None:
@@ -461,9 +510,14 @@ def build_document(
     if include_evidence_table and builder.rows:
         doc.blocks.append(
             EvidenceAnnex(
-                Heading("Annex: evidence cited", 1, "", "evidence"), tuple(builder.rows), annex_ids
+                Heading("Annex: evidence cited", 1, "", "evidence"),
+                tuple(builder.rows),
+                annex_ids,
+                show_strength=bool(builder.levels),
             )
         )
+        if builder.levels:
+            doc.blocks.append(Paragraph((Span(STRENGTH_KEY),)))
     if include_contents:
         entries = tuple(h for h in doc.headings() if h.anchor != "contents" and h.level <= 2)
         at = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Contents))
@@ -488,6 +542,7 @@ class _Builder:
         self.note_count = 0
         self.list_count = 0
         self.rows: list[AnnexRow] = []
+        self.levels: dict[str, int] = {}  # the Maryland level of each cited source rated
         self.labels: dict[str, str] = {}
         self.in_section = False  # past the summary: paragraphs may be numbered
         self.top_number = ""  # the top-level section's number: "2"
@@ -582,5 +637,6 @@ class _Builder:
                 cited_in,
                 flag,
                 item.finding_id,
+                maryland_short(self.levels.get(r.source)),
             )
         )

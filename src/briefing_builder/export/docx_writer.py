@@ -79,9 +79,6 @@ BAR = "8FA9C8"
 TEXT_WIDTH = 9071  # twips: A4 less 25 mm margins
 LANDSCAPE_TEXT_WIDTH = 14003  # twips: A4 landscape less 25 mm margins (the evidence annex)
 HANG = 709  # twips: a numbered paragraph's number hangs in this space; its quotes move in too
-ANNEX_WIDTHS = (0.045, 0.445, 0.14, 0.11, 0.13, 0.13)  # shares of the width, as in the PDF
-ANNEX_WIDTHS_IDS = (0.045, 0.335, 0.13, 0.1, 0.12, 0.14, 0.13)
-FLAG_COLUMN = 5
 HEADER_SIZE = 9  # points
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 HEADING_NUM_ID = 90  # our multilevel list for headings (ids well clear of the template's)
@@ -767,8 +764,7 @@ class _Writer:
             land_width = docx_template.text_width(section)
         self.header_footer(section, land_width)
         self.heading(block.heading)
-        shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
-        widths = [round(share * land_width) for share in shares]
+        widths = [round(share * land_width) for share in block.widths]
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
         def cell(text: str, width: int, *, header: bool = False, flag: bool = False) -> str:
@@ -791,7 +787,7 @@ class _Writer:
             rows.append(
                 "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
                 + "".join(
-                    cell(v, w, flag=i == FLAG_COLUMN)
+                    cell(v, w, flag=i == block.flag_column)
                     for i, (v, w) in enumerate(zip(cells, widths, strict=True))
                 )
                 + "</w:tr>"

@@ -444,8 +444,10 @@ class _Page:
         n = len(block.rows)
         caption = (
             f"The {n} quote{'s' if n != 1 else ''} cited in this briefing, in the order cited: "
-            "the source, where in it, where the briefing cites it and whether the wording has "
-            "changed in the library."
+            "the source, "
+            + ("its evidence strength, " if block.show_strength else "")
+            + "where in it, where the briefing cites it and whether the wording has changed in "
+            "the library."
         )
         out = [
             f'<div class="table-wrap">\n<table>\n<caption>{_e(caption)}</caption>\n<thead><tr>',

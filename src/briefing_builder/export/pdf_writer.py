@@ -121,10 +121,6 @@ LAND_FRAME_W = LAND_W - LEFT - RIGHT
 # Numbered paragraphs: the number hangs in this much space at the left (Word's 709 twips), and
 # everything else in the body (lists, quotes) moves in with the text.
 HANG = 709 / 20
-# The annex's columns as shares of the landscape frame, without and with the finding ids.
-ANNEX_WIDTHS = (0.045, 0.445, 0.14, 0.11, 0.13, 0.13)
-ANNEX_WIDTHS_IDS = (0.045, 0.335, 0.13, 0.1, 0.12, 0.14, 0.13)
-FLAG_COLUMN = 5  # "Wording check": printed in bold red when the quote changed
 
 _glyphs: frozenset[int] = frozenset()
 
@@ -1242,14 +1238,15 @@ class _StoryBuilder:
             rows.append(
                 [
                     self._tag(
-                        _Para(escape(_printable(v)), flag if i == FLAG_COLUMN else cell), "TD", row
+                        _Para(escape(_printable(v)), flag if i == block.flag_column else cell),
+                        "TD",
+                        row,
                     )
                     for i, v in enumerate(block.cells(r))
                 ]
             )
-        shares = ANNEX_WIDTHS_IDS if block.show_ids else ANNEX_WIDTHS
         table = _Table(
-            rows, colWidths=[w * LAND_FRAME_W for w in shares], repeatRows=1, hAlign="LEFT"
+            rows, colWidths=[w * LAND_FRAME_W for w in block.widths], repeatRows=1, hAlign="LEFT"
         )
         table.setStyle(
             TableStyle(
@@ -1265,6 +1262,7 @@ class _StoryBuilder:
             )
         )
         self.story.append(table)
+        self.story.append(Spacer(1, 8))  # before the key to the strength column, if any
 
 
 def heading_pages(document: Document, template: Template | None = None) -> dict[str, int]:
