@@ -15,7 +15,7 @@ from briefing_builder.gui.detail_pane import EMMIE_LINK
 from briefing_builder.gui.main_window import MainWindow
 from tests.conftest import SOURCES_YAML, write_library
 
-from .helpers import list_ids, make_window
+from .helpers import list_ids, make_window, switch_library
 from .test_filter_panel import Checked, CheckRole, counts, row_of
 
 STRENGTH = """\
@@ -103,3 +103,18 @@ def test_the_bundled_library_has_designs_but_no_levels(window: MainWindow) -> No
     text = _select(window, "n8prp-001")
     assert "Study design\nRapid evidence review" in text
     assert "Evidence strength" not in text
+
+
+def test_switching_library_shows_or_hides_the_strength_list(
+    qtbot: QtBot, rated: MainWindow, tmp_path: Path
+) -> None:
+    panel = rated.filters
+    panel.models["strength"].setData(row_of(panel.models["strength"], "3"), Checked, CheckRole)
+    assert len(list_ids(rated)) == 3
+    plain = write_library(tmp_path / "plain")
+    switch_library(qtbot, rated, plain)
+    assert not panel.boxes["strength"].isVisible()
+    assert panel.current.strength == frozenset() and len(list_ids(rated)) == 5
+    switch_library(qtbot, rated, tmp_path / "lib")
+    assert panel.boxes["strength"].isVisible()
+    assert counts(panel.models["strength"]) == {"3": 3, "none": 2}
