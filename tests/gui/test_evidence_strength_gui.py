@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.cache import open_library
@@ -46,10 +47,18 @@ def _select(window: MainWindow, fid: str) -> str:
 
 
 def _tooltip_at(window: MainWindow, words: str) -> str:
-    doc = window.detail.browser.document()
+    """The tooltip shown when the mouse rests on ``words`` in the detail pane."""
+    browser = window.detail.browser
+    doc = browser.document()
     cursor = QTextCursor(doc)
     cursor.setPosition(doc.toPlainText().index(words) + 1)
-    return cursor.charFormat().toolTip()
+    pos = browser.cursorRect(cursor).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, browser.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(browser.viewport(), event)
+    assert QToolTip.isVisible()
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
 
 
 def test_the_detail_pane_shows_design_level_and_folded_emmie_notes(rated: MainWindow) -> None:
