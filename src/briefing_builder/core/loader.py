@@ -116,7 +116,7 @@ class _Steps:
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LIBRARY_KEYS = frozenset({"title", "description", "themes"})
+LIBRARY_KEYS = frozenset({"title", "description", "themes", "read-only"})
 THEME_KEYS = frozenset({"id", "label", "description"})
 SOURCE_EXTRA_KEYS = frozenset(
     {"id", "type", "text", "short", "custom", "page-labels", "evidence-strength"}
@@ -263,6 +263,11 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     _known_keys(report, data, LIBRARY_KEYS, "library.yaml")
     lib.title = _text(report, data, "title", "the library", required=True) or root.name
     lib.description = _text(report, data, "description", "the library", required=False) or ""
+    if "read-only" in data and not isinstance(data["read-only"], bool):
+        report.error(
+            data.line_of("read-only"),
+            f"'read-only' should be true or false, not {type_name(data['read-only'])}",
+        )
     themes = data.get("themes")
     if not isinstance(themes, LineList) or not themes:
         report.error(data.line_of("themes"), "library.yaml needs a list of themes under 'themes:'")
@@ -958,8 +963,14 @@ def _load_findings(
     if lib.themes and lib.findings:
         for tid, line in theme_lines.items():
             if tid not in used_themes:
+                # A warning: a theme just added has no findings yet.
                 lib.problems.append(
-                    Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
+                    Problem(
+                        _display(root, "library.yaml"),
+                        line,
+                        f"theme '{tid}' has no findings",
+                        warning=True,
+                    )
                 )
     _warn_unchecked(root, lib, sources, source_lines)
     _warn_no_access_date(root, lib, source_lines)
