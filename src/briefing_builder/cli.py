@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, cli_curation
 from .core.cache import open_library
 from .core.filtering import Filter
 from .core.logs import one_sentence, setup_logging, where_logged
@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--accessed", metavar="DATE", help="when the URL was viewed: YYYY-MM-DD")
     add.add_argument("--event", metavar="TEXT", help="the event it was given at (a speech)")
     add.add_argument("--short", metavar="TEXT", help="a short label for lists and filters")
+
+    cli_curation.add_parsers(sub, _library_arg)
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
@@ -461,6 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_export(args, sys.stdout, sys.stderr)
         if args.command == "add-source":
             return _cmd_add_source(args, sys.stdout, sys.stderr)
+        if args.command in cli_curation.COMMANDS:
+            return cli_curation.run(args, sys.stdout, sys.stderr)
         return _cmd_gui(args)
     except KeyboardInterrupt:
         return 130

@@ -72,9 +72,10 @@ _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*)$", re.S)
 class AmbiguousPassage(CurationError):
     """The passage stands in the text more than once; ``occurrences`` says where each is."""
 
-    def __init__(self, message: str, occurrences: list[Located]) -> None:
+    def __init__(self, message: str, occurrences: list[Located], text_path: Path | None) -> None:
         super().__init__(message)
         self.occurrences = occurrences
+        self.text_path = text_path
 
 
 @dataclass(frozen=True)
@@ -563,6 +564,7 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
                 + ("; …" if len(found) > 20 else "")
                 + "); say which occurrence is meant, or select more words. Nothing was written.",
                 found,
+                source.text_path,
             )
         located = found[0]
     else:
