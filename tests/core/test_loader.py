@@ -619,7 +619,7 @@ def test_a_text_unreadable_in_a_worker_process_is_an_error(tmp_path: Path) -> No
     root = write_library(tmp_path / "lib")
     (root / "texts" / "beta.txt").write_bytes("Budgets were cut by a fifth. é".encode("utf-16"))
     ref = loader._TextRef("beta", str(root / "texts" / "beta.txt"), "texts/beta.txt", None)
-    findings, problems = loader._read_findings_file(
+    findings, problems, _ = loader._read_findings_file(
         str(root), "findings/beta.yaml", (ref,), frozenset({"data", "money"})
     )
     assert [f.id for f in findings] == ["beta-001", "beta-002"]

@@ -10,6 +10,7 @@ parses as that one new finding. Every write goes through :func:`.writes.write_ch
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 import textwrap
@@ -21,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ..core import yamlio
 from ..core.files import UnreadableFile
 from ..core.loader import ID_PATTERN, findings_files, load_library
 from ..core.model import KINDS, LOCATOR_LABELS, Library, Source
@@ -49,12 +51,15 @@ __all__ = [
     "Written",
     "add_finding",
     "derive_locator",
+    "edit_finding",
     "locate_passage",
     "next_finding_id",
     "passage_from_ranges",
     "propose_speaker",
     "read_only_reason",
     "remove_added_finding",
+    "restore_finding",
+    "retire_finding",
 ]
 
 OMISSION = " … "
@@ -688,3 +693,277 @@ def remove_added_finding(root: Path | str, finding_id: str) -> Written:
         root, path, raw, after, baseline, undone=f"finding '{finding_id}' was not taken out"
     )
     return Written(path, finding_id, None, [])
+
+
+# --- editing and retiring ------------------------------------------------------------------
+
+EDITABLE = ("themes", "kind", "places", "speaker", "note", "locator")
+RETIRED = "retired"
+RETIRED_REASON = "retired-reason"
+# Where a key not yet in a finding goes: after the last of these it has.
+_ORDER = ("id", RETIRED, RETIRED_REASON, *KEY_ORDER[1:])
+
+
+def _normal(key: str, value: Any) -> Any:
+    """A value as compared and stored: lists of text, a locator's text fields, text; None for
+    nothing (an absent key, an empty list or text)."""
+    if value is None:
+        return None
+    if key in ("themes", "places"):
+        items = _as_list(value)
+        return list(dict.fromkeys(items)) or None
+    if key == "locator":
+        if not isinstance(value, Mapping):
+            return value
+        return {
+            k: str(value[k]).strip()
+            for k in ("label", "value", "title")
+            if value.get(k) is not None and str(value[k]).strip()
+        } or None
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value == value.strip():
+        return value or None  # as read: a quoted value keeps its quotes when put back (undo)
+    text = str(value).strip()
+    return text or None
+
+
+def _checked_changes(lib: Library, changes: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [k for k in changes if k not in EDITABLE]
+    if unknown:
+        raise CurationError(
+            f"Only {', '.join(EDITABLE)} of a finding can be changed here, not "
+            + ", ".join(f"'{k}'" for k in unknown)
+            + "; nothing was written."
+        )
+    out = {k: _normal(k, v) for k, v in changes.items()}
+    if "themes" in out:
+        if not out["themes"]:
+            raise CurationError("A finding needs at least one theme; nothing was written.")
+        unknown = [t for t in out["themes"] if lib.theme(t) is None]
+        if unknown:
+            raise CurationError(
+                f"{lib.root / 'library.yaml'}: there is no theme "
+                + ", ".join(f"'{t}'" for t in unknown)
+                + "; nothing was written."
+            )
+    if "kind" in out and out["kind"] not in KINDS:
+        raise CurationError(
+            f"'{out['kind']}' is not a kind of finding (one of: {', '.join(KINDS)}); nothing was "
+            "written."
+        )
+    if "locator" in out:
+        out["locator"] = _check_locator(out["locator"])
+    speaker = out.get("speaker")
+    if speaker is not None and fold_whitespace(speaker) != speaker:
+        out["speaker"] = fold_whitespace(speaker)
+    return out
+
+
+def _set(item: Any, key: str, old: Any, value: Any) -> None:
+    """Set ``key`` of a round-trip mapping to ``value`` (None: remove it), writing it as the
+    file wrote the value it replaces, and keeping the comments and blank line after the finding
+    in their place when the last key changes."""
+    keys = list(item)
+    last = keys[-1] if keys else None
+    if value is None:
+        if key not in item:
+            return
+        del item[key]
+        if key == last and item and key in item.ca.items:
+            item.ca.items[list(item)[-1]] = item.ca.items.pop(key)
+        return
+    if key in ("themes", "places"):
+        new: Any = (
+            yamlio.block_list(value)
+            if (old is not None and not yamlio.is_flow(old))
+            else (yamlio.flow_list(value))
+        )
+    elif key == "locator":
+        fields = dict(value)
+        olds = old if isinstance(old, Mapping) else {}
+        for k, v in fields.items():
+            fields[k] = yamlio.styled_like(olds.get(k), v) if k in olds else v
+        if "value" in fields and "value" not in olds:
+            fields["value"] = yamlio.double_quoted(fields["value"])
+        new = yamlio.flow_map(fields) if (old is None or yamlio.is_flow(old)) else fields
+    else:
+        new = yamlio.styled_like(old, value)
+    if key in item:
+        item[key] = new
+        return
+    at = 0
+    for i, k in enumerate(keys):
+        if k in _ORDER and _ORDER.index(k) < _ORDER.index(key):
+            at = i + 1
+    item.insert(at, key, new)
+    if at == len(keys) and last is not None and last in item.ca.items:
+        item.ca.items[key] = item.ca.items.pop(last)
+
+
+def _rewrite(
+    root: Path,
+    finding_id: str,
+    changes: Mapping[str, Any],
+    expected: Mapping[str, Any] | None,
+    *,
+    retired: bool,
+    undone: str,
+    retiring: bool = False,
+) -> Written:
+    """Change keys of one finding in its file: the round trip rewrites that finding, whose new
+    lines are spliced into the file's own text, so every other line stays byte for byte."""
+    root = Path(root)
+    refuse_if_read_only(root)
+    path, raw, text, items, i = _find(root, finding_id)
+    item = items[i]
+    is_retired = item.get(RETIRED) is not None
+    if is_retired != retired:
+        state = "retired" if is_retired else "not retired"
+        raise ConflictError(
+            f"{path}:{item.line}: finding '{finding_id}' is {state}, so {undone}; reload and "
+            "try again."
+        )
+    eol = "\r\n" if "\r\n" in text else "\n"
+    plain = text.replace("\r\n", "\n")
+    try:
+        trip = yamlio.RoundTrip(plain)
+    except YamlProblem as exc:
+        raise CurationError(f"{path}:{exc.line or 1}: {exc.message}; {undone}.") from None
+    seq = trip.data
+    if not isinstance(seq, list) or len(seq) != len(items) or seq[i].get("id") != finding_id:
+        raise CurationError(f"{path} could not be read for editing; {undone}.")
+    current = {k: _normal(k, seq[i].get(k)) for k in changes}
+    if expected is not None:
+        differ = [k for k, v in expected.items() if _normal(k, item.get(k)) != _normal(k, v)]
+        if differ:
+            raise ConflictError(
+                f"{path}:{item.line}: finding '{finding_id}' was changed by someone else since "
+                f"it was shown ({', '.join(differ)}), so {undone}. Reload and try again."
+            )
+    lib = load_library(root)
+    baseline = error_counts(lib)
+    new_values = dict(changes) if retiring else _checked_changes(lib, changes)
+    if all(current.get(k) == _normal(k, v) for k, v in new_values.items()):
+        return Written(path, finding_id, current, [])
+    old_keys = {k: seq[i].lc.key(k)[0] for k in seq[i]}
+    for key, value in new_values.items():
+        _set(seq[i], key, seq[i].get(key), value)
+    dumped = trip.dump()
+    try:
+        again = yamlio.RoundTrip(dumped).data
+    except YamlProblem:
+        again = None
+    if not isinstance(again, list) or len(again) != len(items):
+        raise CurationError(f"{path}: the finding could not be rewritten safely; {undone}.")
+    old_lines = plain.splitlines(keepends=True)
+    new_lines = dumped.splitlines(keepends=True)
+    starts, new_starts = yamlio.item_lines(seq), yamlio.item_lines(again)
+    end = starts[i + 1] if i + 1 < len(items) else len(old_lines)
+    new_end = new_starts[i + 1] if i + 1 < len(items) else len(new_lines)
+    new_keys = {k: again[i].lc.key(k)[0] for k in again[i]}
+    # Keys not changed keep their own lines; the blank lines and comments after the finding stay.
+    old_tail, new_tail = _tail(old_lines, starts[i], end), _tail(new_lines, new_starts[i], new_end)
+    old_ranges, new_ranges = _ranges(old_keys, old_tail), _ranges(new_keys, new_tail)
+    lines = old_lines[: starts[i]]
+    for key, (a, b) in new_ranges.items():
+        if key not in new_values and key in old_ranges:
+            a0, b0 = old_ranges[key]
+            lines += old_lines[a0:b0]
+        else:
+            lines += new_lines[a:b]
+    spliced = "".join(lines + old_lines[old_tail:])
+    if eol != "\n":
+        spliced = spliced.replace("\n", eol)
+    # Read back as the loader reads: the other findings as they were, this one as intended.
+    intended = _plain(item)
+    for key, value in new_values.items():
+        if value is None:
+            intended.pop(key, None)
+        else:
+            intended[key] = value
+    try:
+        check = load_yaml_text(spliced)
+    except YamlProblem:
+        check = None
+    if (
+        not isinstance(check, list)
+        or len(check) != len(items)
+        or any(
+            _plain(a) != _plain(b)
+            for j, (a, b) in enumerate(zip(check, items, strict=True))
+            if j != i
+        )
+        or {k: _normal(k, v) for k, v in _plain(check[i]).items()}
+        != {k: _normal(k, v) for k, v in intended.items()}
+    ):
+        raise CurationError(
+            f"{path}:{item.line}: finding '{finding_id}' could not be rewritten safely (its "
+            f"layout is unusual); change it by hand. {undone[0].upper()}{undone[1:]}."
+        )
+    checked = write_checked(root, path, raw, encode(spliced, raw), baseline, undone=undone)
+    warnings = [p for p in checked.problems if p.warning and f"'{finding_id}'" in p.message]
+    return Written(path, finding_id, current, warnings)
+
+
+def _tail(lines: list[str], start: int, end: int) -> int:
+    """Where the blank and comment lines at the end of an entry's lines begin."""
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"):
+        end -= 1
+    return end
+
+
+def _ranges(key_lines: dict[Any, int], end: int) -> dict[Any, tuple[int, int]]:
+    """Each key's lines: from its own to the next key's (the last to ``end``)."""
+    keys = list(key_lines)
+    return {
+        k: (key_lines[k], key_lines[keys[j + 1]] if j + 1 < len(keys) else end)
+        for j, k in enumerate(keys)
+    }
+
+
+def edit_finding(
+    root: Path | str,
+    finding_id: str,
+    changes: Mapping[str, Any],
+    expected: Mapping[str, Any] | None = None,
+) -> Written:
+    """Set (or, with the value None, remove) keys of a finding: themes, kind, places, speaker,
+    note, locator. ``expected``: the values the caller showed; if the file now differs, a
+    :class:`ConflictError` and nothing is written. ``Written.before`` holds the previous values
+    of the changed keys, so ``edit_finding(root, id, before, expected=changes)`` undoes it.
+    Every other finding's lines stay byte for byte as they were."""
+    return _rewrite(
+        Path(root), finding_id, changes, expected, retired=False, undone="nothing was changed"
+    )
+
+
+def retire_finding(root: Path | str, finding_id: str, reason: str | None = None) -> Written:
+    """Retire a finding: it stays in its file with ``retired: <today>`` (and ``retired-reason:``)
+    and leaves the library, and its id is never used again. Briefings citing it keep their
+    copy of it."""
+    changes: dict[str, Any] = {RETIRED: _dt.date.today()}
+    reason = fold_whitespace(reason or "")
+    changes[RETIRED_REASON] = reason or None
+    return _rewrite(
+        Path(root),
+        finding_id,
+        changes,
+        None,
+        retired=False,
+        undone="it was not retired",
+        retiring=True,
+    )
+
+
+def restore_finding(root: Path | str, finding_id: str) -> Written:
+    """Bring a retired finding back into the library (the undo of :func:`retire_finding`)."""
+    return _rewrite(
+        Path(root),
+        finding_id,
+        {RETIRED: None, RETIRED_REASON: None},
+        None,
+        retired=True,
+        undone="it was not restored",
+        retiring=True,
+    )
