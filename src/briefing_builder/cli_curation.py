@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from .core.model import KINDS, LOCATOR_LABELS
 
-COMMANDS = ("add-finding",)
+COMMANDS = ("add-finding", "edit-finding", "retire-finding", "restore-finding")
 
 
 def add_parsers(
@@ -43,6 +43,36 @@ def add_parsers(
         help="give the locator instead of deriving it, e.g. 'page:12' or 'section:3.1'",
     )
 
+    edit = sub.add_parser(
+        "edit-finding",
+        help="change a finding's themes, kind, places, speaker, note or locator",
+        description="Change the given keys of a finding in its file; every other line of the "
+        "file stays as it was. An empty value (--speaker '') removes the key.",
+    )
+    edit.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(edit)
+    edit.add_argument("--kind", choices=KINDS)
+    _finding_options(edit)
+    edit.add_argument("--no-places", action="store_true", help="remove the finding's places")
+    edit.add_argument(
+        "--locator",
+        metavar="LABEL:VALUE",
+        help="the locator, e.g. 'page:12' or 'section:3.1' (with --title for its heading)",
+    )
+    edit.add_argument("--title", metavar="TEXT", help="the heading of the locator's section")
+
+    retire = sub.add_parser(
+        "retire-finding",
+        help="retire a finding: it leaves the library, and its id is never used again",
+    )
+    retire.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(retire)
+    retire.add_argument("--reason", metavar="TEXT", help="why it was retired")
+
+    restore = sub.add_parser("restore-finding", help="bring a retired finding back")
+    restore.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(restore)
+
 
 def _finding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -71,7 +101,62 @@ def _locator(text: str) -> dict[str, str] | None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run one of :data:`COMMANDS`."""
-    return _add_finding(args, out, err)
+    if args.command == "add-finding":
+        return _add_finding(args, out, err)
+    return _change_finding(args, out, err)
+
+
+def _change_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .curation.findings import CurationError, edit_finding, restore_finding, retire_finding
+
+    command = args.command
+    library: Path | None = getattr(args, "library", None)
+    if library is None:
+        return _fail(command, err, "say which library with --library DIR")
+    if not library.is_dir():
+        return _fail(command, err, f"the library folder {library} does not exist")
+    try:
+        if command == "retire-finding":
+            written = retire_finding(library, args.finding, args.reason)
+            done = f"Retired finding '{args.finding}' in {written.path}."
+        elif command == "restore-finding":
+            written = restore_finding(library, args.finding)
+            done = f"Restored finding '{args.finding}' in {written.path}."
+        else:
+            changes: dict[str, Any] = {}
+            if args.theme:
+                changes["themes"] = args.theme
+            if args.place or args.no_places:
+                changes["places"] = args.place or None
+            for key in ("kind", "speaker", "note"):
+                value = getattr(args, key)
+                if value is not None:
+                    changes[key] = value or None
+            if args.locator:
+                locator = _locator(args.locator)
+                if locator is None:
+                    return _fail(
+                        command,
+                        err,
+                        f"--locator {args.locator!r} should be LABEL:VALUE with a label from "
+                        f"{', '.join(LOCATOR_LABELS)}, e.g. page:12",
+                    )
+                if args.title:
+                    locator["title"] = args.title
+                changes["locator"] = locator
+            elif args.title:
+                return _fail(command, err, "--title goes with --locator")
+            if not changes:
+                return _fail(command, err, "say what to change (see --help)")
+            written = edit_finding(library, args.finding, changes)
+            done = f"Changed finding '{args.finding}' in {written.path}."
+    except CurationError as exc:
+        return _fail(command, err, exc.message, exc.problems)
+    for problem in written.warnings:
+        print(f"briefing-builder: warning: {problem}", file=err)
+    print(done, file=err)
+    print(args.finding, file=out)
+    return 0
 
 
 def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -152,3 +152,72 @@ def test_a_missing_library_is_one_message(tmp_path: Path) -> None:
     proc = run("add-finding", "--library", tmp_path / "nope", "--source", "a", "--text", "b")
     assert proc.returncode == 1
     assert "does not exist" in proc.stderr
+
+
+def test_edit_retire_and_restore_from_the_command_line(lib_root: Path) -> None:
+    path = lib_root / "findings" / "review.yaml"
+    original = path.read_bytes()
+    proc = run(
+        "edit-finding",
+        "review-002",
+        "--library",
+        lib_root,
+        "--theme",
+        "money",
+        "--kind",
+        "example",
+        "--speaker",
+        "The treasurer",
+        "--locator",
+        "section:2",
+        "--title",
+        "Findings",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "review-002\n"
+    f = load_library(lib_root).finding("review-002")
+    assert f is not None
+    assert (f.themes, f.kind, f.speaker, str(f.locator)) == (
+        ("money",),
+        "example",
+        "The treasurer",
+        "section 2 (Findings)",
+    )
+    # An empty value removes the key.
+    assert run("edit-finding", "review-002", "--library", lib_root, "--speaker", "").returncode == 0
+    f = load_library(lib_root).finding("review-002")
+    assert f is not None and f.speaker is None
+    # The first finding's lines were never touched.
+    assert path.read_bytes().split(b"- id: review-002")[0] == original.split(b"- id: review-002")[0]
+
+    proc = run("retire-finding", "review-001", "--library", lib_root, "--reason", "duplicate")
+    assert proc.returncode == 0, proc.stderr
+    lib = load_library(lib_root)
+    assert lib.finding("review-001") is None and "review-001" in lib.retired_ids
+    listed = run("list", "--library", lib_root, "--source", "review")
+    assert "review-001" not in listed.stdout and "review-002" in listed.stdout
+    assert run("check", "--library", lib_root).returncode == 0
+    assert run("restore-finding", "review-001", "--library", lib_root).returncode == 0
+    assert load_library(lib_root).finding("review-001") is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["edit-finding", "review-099", "--kind", "quote"], "no finding 'review-099'"),
+        (["edit-finding", "review-001"], "say what to change"),
+        (["edit-finding", "review-001", "--theme", "nope"], "no theme 'nope'"),
+        (["edit-finding", "review-001", "--title", "T"], "--title goes with --locator"),
+        (["retire-finding", "review-099"], "no finding 'review-099'"),
+        (["restore-finding", "review-001"], "is not retired"),
+    ],
+)
+def test_edit_refusals_are_one_message_and_nothing_written(
+    lib_root: Path, args: list[str], says: str
+) -> None:
+    before = snapshot(lib_root)
+    proc = run(*args, "--library", lib_root)
+    assert proc.returncode == 1
+    assert says in proc.stderr
+    assert proc.stderr.count("briefing-builder:") == 1
+    assert snapshot(lib_root) == before
