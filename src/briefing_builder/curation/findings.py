@@ -37,9 +37,12 @@ from .writes import (
     decode,
     encode,
     error_counts,
+    key_ranges,
+    plain_data,
     read_for_edit,
     read_only_reason,
     refuse_if_read_only,
+    tail_start,
     write_checked,
 )
 
@@ -427,14 +430,6 @@ def _item_indent(old: str) -> str:
     return min(items, key=len) if items else ""
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _parse_list(text: str, path: Path) -> list[Any]:
     try:
         data = load_yaml_text(text) if text.strip() else None
@@ -605,7 +600,7 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
     old_items = _parse_list(old, path)
     new = _appended(old, finding_lines(entry, _item_indent(old)))
     items = _parse_list(new, path)
-    if len(items) != len(old_items) + 1 or _plain(items[-1]) != _plain(entry):
+    if len(items) != len(old_items) + 1 or plain_data(items[-1]) != plain_data(entry):
         raise CurationError(
             f"{path} is not laid out as a plain list of findings at its end, so the finding "
             "cannot be appended safely; add it by hand (nothing was written)."
@@ -863,8 +858,11 @@ def _rewrite(
     new_end = new_starts[i + 1] if i + 1 < len(items) else len(new_lines)
     new_keys = {k: again[i].lc.key(k)[0] for k in again[i]}
     # Keys not changed keep their own lines; the blank lines and comments after the finding stay.
-    old_tail, new_tail = _tail(old_lines, starts[i], end), _tail(new_lines, new_starts[i], new_end)
-    old_ranges, new_ranges = _ranges(old_keys, old_tail), _ranges(new_keys, new_tail)
+    old_tail, new_tail = (
+        tail_start(old_lines, starts[i], end),
+        tail_start(new_lines, new_starts[i], new_end),
+    )
+    old_ranges, new_ranges = key_ranges(old_keys, old_tail), key_ranges(new_keys, new_tail)
     lines = old_lines[: starts[i]]
     for key, (a, b) in new_ranges.items():
         if key not in new_values and key in old_ranges:
@@ -876,7 +874,7 @@ def _rewrite(
     if eol != "\n":
         spliced = spliced.replace("\n", eol)
     # Read back as the loader reads: the other findings as they were, this one as intended.
-    intended = _plain(item)
+    intended = plain_data(item)
     for key, value in new_values.items():
         if value is None:
             intended.pop(key, None)
@@ -890,11 +888,11 @@ def _rewrite(
         not isinstance(check, list)
         or len(check) != len(items)
         or any(
-            _plain(a) != _plain(b)
+            plain_data(a) != plain_data(b)
             for j, (a, b) in enumerate(zip(check, items, strict=True))
             if j != i
         )
-        or {k: _normal(k, v) for k, v in _plain(check[i]).items()}
+        or {k: _normal(k, v) for k, v in plain_data(check[i]).items()}
         != {k: _normal(k, v) for k, v in intended.items()}
     ):
         raise CurationError(
@@ -904,22 +902,6 @@ def _rewrite(
     checked = write_checked(root, path, raw, encode(spliced, raw), baseline, undone=undone)
     warnings = [p for p in checked.problems if p.warning and f"'{finding_id}'" in p.message]
     return Written(path, finding_id, current, warnings)
-
-
-def _tail(lines: list[str], start: int, end: int) -> int:
-    """Where the blank and comment lines at the end of an entry's lines begin."""
-    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"):
-        end -= 1
-    return end
-
-
-def _ranges(key_lines: dict[Any, int], end: int) -> dict[Any, tuple[int, int]]:
-    """Each key's lines: from its own to the next key's (the last to ``end``)."""
-    keys = list(key_lines)
-    return {
-        k: (key_lines[k], key_lines[keys[j + 1]] if j + 1 < len(keys) else end)
-        for j, k in enumerate(keys)
-    }
 
 
 def edit_finding(

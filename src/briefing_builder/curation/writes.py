@@ -168,6 +168,31 @@ def write_checked(
     return lib
 
 
+def plain_data(value: Any) -> Any:
+    """Parsed YAML as plain dicts, lists and values, to compare what was read back."""
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    return value
+
+
+def tail_start(lines: list[str], start: int, end: int) -> int:
+    """Where the blank and comment lines at the end of an entry's lines begin."""
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip()[:1] == "#"):
+        end -= 1
+    return end
+
+
+def key_ranges(key_lines: dict[Any, int], end: int) -> dict[Any, tuple[int, int]]:
+    """Each key's lines: from its own to the next key's (the last to ``end``)."""
+    keys = list(key_lines)
+    return {
+        k: (key_lines[k], key_lines[keys[j + 1]] if j + 1 < len(keys) else end)
+        for j, k in enumerate(keys)
+    }
+
+
 def restore(path: Path, before: bytes | None) -> None:
     """Put a file back as it was (remove it if it did not exist)."""
     if before is None:
