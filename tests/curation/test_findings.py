@@ -8,16 +8,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing_builder.core import atomic
 from briefing_builder.core.loader import load_library
 from briefing_builder.core.model import Problem
-from briefing_builder.core.textmatch import fold_whitespace
+from briefing_builder.core.textmatch import FoldedText, fold_whitespace
 from briefing_builder.curation import writes
 from briefing_builder.curation.findings import (
     AmbiguousPassage,
     ConflictError,
     CurationError,
+    _original_offsets,
     add_finding,
     derive_locator,
     locate_passage,
@@ -408,3 +411,22 @@ def test_only_the_last_finding_of_a_file_is_taken_out(lib_root: Path) -> None:
     with pytest.raises(CurationError, match="no finding 'review-099'"):
         remove_added_finding(lib_root, "review-099")
     assert snapshot(lib_root) == before
+
+
+def test_a_passage_at_the_end_of_a_ten_megabyte_text_is_located() -> None:
+    text = ("Partners   pooled\ntheir resources. " * 300_000) + "\f\nThe last words.\n"
+    assert len(text) > 10_000_000
+    (loc,) = locate_passage(text, "The last  words.")
+    assert text[loc.start : loc.end] == "The last words."
+    assert (loc.page, loc.line) == (1, 300_002)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\t", "\f", "\u00a0", "é"]), max_size=60)
+)
+def test_located_offsets_agree_with_the_readers_map(text: str) -> None:
+    """The offsets of a located passage are those the source reader highlights."""
+    folded = FoldedText.of(text, with_offsets=True)
+    assert folded.offsets is not None
+    wanted = list(range(len(folded.folded)))
+    assert _original_offsets(text, wanted) == dict(enumerate(folded.offsets))

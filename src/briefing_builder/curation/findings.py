@@ -136,28 +136,66 @@ def locate_passage(
     parts = quote_parts(passage)
     if not parts:
         return []
-    if parts[0] not in FoldedText.of(source_text).folded:  # cheap before mapping offsets
-        return []
-    folded = FoldedText.of(source_text, with_offsets=True)
-    offsets = folded.offsets or ()
-    heads = _headings(source_text)
-    paged = "\f" in source_text
-    out: list[Located] = []
-    i = folded.folded.find(parts[0])
-    while i >= 0 and len(out) < MAX_OCCURRENCES:
+    folded = FoldedText.of(source_text).folded
+    found: list[list[tuple[int, int]]] = []
+    i = folded.find(parts[0])
+    while i >= 0 and len(found) < MAX_OCCURRENCES:
         spans = [(i, i + len(parts[0]))]
         pos = spans[0][1]
         for part in parts[1:]:
-            j = folded.folded.find(part, pos)
+            j = folded.find(part, pos)
             if j < 0:
                 break
             spans.append((j, j + len(part)))
             pos = j + len(part)
         if len(spans) < len(parts):
             break  # later starts cannot find the rest either
-        original = tuple((offsets[a], offsets[b - 1] + 1) for a, b in spans)
-        out.append(_located(source_text, original, heads, paged, page_labels))
-        i = folded.folded.find(parts[0], i + 1)
+        found.append(spans)
+        i = folded.find(parts[0], i + 1)
+    if not found:
+        return []
+    wanted = sorted({n for spans in found for a, b in spans for n in (a, b - 1)})
+    original = _original_offsets(source_text, wanted)
+    heads = _headings(source_text)
+    paged = "\f" in source_text
+    return [
+        _located(
+            source_text,
+            tuple((original[a], original[b - 1] + 1) for a, b in spans),
+            heads,
+            paged,
+            page_labels,
+        )
+        for spans in found
+    ]
+
+
+_WS = re.compile(r"\s+")
+
+
+def _original_offsets(text: str, folded_offsets: list[int]) -> dict[int, int]:
+    """Where characters of the folded text (:func:`fold_whitespace`) stand in the original: one
+    pass over the runs of white space, stopping after the last offset asked for (a map of every
+    character, as the reader builds, would cost far more on a long text)."""
+    out: dict[int, int] = {}
+    targets = iter(folded_offsets)
+    target = next(targets, None)
+    removed = 0  # characters of the original folded away before the current point
+    for run in _WS.finditer(text):
+        if target is None:
+            break
+        a, b = run.span()
+        if a == 0:  # leading white space is dropped
+            removed = b
+            continue
+        at = a - removed  # the run's single space in the folded text
+        while target is not None and target <= at:
+            out[target] = target + removed if target < at else a
+            target = next(targets, None)
+        removed += b - a - 1
+    while target is not None:
+        out[target] = target + removed
+        target = next(targets, None)
     return out
 
 
