@@ -13,6 +13,7 @@ import pytest
 from briefing_builder.core import atomic
 from briefing_builder.core.cache import open_library
 from briefing_builder.core.loader import load_library
+from briefing_builder.core.model import Locator
 from briefing_builder.curation import writes
 from briefing_builder.curation.findings import (
     ConflictError,
@@ -170,6 +171,10 @@ def test_a_change_since_the_finding_was_shown_is_a_conflict(lib_root: Path) -> N
     assert snapshot(lib_root) == before
     # What was shown is what the file holds: the edit goes ahead.
     edit_finding(lib_root, "review-002", {"kind": "quote"}, expected={"themes": ["money", "data"]})
+    # A locator may be given as the library's own Locator.
+    edit_finding(lib_root, "review-002", {"locator": Locator("section", "2", "Findings")})
+    f = load_library(lib_root).finding("review-002")
+    assert f is not None and str(f.locator) == "section 2 (Findings)"
     f = load_library(lib_root).finding("review-002")
     assert f is not None and f.kind == "quote"
 

@@ -25,7 +25,7 @@ import yaml
 from ..core import yamlio
 from ..core.files import UnreadableFile
 from ..core.loader import ID_PATTERN, findings_files, load_library
-from ..core.model import KINDS, LOCATOR_LABELS, Library, Source
+from ..core.model import KINDS, LOCATOR_LABELS, Library, Locator, Source
 from ..core.pages import page_index, page_label
 from ..core.reading import HEADING, layout_text
 from ..core.textmatch import FoldedText, fold_whitespace, quote_parts, read_source_text
@@ -555,6 +555,8 @@ def _entry(lib: Library, finding: Mapping[str, Any], fid: str | None) -> dict[st
 
 
 def _check_locator(value: Any) -> dict[str, str]:
+    if isinstance(value, Locator):
+        value = {"label": value.label, "value": value.value, "title": value.title}
     if not isinstance(value, Mapping):
         raise CurationError("The locator should say a label and a value; nothing was written.")
     out = {k: str(v).strip() for k, v in value.items() if v is not None and str(v).strip()}
