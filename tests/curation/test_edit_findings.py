@@ -348,3 +348,25 @@ def test_edits_in_the_bundled_library_touch_only_their_finding(tmp_path: Path) -
         assert new_blocks[changed[0]].startswith(f"- id: {fid}\n")
     lib = load_library(root)
     assert lib.ok, lib.errors
+
+
+def test_a_number_is_compared_as_the_file_wrote_it(tmp_path: Path) -> None:
+    """An unquoted section 3.10 is "3.10" to the loader, so to the conflict check too."""
+    text = FINDINGS_REVIEW.replace('{label: page, value: "2"}', "{label: section, value: 3.10}")
+    root = make_library(tmp_path / "lib", {"findings/review.yaml": text})
+    shown = {"label": "section", "value": "3.10"}
+    written = edit_finding(
+        root,
+        "review-002",
+        {"speaker": "A treasurer", "locator": shown},
+        expected={"locator": shown},
+    )
+    assert written.before == {"speaker": None, "locator": shown}
+    path = root / "findings" / "review.yaml"
+    assert "  speaker: A treasurer\n  locator: {label: section, value: 3.10}\n" in path.read_text(
+        "utf-8"
+    )
+    # A new value is written quoted, so it stays text.
+    edit_finding(root, "review-002", {"locator": {"label": "section", "value": "3.20"}})
+    assert '  locator: {label: section, value: "3.20"}\n' in path.read_text("utf-8")
+    assert load_library(root).ok

@@ -491,7 +491,7 @@ def _as_list(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         value = [value]
-    return [str(v).strip() for v in value if str(v).strip()]
+    return [_written(v).strip() for v in value if _written(v).strip()]
 
 
 def _source_text(lib: Library, source: Source) -> str:
@@ -670,7 +670,7 @@ def _find(root: Path, finding_id: str) -> tuple[Path, bytes, str, list[Any], int
         if finding_id not in text:
             continue
         try:
-            items = load_yaml_text(text)
+            items = load_yaml_text(text, numbers_as_written=True)
         except YamlProblem as exc:
             raise CurationError(
                 f"{path}:{exc.line or 1}: {exc.message}; nothing was written."
@@ -751,16 +751,21 @@ def _normal(key: str, value: Any) -> Any:
         if not isinstance(value, Mapping):
             return value
         return {
-            k: str(value[k]).strip()
+            k: _written(value[k]).strip()
             for k in ("label", "value", "title")
-            if value.get(k) is not None and str(value[k]).strip()
+            if value.get(k) is not None and _written(value[k]).strip()
         } or None
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, str) and value == value.strip():
         return value or None  # as read: a quoted value keeps its quotes when put back (undo)
-    text = str(value).strip()
+    text = _written(value).strip()
     return text or None
+
+
+def _written(value: Any) -> str:
+    """A value as text; a number as the file wrote it (``3.10``, not 3.1), as the loader reads."""
+    return str(getattr(value, "written", None) or value)
 
 
 def _checked_changes(lib: Library, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -819,8 +824,8 @@ def _set(item: Any, key: str, old: Any, value: Any) -> None:
         olds = old if isinstance(old, Mapping) else {}
         for k, v in fields.items():
             fields[k] = yamlio.styled_like(olds.get(k), v) if k in olds else v
-        if "value" in fields and "value" not in olds:
-            fields["value"] = yamlio.double_quoted(fields["value"])
+        if "value" in fields and not isinstance(olds.get("value"), str):
+            fields["value"] = yamlio.double_quoted(fields["value"])  # "3.10" stays text
         new = yamlio.flow_map(fields) if (old is None or yamlio.is_flow(old)) else fields
     else:
         new = yamlio.styled_like(old, value)
@@ -868,7 +873,11 @@ def _rewrite(
     seq = trip.data
     if not isinstance(seq, list) or len(seq) != len(items) or seq[i].get("id") != finding_id:
         raise CurationError(f"{path} could not be read for editing; {undone}.")
-    current = {k: _normal(k, seq[i].get(k)) for k in changes}
+    # Compared as the loader reads them (an unquoted 3.10 is "3.10"); handed back for undo as the
+    # round trip read them, so a quoted value is put back in its quotes.
+    current = {k: _normal(k, item.get(k)) for k in changes}
+    as_read = {k: _normal(k, seq[i].get(k)) for k in changes}
+    before = {k: as_read[k] if as_read[k] == current[k] else current[k] for k in changes}
     if expected is not None:
         differ = [k for k, v in expected.items() if _normal(k, item.get(k)) != _normal(k, v)]
         if differ:
@@ -879,8 +888,10 @@ def _rewrite(
     lib = load_library(root)
     baseline = error_counts(lib)
     new_values = dict(changes) if retiring else _checked_changes(lib, changes)
-    if all(current.get(k) == _normal(k, v) for k, v in new_values.items()):
-        return Written(path, finding_id, current, [])
+    # Only what differs is written: a key given unchanged keeps its lines as they are.
+    new_values = {k: v for k, v in new_values.items() if current.get(k) != _normal(k, v)}
+    if not new_values:
+        return Written(path, finding_id, before, [])
     old_keys = {k: seq[i].lc.key(k)[0] for k in seq[i]}
     for key, value in new_values.items():
         _set(seq[i], key, seq[i].get(key), value)
@@ -921,7 +932,7 @@ def _rewrite(
         else:
             intended[key] = value
     try:
-        check = load_yaml_text(spliced)
+        check = load_yaml_text(spliced, numbers_as_written=True)
     except YamlProblem:
         check = None
     if (
@@ -941,7 +952,7 @@ def _rewrite(
         )
     checked = write_checked(root, path, raw, encode(spliced, raw), baseline, undone=undone)
     warnings = [p for p in checked.problems if p.warning and f"'{finding_id}'" in p.message]
-    return Written(path, finding_id, current, warnings)
+    return Written(path, finding_id, before, warnings)
 
 
 def edit_finding(
