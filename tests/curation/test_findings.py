@@ -147,6 +147,41 @@ def test_speaker_is_proposed_from_the_words_next_to_the_passage(
     assert propose_speaker(REVIEW, loc.start, loc.end) == speaker
 
 
+@pytest.mark.parametrize(
+    ("note", "speaker"),
+    [
+        (
+            "[extract from submission by Alun Michael, South Wales PCC - Appendix A.6]",
+            "Alun Michael, South Wales PCC",
+        ),
+        ("[extract from submission by The Shenstone Group- Appendix B.9]", "The Shenstone Group"),
+        (
+            "[submission by the Police Federation of England & Wales]",
+            "Police Federation of England & Wales",
+        ),
+        (
+            "[extract from evidence by Mark Burns-Williams, West Yorkshire PCC]",
+            "Mark Burns-Williams, West Yorkshire PCC",
+        ),
+        ("[see Appendix A]", None),
+        ("A paragraph written by the authors.", None),
+    ],
+)
+def test_speaker_from_a_note_after_the_extract(note: str, speaker: str | None) -> None:
+    text = f"Intro.\n\n*Partners must share data and trust.*\n\n{note}\n\nNext paragraph.\n"
+    (loc,) = locate_passage(text, "Partners must share data")
+    assert propose_speaker(text, loc.start, loc.end) == speaker
+
+
+@pytest.mark.parametrize(
+    "cited", ["(Home Affairs Committee, 2011)", "(Smith 2019a)", "(Smith, 2019: p. 4)"]
+)
+def test_a_citation_after_the_passage_is_not_a_speaker(cited: str) -> None:
+    text = f"'Partnership is a means, not an end.' {cited}\n"
+    (loc,) = locate_passage(text, "Partnership is a means")
+    assert propose_speaker(text, loc.start, loc.end) is None
+
+
 def test_speaker_label_before_the_passage_on_its_line() -> None:
     text = "Respondent 4: I think the partnership saved money.\n"
     (loc,) = locate_passage(text, "I think the partnership saved money.")

@@ -320,6 +320,9 @@ _CLOSING = "\"'’”»)]."
 _AFTER = re.compile(r"""[\s"'’”».,;:!?]*\((?P<who>[^()\n]{2,80})\)""")
 _OPENING = "\"'‘“«"
 _QUOTE_END = re.compile(r"""["'’”»][ \t]*\((?P<who>[^()\n]{2,80})\)[ \t]*$""")
+_SOURCE_NOTE = re.compile(
+    r"\s*\[[^\]\n]*?\bby\s+(?P<who>[^\]\n]+?)(?:(?:\s+[-–—]|[-–—]\s+)[^\]\n]*)?\][ \t]*(?:\n|$)"
+)
 _LABELS = (
     "interviewee|respondent|participant|speaker|witness|contributor|officer|"
     "practitioner|submission|source"
@@ -334,8 +337,10 @@ _LABEL_LINE = re.compile(
 def propose_speaker(source_text: str, start: int, end: int) -> str | None:
     """Who the text next to the passage says is speaking, or None.
 
-    An attribution in brackets just after it (``… less.' (B02 Police)`` → "B02 Police"), or a
-    label just before it on the same or the previous line (``Interviewee: Manchester``)."""
+    An attribution in brackets just after it (``… less.' (B02 Police)`` → "B02 Police"), a note
+    on its own line after its paragraph (``[extract from submission by Barnardo's - Appendix
+    B.1]``), or a label just before it on the same or the previous line
+    (``Interviewee: Manchester``)."""
     line_end = source_text.find("\n", end)
     line_end = len(source_text) if line_end < 0 else line_end
     m = _AFTER.match(source_text, end, min(len(source_text), end + 200))
@@ -343,8 +348,16 @@ def propose_speaker(source_text: str, start: int, end: int) -> str | None:
         m = _QUOTE_END.search(source_text, end, line_end)
     if m and re.search(r"[A-Za-z]", m["who"]):
         who = m["who"].strip()
-        if not who.endswith(".") and len(who.split()) <= 10:
+        # "(Home Affairs Committee, 2011)" cites a document; it does not name a speaker.
+        citation = re.search(r"\b(1[5-9]|20)\d\d[a-z]?(?:[:,]\s*p+\.?\s*\d+.*)?$", who)
+        if not who.endswith(".") and len(who.split()) <= 10 and citation is None:
             return who
+    # A note on its own line after the paragraph: "[extract from submission by NAME - ...]".
+    para_end = source_text.find("\n\n", end, end + 5000)
+    if para_end >= 0:
+        m = _SOURCE_NOTE.match(source_text, para_end, min(len(source_text), para_end + 400))
+        if m:
+            return re.sub(r"^the\s+", "", fold_whitespace(m["who"]))
     line_start = source_text.rfind("\n", 0, start) + 1
     before = source_text[max(line_start, start - 200) : start]
     candidates = [before]
