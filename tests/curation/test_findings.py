@@ -465,3 +465,19 @@ def test_located_offsets_agree_with_the_readers_map(text: str) -> None:
     assert folded.offsets is not None
     wanted = list(range(len(folded.folded)))
     assert _original_offsets(text, wanted) == dict(enumerate(folded.offsets))
+
+
+def test_text_yaml_cannot_hold_plainly_is_written_quoted(lib_root: Path) -> None:
+    odd = 'Odd \x1b bytes: "quoted", #hash, - dash, key: value, trailing\u2028line'
+    (lib_root / "texts" / "notes.txt").write_text(NOTES + "\n" + odd + "\n", "utf-8")
+    written = add_finding(
+        lib_root,
+        {"source": "notes", "text": odd, "themes": ["trust"], "note": "line one\nline two"},
+    )
+    lib = load_library(lib_root)
+    assert lib.ok, lib.problems
+    f = lib.finding(written.finding_id or "")
+    assert f is not None and f.verified
+    assert f.text == fold_whitespace(odd) and f.note == "line one\nline two"
+    # The line stands alone, so it is read as a heading: its own locator, white space folded.
+    assert f.locator.value == fold_whitespace(odd)

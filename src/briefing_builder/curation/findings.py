@@ -244,8 +244,9 @@ class _Headings:
                 continue
             line_start = text.rfind("\n", 0, start) + 1
             marked = text[line_start:start].lstrip().startswith("#")
-            m = _NUMBERED.match(block.text)
-            number, title = (m.group(1), m.group(2).strip()) if m else (None, block.text.strip())
+            shown = fold_whitespace(block.text)
+            m = _NUMBERED.match(shown)
+            number, title = (m.group(1), m.group(2)) if m else (None, shown)
             self.items.append(_Heading(start, block.level, number, title, marked))
         self.starts = [h.start for h in self.items]
 
