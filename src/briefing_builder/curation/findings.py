@@ -880,17 +880,27 @@ def _rewrite(
         )
     eol = "\r\n" if "\r\n" in text else "\n"
     plain = text.replace("\r\n", "\n")
+    all_lines = plain.splitlines(keepends=True)
+    # Only the finding's own lines (to the next finding) go through the round trip: a file of
+    # thousands of findings is not parsed twice by a pure-Python reader for one edit.
+    first = item.line - 1
+    last = items[i + 1].line - 1 if i + 1 < len(items) else len(all_lines)
+    block = "".join(all_lines[first:last])
     try:
-        trip = yamlio.RoundTrip(plain)
-    except YamlProblem as exc:
-        raise CurationError(f"{path}:{exc.line or 1}: {exc.message}; {undone}.") from None
-    seq = trip.data
-    if not isinstance(seq, list) or len(seq) != len(items) or seq[i].get("id") != finding_id:
-        raise CurationError(f"{path} could not be read for editing; {undone}.")
+        trip = yamlio.RoundTrip(block)
+    except YamlProblem:
+        trip = None
+    seq = trip.data if trip is not None else None
+    if not isinstance(seq, list) or len(seq) != 1 or seq[0].get("id") != finding_id:
+        raise CurationError(
+            f"{path}:{item.line}: finding '{finding_id}' is not laid out one key a line, so it "
+            f"cannot be changed here; {undone}. Change it by hand."
+        )
+    entry = seq[0]
     # Compared as the loader reads them (an unquoted 3.10 is "3.10"); handed back for undo as the
     # round trip read them, so a quoted value is put back in its quotes.
     current = {k: _normal(k, item.get(k)) for k in changes}
-    as_read = {k: _normal(k, seq[i].get(k)) for k in changes}
+    as_read = {k: _normal(k, entry.get(k)) for k in changes}
     before = {k: as_read[k] if as_read[k] == current[k] else current[k] for k in changes}
     if expected is not None:
         differ = [k for k, v in expected.items() if _normal(k, item.get(k)) != _normal(k, v)]
@@ -906,36 +916,32 @@ def _rewrite(
     new_values = {k: v for k, v in new_values.items() if current.get(k) != _normal(k, v)}
     if not new_values:
         return Written(path, finding_id, before, [])
-    old_keys = {k: seq[i].lc.key(k)[0] for k in seq[i]}
+    assert trip is not None
+    old_keys = {k: entry.lc.key(k)[0] for k in entry}
     for key, value in new_values.items():
-        _set(seq[i], key, seq[i].get(key), value)
+        _set(entry, key, entry.get(key), value)
     dumped = trip.dump()
     try:
         again = yamlio.RoundTrip(dumped).data
     except YamlProblem:
         again = None
-    if not isinstance(again, list) or len(again) != len(items):
+    if not isinstance(again, list) or len(again) != 1:
         raise CurationError(f"{path}: the finding could not be rewritten safely; {undone}.")
-    old_lines = plain.splitlines(keepends=True)
+    old_lines = block.splitlines(keepends=True)
     new_lines = dumped.splitlines(keepends=True)
-    starts, new_starts = yamlio.item_lines(seq), yamlio.item_lines(again)
-    end = starts[i + 1] if i + 1 < len(items) else len(old_lines)
-    new_end = new_starts[i + 1] if i + 1 < len(items) else len(new_lines)
-    new_keys = {k: again[i].lc.key(k)[0] for k in again[i]}
+    new_keys = {k: again[0].lc.key(k)[0] for k in again[0]}
     # Keys not changed keep their own lines; the blank lines and comments after the finding stay.
-    old_tail, new_tail = (
-        tail_start(old_lines, starts[i], end),
-        tail_start(new_lines, new_starts[i], new_end),
-    )
+    old_tail = tail_start(old_lines, 0, len(old_lines))
+    new_tail = tail_start(new_lines, 0, len(new_lines))
     old_ranges, new_ranges = key_ranges(old_keys, old_tail), key_ranges(new_keys, new_tail)
-    lines = old_lines[: starts[i]]
+    lines = all_lines[:first]
     for key, (a, b) in new_ranges.items():
         if key not in new_values and key in old_ranges:
             a0, b0 = old_ranges[key]
             lines += old_lines[a0:b0]
         else:
             lines += new_lines[a:b]
-    spliced = "".join(lines + old_lines[old_tail:])
+    spliced = "".join(lines + old_lines[old_tail:] + all_lines[last:])
     if eol != "\n":
         spliced = spliced.replace("\n", eol)
     # Read back as the loader reads: the other findings as they were, this one as intended.
