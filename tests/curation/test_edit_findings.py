@@ -184,14 +184,14 @@ def test_a_file_changed_on_disk_while_editing_is_not_overwritten(
 ) -> None:
     path = lib_root / "findings" / "review.yaml"
     theirs = HAND_WRITTEN + "\n# a colleague's addition\n"
-    real = writes.load_library
+    real = writes.current_library
 
     def colleague_saves(root: Path):  # type: ignore[no-untyped-def]
         lib = real(root)
         path.write_text(theirs, "utf-8")  # after the edit read the file, before it writes
         return lib
 
-    monkeypatch.setattr("briefing_builder.curation.findings.load_library", colleague_saves)
+    monkeypatch.setattr("briefing_builder.curation.findings.current_library", colleague_saves)
     with pytest.raises(ConflictError, match="changed on disk"):
         edit_finding(lib_root, "review-001", {"kind": "example"})
     assert path.read_text("utf-8") == theirs

@@ -401,14 +401,14 @@ def test_a_write_the_check_rejects_is_undone(
     lib_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(lib_root)
-    real = writes.load_library
+    real = writes.current_library
 
     def with_new_error(root: Path):  # type: ignore[no-untyped-def]
         lib = real(root)
         lib.problems.append(Problem(str(root / "findings" / "review.yaml"), 20, "broken"))
         return lib
 
-    monkeypatch.setattr(writes, "load_library", with_new_error)
+    monkeypatch.setattr(writes, "current_library", with_new_error)
     with pytest.raises(CurationError) as caught:
         add_finding(lib_root, {"source": "review", "text": "Partners pooled", "themes": ["trust"]})
     assert [p.message for p in caught.value.problems] == ["broken"]

@@ -24,7 +24,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.files import UnreadableFile
-from ..core.loader import ID_PATTERN, findings_files, load_library
+from ..core.loader import ID_PATTERN, findings_files
 from ..core.model import KINDS, LOCATOR_LABELS, Library, Locator, Source
 from ..core.pages import page_index, page_label
 from ..core.reading import HEADING, layout_text
@@ -34,6 +34,7 @@ from .writes import (
     ConflictError,
     CurationError,
     Written,
+    current_library,
     decode,
     encode,
     error_counts,
@@ -593,7 +594,7 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
     :class:`AmbiguousPassage`); nothing is written then."""
     root = Path(root)
     refuse_if_read_only(root)
-    lib = load_library(root)
+    lib = current_library(root)
     baseline = error_counts(lib)
     entry = _entry(lib, finding, None)
     source = lib.source(entry["source"])
@@ -711,7 +712,7 @@ def remove_added_finding(root: Path | str, finding_id: str) -> Written:
             f"{path}: finding '{finding_id}' is no longer the last in its file (it was changed "
             "since it was added), so it was not taken out."
         )
-    lib = load_library(root)
+    lib = current_library(root)
     baseline = error_counts(lib)
     item = items[i]
     start_line = getattr(item, "line", 0)
@@ -909,7 +910,7 @@ def _rewrite(
                 f"{path}:{item.line}: finding '{finding_id}' was changed by someone else since "
                 f"it was shown ({', '.join(differ)}), so {undone}. Reload and try again."
             )
-    lib = load_library(root)
+    lib = current_library(root)
     baseline = error_counts(lib)
     new_values = dict(changes) if retiring else _checked_changes(lib, changes)
     # Only what differs is written: a key given unchanged keeps its lines as they are.

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ..core import yamlio
-from ..core.loader import ID_PATTERN, load_library
+from ..core.loader import ID_PATTERN
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .writes import (
     LIBRARY_FILE,
     ConflictError,
     CurationError,
     Written,
+    current_library,
     decode,
     encode,
     error_counts,
@@ -120,7 +121,7 @@ class _Meta:
             )
         if self.eol != "\n":
             new = new.replace("\n", self.eol)
-        baseline = error_counts(load_library(root))
+        baseline = error_counts(current_library(root))
         write_checked(
             root, self.path, self.raw, encode(new, self.raw), baseline, undone=self.undone
         )
@@ -244,7 +245,7 @@ def remove_added_theme(root: Path | str, theme_id: str) -> Written:
     refuse_if_read_only(root)
     meta = _Meta(root, undone)
     j = meta.index(theme_id)
-    lib = load_library(root)
+    lib = current_library(root)
     used = sum(1 for f in lib.findings if theme_id in f.themes)
     if used:
         raise CurationError(
@@ -272,5 +273,7 @@ def _text(value: Any) -> str | None:
 
 def _theme_warnings(root: Path, theme_id: str) -> list[Any]:
     return [
-        p for p in load_library(root).problems if p.warning and f"theme '{theme_id}'" in p.message
+        p
+        for p in current_library(root).problems
+        if p.warning and f"theme '{theme_id}'" in p.message
     ]

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.atomic import write_bytes
+from ..core.cache import open_library
 from ..core.files import UnreadableFile, read_regular_file
-from ..core.loader import findings_files, load_library
+from ..core.loader import findings_files
 from ..core.model import Library, Problem
 from ..core.yamlio import YamlProblem, load_yaml_file
 
@@ -119,6 +120,13 @@ def encode(text: str, like: bytes | None) -> bytes:
     return bom + text.encode("utf-8")
 
 
+def current_library(root: Path) -> Library:
+    """The library as its files are now, with every problem: from the cache when no file changed
+    (the app has just opened it), else loaded afresh and cached, so that the app's reload after
+    a write finds it there instead of loading it again."""
+    return open_library(root).library
+
+
 def error_counts(lib: Library) -> Counter[tuple[str, str]]:
     """The library's errors by file and message (not line: an edit may move later lines)."""
     return Counter((p.file, p.message) for p in lib.errors)
@@ -156,7 +164,7 @@ def write_checked(
         raise CurationError(
             f"{path} cannot be written ({exc.strerror or exc}); nothing was written and {undone}."
         ) from None
-    lib = load_library(root)
+    lib = current_library(root)
     added = error_counts(lib) - baseline
     if added:
         new = [p for p in lib.errors if (p.file, p.message) in added]
