@@ -197,7 +197,7 @@ def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _fail(
             "add-finding",
             err,
-            f"{exc.text_path}: the text stands there {len(exc.occurrences)} times; choose one "
+            f"{exc.text_path}: these words appear {len(exc.occurrences)} times in the source; choose one "
             "with --occurrence N, or give more words (nothing was written):",
             where,
         )

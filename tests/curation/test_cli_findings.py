@@ -78,7 +78,7 @@ def test_an_ambiguous_passage_lists_where_and_occurrence_chooses(lib_root: Path)
     args = ["add-finding", "--library", lib_root, "--source", "guide", "--theme", "trust"]
     proc = run(*args, "--text", "Police work with health")
     assert proc.returncode == 1
-    assert "stands there 2 times" in proc.stderr and "--occurrence N" in proc.stderr
+    assert "appear 2 times" in proc.stderr and "--occurrence N" in proc.stderr
     assert "occurrence 1: line 5" in proc.stderr and "occurrence 2: line 13" in proc.stderr
     assert snapshot(lib_root) == before
     proc = run(*args, "--text", "Police work with health", "--occurrence", "2")

@@ -316,7 +316,7 @@ def test_an_ambiguous_passage_says_where_each_occurrence_is(lib_root: Path) -> N
         ),
         (
             {"source": "review", "text": "Partners pooled", "themes": ["trust"], "occurrence": 2},
-            "occurrence 2 does not exist",
+            "no occurrence 2",
         ),
         (
             {

@@ -614,7 +614,7 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
         if len(found) > 1:
             many = "" if len(found) < MAX_OCCURRENCES else " or more"
             raise AmbiguousPassage(
-                f"{source.text_path}: the text stands there {len(found)}{many} times ("
+                f"{source.text_path}: these words appear {len(found)}{many} times in the source ("
                 + "; ".join(f"{n}: {loc.where()}" for n, loc in enumerate(found[:20], 1))
                 + ("; …" if len(found) > 20 else "")
                 + "); say which occurrence is meant, or select more words. Nothing was written.",
@@ -629,9 +629,9 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
             n = 0
         if not 1 <= n <= len(found):
             raise CurationError(
-                f"{source.text_path}: the text stands there {len(found)} time"
-                f"{'s' if len(found) != 1 else ''}, so occurrence {occurrence} does not exist; "
-                "nothing was written."
+                f"{source.text_path}: these words appear "
+                f"{'once' if len(found) == 1 else f'{len(found)} times'} in the source, so there "
+                f"is no occurrence {occurrence}; nothing was written."
             )
         located = found[n - 1]
     # A passage typed with "[...]" is stored with the house's omission mark.
