@@ -481,3 +481,23 @@ def test_text_yaml_cannot_hold_plainly_is_written_quoted(lib_root: Path) -> None
     assert f.text == fold_whitespace(odd) and f.note == "line one\nline two"
     # The line stands alone, so it is read as a heading: its own locator, white space folded.
     assert f.locator.value == fold_whitespace(odd)
+
+
+def test_a_write_that_cannot_be_put_back_says_so(
+    lib_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = writes.current_library
+
+    def with_new_error(root: Path):  # type: ignore[no-untyped-def]
+        lib = real(root)
+        lib.problems.append(Problem(str(root / "findings" / "review.yaml"), 20, "broken"))
+        return lib
+
+    def cannot_restore(path: Path, before: bytes | None) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(writes, "current_library", with_new_error)
+    monkeypatch.setattr(writes, "restore", cannot_restore)
+    with pytest.raises(CurationError, match="could not be put back") as caught:
+        add_finding(lib_root, {"source": "review", "text": "Partners pooled", "themes": ["trust"]})
+    assert [p.message for p in caught.value.problems] == ["broken"]

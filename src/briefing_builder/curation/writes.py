@@ -142,7 +142,8 @@ def write_checked(
     undone: str,
 ) -> Library:
     """Write ``after`` over ``path`` (None: remove it) if it still holds ``before`` (None: it must
-    not exist), then check the library: an error the write added puts ``before`` back and raises CurationError.
+    not exist), then check the library: an error the write added puts ``before`` back and raises
+    CurationError.
 
     ``undone`` says, for the messages, what did not happen ("the finding was not added")."""
     try:
@@ -168,7 +169,14 @@ def write_checked(
     added = error_counts(lib) - baseline
     if added:
         new = [p for p in lib.errors if (p.file, p.message) in added]
-        restore(path, before)
+        try:
+            restore(path, before)
+        except OSError as exc:
+            raise CurationError(
+                f"The library check found problems with the change, and {path} could not be put "
+                f"back as it was ({exc.strerror or exc}); correct these problems in it by hand:",
+                new,
+            ) from None
         raise CurationError(
             f"The library check found problems with the change, so {undone} ({path} is as it was):",
             new,
