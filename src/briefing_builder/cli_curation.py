@@ -205,9 +205,10 @@ def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _fail("add-finding", err, exc.message, exc.problems)
     for problem in written.warnings:
         print(f"briefing-builder: warning: {problem}", file=err)
-    from .core.loader import load_library
+    from .curation.writes import current_library
 
-    found = load_library(library).finding(written.finding_id or "")
+    # The check after the write left the library in the cache: reading it back is quick.
+    found = current_library(library).finding(written.finding_id or "")
     shown = str(found.locator) if found is not None else ""
     print(f"Added finding '{written.finding_id}' to {written.path}.", file=err)
     print(f"{written.finding_id}\t{shown}", file=out)
