@@ -455,10 +455,15 @@ def finding_lines(entry: Mapping[str, Any], indent: str = "") -> list[str]:
     return lines
 
 
-def header_comment(source: Source) -> str:
+def header_comment(source: Source, root: Path) -> str:
     """The comment a new findings file starts with: what it holds and where from."""
     title = fold_whitespace(source.title or source.short or source.id)
-    text = f" from texts/{source.text_path.name}" if source.text_path is not None else ""
+    text = ""
+    if source.text_path is not None:
+        try:
+            text = f" from {Path(source.text_path).relative_to(root).as_posix()}"
+        except ValueError:  # a text outside the library (the loader reports it)
+            text = f" from {Path(source.text_path).name}"
     return (
         f"# Findings from {source.short}: {title}.\n"
         f"# Each text is word for word{text}; ids are never reused.\n"
@@ -651,7 +656,7 @@ def add_finding(root: Path | str, finding: Mapping[str, Any]) -> Written:
 
     path = root / "findings" / f"{source.id}.yaml"
     before = read_for_edit(path)
-    old = decode(before, path) if before is not None else header_comment(source)
+    old = decode(before, path) if before is not None else header_comment(source, root)
     old_items = _parse_list(old, path)
     new = _appended(old, finding_lines(entry, _item_indent(old)))
     items = _parse_list(new, path)
@@ -731,7 +736,7 @@ def remove_added_finding(root: Path | str, finding_id: str) -> Written:
     after: bytes | None = encode(kept, raw)
     if (
         source is not None
-        and kept.replace("\r\n", "\n") == header_comment(source)
+        and kept.replace("\r\n", "\n") == header_comment(source, root)
         and len(findings_files(root)[0]) > 1
     ):
         after = None
