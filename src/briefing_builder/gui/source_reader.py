@@ -432,6 +432,7 @@ class SourceReader(QDockWidget):
         the text's right-click menu."""
         button = QToolButton()
         button.setDefaultAction(action)
+        button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
         button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.legend_row.insertWidget(self.legend_row.count() - 1, button)
@@ -466,6 +467,7 @@ class SourceReader(QDockWidget):
         """Select a range of the original text in the view (and bring it into view)."""
         if self._layout is None or self._utf16 is None:
             return
+        self._anchored = False
         a, b = self._layout.span(start, end)
         cursor = QTextCursor(self.view.document())
         cursor.setPosition(self._utf16(a))
@@ -478,6 +480,7 @@ class SourceReader(QDockWidget):
         added has no findings yet) and make findings of it."""
         self._pending = None
         self.finding = None
+        self._anchored = False  # no passage to keep in view
         if source_id != self._source_id or self._layout is None:
             self._load_source(source_id)
         src = self.library.source(source_id)

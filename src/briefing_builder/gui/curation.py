@@ -1,0 +1,361 @@
+"""Curating the library from the window: new findings from the reader, editing, retiring,
+themes — each an undoable step of the library's own history.
+
+Every write is the curation core's (:mod:`..curation.findings`, :mod:`..curation.library_edit`):
+it checks, writes atomically and refuses with a message naming the file. The window only asks,
+shows the refusal, and reloads the library keeping what the officer was looking at (filters,
+the finding chosen, where the list and the reader were scrolled).
+
+The library's history is kept apart from the briefing's. Undo in the Edit menu (Ctrl+Z) takes
+back the last change to the briefing and never touches the library's files; Library → Undo takes
+back the last change to the library, named ("Undo new finding “…”"). So the briefing's unsaved
+mark and its undo are never changed by curating, and a curator is never surprised by a file
+edit undone with a key meant for the outline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
+
+from ..core.cache import open_library
+from ..core.model import Finding
+from ..curation.findings import (
+    CurationError,
+    Written,
+    add_finding,
+    remove_added_finding,
+)
+from ..curation.writes import read_only_reason
+from .new_finding_dialog import NewFindingDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+NEW_FINDING_KEY = "Ctrl+Shift+N"  # in the reader; New section everywhere else
+QUOTE_WORDS = 6  # words of a finding's quote naming it in Undo and messages
+
+
+def quote_name(text: str) -> str:
+    words = text.split()
+    return "“" + " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "") + "”"
+
+
+def theme_id_for(label: str, taken: set[str]) -> str:
+    """A theme id made from its label ("Culture and trust" → culture-and-trust), unique."""
+    base = re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")[:40].strip("-") or "theme"
+    if base[0].isdigit():
+        base = f"theme-{base}"
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}-{n}", n + 1
+    return out
+
+
+class LibraryCommand(QUndoCommand):
+    """One curation edit: ``do`` and ``undo`` call the curation core. The edit is already made
+    when the command is pushed, so the stack's first redo does nothing."""
+
+    def __init__(
+        self,
+        curation: Curation,
+        text: str,
+        do: Callable[[], Written],
+        undo: Callable[[], Written],
+        select: str | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.curation = curation
+        self._do = do
+        self._undo = undo
+        self._select = select  # the finding to show once done
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        self.curation.run_history_step(self._do, "redo", self.text(), self._select)
+
+    def undo(self) -> None:
+        self.curation.run_history_step(self._undo, "undo", self.text(), None)
+
+
+class Curation(QObject):
+    """The window's curation actions, the library's history and the reload that follows every
+    write (see the module's description)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.stack = QUndoStack(self)
+        self._stack_root: Path | None = None
+        self.read_only: str | None = None
+        self.new_finding_dialog: NewFindingDialog | None = None
+        self.dialog: QWidget | None = None  # the edit, retire or themes dialog open
+        self._build_actions()
+        self._build_menu()
+        self._wire()
+        self.library_changed()
+
+    @property
+    def root(self) -> Path:
+        return self.window.opened.library.root
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        w = self.window
+        # Its key is the reader's own (see _new_finding_key); its tips name it.
+        self.act_new_finding = QAction("&New finding…", w)
+        self.act_new_finding.triggered.connect(self.new_finding)
+        self.act_undo = self.stack.createUndoAction(w, "&Undo")
+        self.act_redo = self.stack.createRedoAction(w, "&Redo")
+        self.act_undo.setStatusTip("Take back the last change to the library's files")
+        self.act_redo.setStatusTip("Make again the change to the library's files just undone")
+        # The key of New finding, in the reader: always there, so that with nothing selected it
+        # says what to do rather than falling through to New section.
+        self._new_finding_key = QAction("New finding…", w)
+        self._new_finding_key.setShortcut(QKeySequence(NEW_FINDING_KEY))
+        self._new_finding_key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._new_finding_key.triggered.connect(self._new_finding_by_key)
+
+    def _build_menu(self) -> None:
+        w = self.window
+        menu = QMenu("&Library", w)
+        self.menu = menu
+        menu.addActions([self.act_undo, self.act_redo])
+        menu.addSeparator()
+        menu.addAction(self.act_new_finding)
+        menu.addSeparator()
+        self.read_menu = menu.addMenu("Read a &source")
+        self.read_menu.aboutToShow.connect(self._fill_read_menu)
+        bar = w.menuBar()
+        help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
+        bar.insertMenu(help_menu, menu) if help_menu else bar.addMenu(menu)
+
+    def _fill_read_menu(self) -> None:
+        self.read_menu.clear()
+        lib = self.window.opened.library
+        for src in sorted(lib.sources, key=lambda s: (s.short or s.title).casefold()):
+            act = self.read_menu.addAction(f"{src.short} — {src.title}".replace("&", "&&"))
+            act.setEnabled(src.text_path is not None)
+            if src.text_path is None:
+                act.setStatusTip("This source has no text in the library")
+            act.triggered.connect(lambda _c=False, sid=src.id: self.read_source(sid))
+        self.read_menu.setEnabled(bool(lib.sources))
+
+    def _wire(self) -> None:
+        w = self.window
+        reader = w.reader
+        reader.widget().addAction(self._new_finding_key)
+        self.reader_button = reader.add_tool_action(self.act_new_finding)
+        reader.selectionChanged.connect(self._update_actions)
+        w.list.selectionModel().currentChanged.connect(lambda *_a: self._update_actions())
+        w.library_loader.loaded.connect(lambda *_a: self.library_changed())
+        self.stack.indexChanged.connect(lambda _i: self._update_actions())
+
+    # --- state -------------------------------------------------------------------------------
+
+    def library_changed(self) -> None:
+        """Another library (or the same one reopened): its history is not this one's."""
+        root = self.root.resolve()
+        if self._stack_root != root:
+            self.stack.clear()
+            self._stack_root = root
+        self.read_only = (
+            read_only_reason(self.root)
+            if self.window.opened.library.sources
+            else ("No library is open.")
+        )
+        self._update_actions()
+
+    def current_finding(self) -> Finding | None:
+        w = self.window
+        findings = w.selected_findings()
+        return findings[0] if len(findings) == 1 else w.detail.finding
+
+    def _update_actions(self) -> None:
+        reason = self.read_only
+        has_selection = self.window.reader.selected_range() is not None
+        tips = {
+            self.act_new_finding: (
+                has_selection,
+                "Make a finding of the passage selected in the source (Ctrl+Shift+N)"
+                if has_selection
+                else "Select a passage in the source reader to make a finding of it",
+            ),
+        }
+        for action, (possible, tip) in tips.items():
+            action.setEnabled(reason is None and possible)
+            text = reason if reason is not None else tip
+            action.setToolTip(text)
+            action.setStatusTip(text)
+        for action in (self.act_undo, self.act_redo):
+            if reason is not None:
+                action.setEnabled(False)
+                action.setToolTip(reason)
+        self._new_finding_key.setEnabled(self.window.reader.source_id is not None)
+
+    # --- reloading -----------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None, message: str = "") -> None:
+        """Read the library again after a write, keeping the filters, the finding chosen (or
+        choosing ``select``), where the list was scrolled, and the reader's place."""
+        w = self.window
+        flt = w.filters.current
+        current = w.list.currentIndex()
+        current_id = w.model.finding_at(current.row()).id if current.isValid() else None  # type: ignore[union-attr]
+        selected = {f.id for f in w.selected_findings()}
+        list_scroll = w.list.verticalScrollBar().value()
+        reader = w.reader
+        reader_source = reader.source_id
+        reader_finding = reader.finding.id if reader.finding is not None else None
+        reader_scroll = reader.view.verticalScrollBar().value()
+        reader_selection = reader.selected_range()
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            opened = open_library(self.root)
+        finally:
+            QApplication.restoreOverrideCursor()
+        w.opened = opened
+        w.doc.set_library(opened.library)
+        w._show_library()
+        w.filters.set_filter(flt)
+
+        target = select if select is not None else current_id
+        row = w.model.row_of(target) if target else -1
+        if row >= 0:
+            w.list.setCurrentIndex(w.model.index(row))
+            if select is None:
+                selection = w.list.selectionModel()
+                for fid in selected - {target}:
+                    r = w.model.row_of(fid)
+                    if r >= 0:
+                        selection.select(w.model.index(r), selection.SelectionFlag.Select)
+        if select is None:
+            w.list.verticalScrollBar().setValue(list_scroll)
+        elif row >= 0:
+            w.list.scrollTo(w.model.index(row))
+        elif select:
+            message += " It is hidden by the filters: clear them to see it in the list."
+
+        # The reader stays where the officer was reading.
+        if reader.isVisible() and reader_source is not None:
+            if select is not None and opened.library.finding(select) is not None:
+                reader.show_finding(opened.library.finding(select))  # type: ignore[arg-type]
+            else:
+                chosen = opened.library.finding(reader_finding) if reader_finding else None
+                if chosen is not None:
+                    reader.show_finding(chosen)
+                else:
+                    reader.show_source(reader_source)
+                reader._anchored = False
+                reader.view.verticalScrollBar().setValue(reader_scroll)
+                if reader_selection is not None and select is None:
+                    reader.select_range(*reader_selection)
+                    reader.view.verticalScrollBar().setValue(reader_scroll)
+        self.library_changed()
+        if message:
+            w.statusBar().showMessage(message.strip(), 10000)
+
+    # --- running the core ----------------------------------------------------------------------
+
+    def _refused(self, title: str, exc: CurationError) -> None:
+        QMessageBox.warning(self.window, title, exc.message)
+
+    def _push(
+        self,
+        text: str,
+        do: Callable[[], Written],
+        undo: Callable[[], Written],
+        select: str | None = None,
+    ) -> None:
+        self.stack.push(LibraryCommand(self, text, do, undo, select))
+
+    def run_history_step(
+        self, step: Callable[[], Written], which: str, text: str, select: str | None
+    ) -> None:
+        """Undo or redo one curation edit; if the files changed meanwhile, the history cannot
+        be followed any further: it is cleared, and nothing is written."""
+        try:
+            step()
+        except CurationError as exc:
+            QMessageBox.warning(
+                self.window,
+                f"Cannot {which}",
+                f"“{which.capitalize()} {text}” could not be done: {exc.message}\n\n"
+                "The library's files have changed since; its undo history has been cleared.",
+            )
+            QTimer.singleShot(0, self.stack.clear)  # not while the stack is stepping
+        self.reload(select, f"{which.capitalize()}: {text}")
+
+    # --- new finding ---------------------------------------------------------------------------
+
+    def _new_finding_by_key(self) -> None:
+        if self.act_new_finding.isEnabled():
+            self.new_finding()
+        else:
+            self.window.statusBar().showMessage(self.act_new_finding.statusTip(), 6000)
+
+    def new_finding(self) -> NewFindingDialog | None:
+        """New finding… from the passage selected in the reader."""
+        reader = self.window.reader
+        chosen = reader.selected_range()
+        lib = self.window.opened.library
+        source = lib.source(reader.source_id) if reader.source_id else None
+        if chosen is None or source is None or self.read_only is not None:
+            return None
+        if self.new_finding_dialog is not None:
+            self.new_finding_dialog.close()
+        dialog = NewFindingDialog(
+            lib, source, reader.source_text, chosen, reader.selected_range, self._add, self.window
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_a: setattr(self, "new_finding_dialog", None))
+        self.new_finding_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _add(self, finding: dict[str, Any]) -> bool:
+        try:
+            written = add_finding(self.root, finding)
+        except CurationError as exc:
+            if self.new_finding_dialog is not None:
+                self.new_finding_dialog.show_error(exc.message)
+            else:
+                self._refused("Cannot add the finding", exc)
+            return False
+        fid = written.finding_id
+        assert fid is not None
+        root = self.root
+        again = {**finding, "id": fid}
+        self._push(
+            f"new finding {quote_name(finding['text'])}",
+            lambda: add_finding(root, again),
+            lambda: remove_added_finding(root, fid),
+            fid,
+        )
+        self.reload(fid, f"Added a finding to the library: {quote_name(finding['text'])}.")
+        return True
+
+    # --- reading a source ----------------------------------------------------------------------
+
+    def read_source(self, source_id: str) -> None:
+        """Open the reader on a source's text from its start (to make findings of it)."""
+        reader = self.window.reader
+        reader.show()
+        reader.raise_()
+        reader.show_source(source_id)
+        reader.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
