@@ -10,9 +10,7 @@ from pytestqt.qtbot import QtBot
 from .curating import library_copy, read_source, select_words, window_on
 
 
-def test_a_read_only_library_disables_curation_and_says_why(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_a_read_only_library_disables_curation_and_says_why(qtbot: QtBot, tmp_path: Path) -> None:
     root = library_copy(tmp_path)
     meta = root / "library.yaml"
     meta.write_text("read-only: true\n" + meta.read_text(encoding="utf-8"), encoding="utf-8")

@@ -23,17 +23,22 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QWidget
 
 from ..core.cache import open_library
 from ..core.model import Finding
 from ..curation.findings import (
+    ConflictError,
     CurationError,
     Written,
     add_finding,
+    edit_finding,
     remove_added_finding,
+    restore_finding,
+    retire_finding,
 )
 from ..curation.writes import read_only_reason
+from .finding_editor import EditFindingDialog, RetireDialog
 from .new_finding_dialog import NewFindingDialog
 
 if TYPE_CHECKING:
@@ -42,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NEW_FINDING_KEY = "Ctrl+Shift+N"  # in the reader; New section everywhere else
+EDIT_FINDING_KEY = "F2"  # in the findings list and the detail pane; Edit heading in the outline
 QUOTE_WORDS = 6  # words of a finding's quote naming it in Undo and messages
 
 
@@ -118,6 +124,12 @@ class Curation(QObject):
         # Its key is the reader's own (see _new_finding_key); its tips name it.
         self.act_new_finding = QAction("&New finding…", w)
         self.act_new_finding.triggered.connect(self.new_finding)
+        self.act_edit_finding = QAction("&Edit finding…", w)
+        self.act_edit_finding.setShortcut(QKeySequence(EDIT_FINDING_KEY))
+        self.act_edit_finding.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.act_edit_finding.triggered.connect(lambda: self.edit_finding())
+        self.act_retire_finding = QAction("Re&tire finding…", w)
+        self.act_retire_finding.triggered.connect(lambda: self.retire_finding())
         self.act_undo = self.stack.createUndoAction(w, "&Undo")
         self.act_redo = self.stack.createRedoAction(w, "&Redo")
         self.act_undo.setStatusTip("Take back the last change to the library's files")
@@ -135,7 +147,7 @@ class Curation(QObject):
         self.menu = menu
         menu.addActions([self.act_undo, self.act_redo])
         menu.addSeparator()
-        menu.addAction(self.act_new_finding)
+        menu.addActions([self.act_new_finding, self.act_edit_finding, self.act_retire_finding])
         menu.addSeparator()
         self.read_menu = menu.addMenu("Read a &source")
         self.read_menu.aboutToShow.connect(self._fill_read_menu)
@@ -160,13 +172,26 @@ class Curation(QObject):
         reader.widget().addAction(self._new_finding_key)
         self.reader_button = reader.add_tool_action(self.act_new_finding)
         reader.selectionChanged.connect(self._update_actions)
-        w.list.selectionModel().currentChanged.connect(lambda *_a: self._update_actions())
-        w.library_loader.loaded.connect(lambda *_a: self.library_changed())
-        self.stack.indexChanged.connect(lambda _i: self._update_actions())
+        w.list.addAction(self.act_edit_finding)
+        w.detail.addAction(self.act_edit_finding)
+        # A button like the pane's others (its key, F2, is the action's, scoped to the pane).
+        self.detail_button = QPushButton("Edit finding…")
+        self.detail_button.setAccessibleName("Edit finding")
+        self.detail_button.clicked.connect(self.act_edit_finding.trigger)
+        self.act_edit_finding.changed.connect(self._sync_detail_button)
+        w.detail.buttons.insertWidget(1, self.detail_button)
+        # Bound methods, not lambdas: Qt disconnects them when this object goes.
+        w.list.selectionModel().currentChanged.connect(self._update_actions)
+        w.library_loader.loaded.connect(self.library_changed)
+        self.stack.indexChanged.connect(self._update_actions)
+
+    def _sync_detail_button(self) -> None:
+        self.detail_button.setEnabled(self.act_edit_finding.isEnabled())
+        self.detail_button.setToolTip(self.act_edit_finding.toolTip())
 
     # --- state -------------------------------------------------------------------------------
 
-    def library_changed(self) -> None:
+    def library_changed(self, *_args: object) -> None:
         """Another library (or the same one reopened): its history is not this one's."""
         root = self.root.resolve()
         if self._stack_root != root:
@@ -184,15 +209,24 @@ class Curation(QObject):
         findings = w.selected_findings()
         return findings[0] if len(findings) == 1 else w.detail.finding
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_args: object) -> None:
         reason = self.read_only
         has_selection = self.window.reader.selected_range() is not None
+        finding = self.current_finding()
         tips = {
             self.act_new_finding: (
                 has_selection,
                 "Make a finding of the passage selected in the source (Ctrl+Shift+N)"
                 if has_selection
                 else "Select a passage in the source reader to make a finding of it",
+            ),
+            self.act_edit_finding: (
+                finding is not None,
+                "Change the chosen finding's themes, kind, places, speaker, note or where it is",
+            ),
+            self.act_retire_finding: (
+                finding is not None,
+                "Take the chosen finding out of the library's list; its number is never reused",
             ),
         }
         for action, (possible, tip) in tips.items():
@@ -348,6 +382,109 @@ class Curation(QObject):
         )
         self.reload(fid, f"Added a finding to the library: {quote_name(finding['text'])}.")
         return True
+
+    # --- edit and retire -----------------------------------------------------------------------
+
+    def _keep(self, dialog: QWidget) -> None:
+        """The edit, retire or themes dialog open now (forgotten as it closes)."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
+        self.dialog = dialog
+
+    def edit_finding(self, finding: Finding | None = None) -> EditFindingDialog | None:
+        finding = finding or self.current_finding()
+        if finding is None or self.read_only is not None:
+            return None
+        dialog = EditFindingDialog(
+            self.window.opened.library, finding, self._save_edit, self.window
+        )
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _save_edit(self, changes: dict[str, Any], shown: dict[str, Any]) -> bool:
+        """Write an edit; True when the dialog may close."""
+        dialog = self.dialog
+        assert isinstance(dialog, EditFindingDialog)
+        fid = dialog.finding.id
+        name = quote_name(dialog.finding.text)
+        expected = {k: shown.get(k) for k in changes}
+        try:
+            written = edit_finding(self.root, fid, changes, expected=expected)
+        except ConflictError as exc:
+            return self._edit_conflict(dialog, changes, exc)
+        except CurationError as exc:
+            self._refused("Cannot change the finding", exc)
+            return False
+        before = dict(written.before or expected)
+        root = self.root
+        self._push(
+            f"edit of {name}",
+            lambda: edit_finding(root, fid, changes, expected=before),
+            lambda: edit_finding(root, fid, before, expected=changes),
+            fid,
+        )
+        self.reload(fid, f"Changed the finding {name}.")
+        return True
+
+    def _edit_conflict(
+        self, dialog: EditFindingDialog, changes: dict[str, Any], exc: ConflictError
+    ) -> bool:
+        fid = dialog.finding.id
+        answer = QMessageBox.question(
+            self.window,
+            "Changed by someone else",
+            "Another curator has changed this finding since you opened it, so your changes "
+            f"were not saved.\n\n{exc.message}\n\nApply your changes to their version? You can "
+            "check the result before saving it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        self.reload(fid)
+        new = self.window.opened.library.finding(fid)
+        if new is None:
+            QMessageBox.information(
+                self.window,
+                "Finding no longer in the library",
+                "The finding has been retired or removed by the other curator; your changes "
+                "were not saved.",
+            )
+            return True
+        if answer != QMessageBox.StandardButton.Yes:
+            return True
+        dialog.rebase(self.window.opened.library, new, changes)
+        return False
+
+    def retire_finding(self, finding: Finding | None = None) -> RetireDialog | None:
+        finding = finding or self.current_finding()
+        if finding is None or self.read_only is not None:
+            return None
+        in_briefing = finding.id in set(self.window.doc.briefing.finding_ids())
+        note = (
+            "It is in this briefing: the briefing keeps its copy of the quote and marks it "
+            "“retired from the library”."
+            if in_briefing
+            else ""
+        )
+        dialog = RetireDialog(finding, note, self.window)
+        dialog.accepted.connect(lambda: self._retire(finding, dialog.reason_text()))
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _retire(self, finding: Finding, reason: str | None) -> None:
+        try:
+            retire_finding(self.root, finding.id, reason)
+        except CurationError as exc:
+            self._refused("Cannot retire the finding", exc)
+            return
+        root, fid, name = self.root, finding.id, quote_name(finding.text)
+        self._push(
+            f"retiring of {name}",
+            lambda: retire_finding(root, fid, reason),
+            lambda: restore_finding(root, fid),
+        )
+        self.reload(None, f"Retired the finding {name}; Library → Undo brings it back.")
 
     # --- reading a source ----------------------------------------------------------------------
 

@@ -112,6 +112,7 @@ class FindingFields(QWidget):
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
+        self._theme_order: list[str] = []  # the finding's themes, in its order
         self.kind = QComboBox()
         for key in KINDS:
             self.kind.addItem(KIND_LABELS.get(key, key), key)
@@ -205,7 +206,8 @@ class FindingFields(QWidget):
             kind = str(values.get("kind") or "quote")
             at = self.kind.findData(kind)
             self.kind.setCurrentIndex(max(0, at))
-            chosen = set(values.get("themes") or ())
+            self._theme_order = [str(t) for t in values.get("themes") or ()]
+            chosen = set(self._theme_order)
             self.themes.blockSignals(True)
             for row in range(self.themes.count()):
                 item = self.themes.item(row)
@@ -238,11 +240,14 @@ class FindingFields(QWidget):
         return out
 
     def chosen_themes(self) -> list[str]:
-        return [
+        """The themes ticked: those the finding had first, in its order, then those added."""
+        ticked = [
             str(item.data(Qt.ItemDataRole.UserRole))
             for row in range(self.themes.count())
             if (item := self.themes.item(row)).checkState() == Qt.CheckState.Checked
         ]
+        kept = [t for t in self._theme_order if t in ticked]
+        return kept + [t for t in ticked if t not in kept]
 
     def values(self) -> dict[str, Any]:
         """What the form holds, in the shape of :func:`finding_values`."""
@@ -376,7 +381,7 @@ class RetireDialog(QDialog):
         words = " ".join(finding.text.split()[:25]) + (
             "…" if len(finding.text.split()) > 25 else ""
         )
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"<p>“{escape(words)}”</p>"
             "<p>A retired finding is no longer offered in the list, and its number is never "
             "used again. It stays in the library's file, marked as retired. "
