@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QWidget
 
 from ..core.cache import open_library
+from ..core.loader import load_library
 from ..core.model import Finding
 from ..curation.findings import (
     ConflictError,
@@ -38,7 +39,7 @@ from ..curation.findings import (
     retire_finding,
 )
 from ..curation.writes import read_only_reason
-from .finding_editor import EditFindingDialog, RetireDialog
+from .finding_editor import EditFindingDialog, RetireDialog, finding_values
 from .new_finding_dialog import NewFindingDialog
 
 if TYPE_CHECKING:
@@ -65,6 +66,22 @@ def theme_id_for(label: str, taken: set[str]) -> str:
     while out in taken:
         out, n = f"{base}-{n}", n + 1
     return out
+
+
+def _remove_if_unchanged(root: Path, finding_id: str, added: Finding | None) -> Written:
+    """Undo of a new finding: refused if a colleague has changed the finding since it was added
+    (taking it out would lose their change)."""
+    current = load_library(root).finding(finding_id)
+    if added is not None and current is not None and _curated(current) != _curated(added):
+        raise ConflictError(
+            f"{root / current.file}: finding '{finding_id}' was changed since it was added, so "
+            "it was not taken out."
+        )
+    return remove_added_finding(root, finding_id)
+
+
+def _curated(finding: Finding) -> tuple[Any, ...]:
+    return (finding.text, finding.source, *finding_values(finding).values())
 
 
 class LibraryCommand(QUndoCommand):
@@ -374,13 +391,14 @@ class Curation(QObject):
         assert fid is not None
         root = self.root
         again = {**finding, "id": fid}
+        self.reload(fid, f"Added a finding to the library: {quote_name(finding['text'])}.")
+        added = self.window.opened.library.finding(fid)
         self._push(
             f"new finding {quote_name(finding['text'])}",
             lambda: add_finding(root, again),
-            lambda: remove_added_finding(root, fid),
+            lambda: _remove_if_unchanged(root, fid, added),
             fid,
         )
-        self.reload(fid, f"Added a finding to the library: {quote_name(finding['text'])}.")
         return True
 
     # --- edit and retire -----------------------------------------------------------------------

@@ -503,6 +503,9 @@ class SourceReader(QDockWidget):
         self._source_id = self._layout = None
         self._text = ""
         self.passages = []
+        # Nothing of the old text may be painted or scrolled to as the view empties.
+        self.spans, self.matches, self.match_index = [], [], -1
+        self._anchored = False
         self.view.clear()
         self.view.margin.set_marks([])
         self.title.clear()
