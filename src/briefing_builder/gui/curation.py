@@ -38,9 +38,15 @@ from ..curation.findings import (
     restore_finding,
     retire_finding,
 )
-from ..curation.writes import read_only_reason
+from ..curation.library_edit import (
+    add_theme,
+    edit_theme,
+    read_only_reason,
+    remove_added_theme,
+)
 from .finding_editor import EditFindingDialog, RetireDialog, finding_values
 from .new_finding_dialog import NewFindingDialog
+from .themes_dialog import ThemesDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -147,6 +153,8 @@ class Curation(QObject):
         self.act_edit_finding.triggered.connect(lambda: self.edit_finding())
         self.act_retire_finding = QAction("Re&tire finding…", w)
         self.act_retire_finding.triggered.connect(lambda: self.retire_finding())
+        self.act_themes = QAction("T&hemes…", w)
+        self.act_themes.triggered.connect(self.themes)
         self.act_undo = self.stack.createUndoAction(w, "&Undo")
         self.act_redo = self.stack.createRedoAction(w, "&Redo")
         self.act_undo.setStatusTip("Take back the last change to the library's files")
@@ -168,6 +176,7 @@ class Curation(QObject):
         menu.addSeparator()
         self.read_menu = menu.addMenu("Read a &source")
         self.read_menu.aboutToShow.connect(self._fill_read_menu)
+        menu.addAction(self.act_themes)
         bar = w.menuBar()
         help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
         bar.insertMenu(help_menu, menu) if help_menu else bar.addMenu(menu)
@@ -245,6 +254,7 @@ class Curation(QObject):
                 finding is not None,
                 "Take the chosen finding out of the library's list; its number is never reused",
             ),
+            self.act_themes: (True, "Add a theme, rename one or describe it"),
         }
         for action, (possible, tip) in tips.items():
             action.setEnabled(reason is None and possible)
@@ -350,6 +360,7 @@ class Curation(QObject):
             )
             QTimer.singleShot(0, self.stack.clear)  # not while the stack is stepping
         self.reload(select, f"{which.capitalize()}: {text}")
+        self._themes_dialog_refresh()
 
     # --- new finding ---------------------------------------------------------------------------
 
@@ -503,6 +514,64 @@ class Curation(QObject):
             lambda: restore_finding(root, fid),
         )
         self.reload(None, f"Retired the finding {name}; Library → Undo brings it back.")
+
+    # --- themes --------------------------------------------------------------------------------
+
+    def themes(self) -> ThemesDialog | None:
+        if self.read_only is not None:
+            return None
+        dialog = ThemesDialog(
+            self.window.opened.library, self._add_theme, self._edit_theme, self.window
+        )
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _themes_dialog_refresh(self) -> None:
+        if isinstance(self.dialog, ThemesDialog):
+            self.dialog.set_library(self.window.opened.library)
+
+    def _add_theme(self, label: str, description: str) -> str | None:
+        """Add a theme; its id, or None when refused."""
+        lib = self.window.opened.library
+        tid = theme_id_for(label, {t.id for t in lib.themes})
+        try:
+            add_theme(self.root, tid, label, description)
+        except CurationError as exc:
+            self._refused("Cannot add the theme", exc)
+            return None
+        root = self.root
+        self._push(
+            f"new theme “{label}”",
+            lambda: add_theme(root, tid, label, description),
+            lambda: remove_added_theme(root, tid),
+        )
+        self.reload(None, f"Added the theme “{label}”.")
+        self._themes_dialog_refresh()
+        return tid
+
+    def _edit_theme(self, theme_id: str, label: str, description: str) -> bool:
+        theme = self.window.opened.library.theme(theme_id)
+        if theme is None:
+            return False
+        before = {"label": theme.label, "description": theme.description}
+        after = {"label": label, "description": description}
+        try:
+            edit_theme(self.root, theme_id, label=label, description=description, expected=before)
+        except CurationError as exc:
+            self._refused("Cannot change the theme", exc)
+            self.reload()
+            self._themes_dialog_refresh()
+            return False
+        root = self.root
+        self._push(
+            f"change to the theme “{theme.label}”",
+            lambda: edit_theme(root, theme_id, **after, expected=before),
+            lambda: edit_theme(root, theme_id, **before, expected=after),
+        )
+        self.reload(None, f"Changed the theme “{label}”.")
+        self._themes_dialog_refresh()
+        return True
 
     # --- reading a source ----------------------------------------------------------------------
 
