@@ -386,6 +386,9 @@ class Curation(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_a: setattr(self, "new_finding_dialog", None))
         self.new_finding_dialog = dialog
+        # Over the findings, not the reader: the officer selects the next part there.
+        frame = self.window.frameGeometry()
+        dialog.move(frame.left() + 60, frame.top() + 80)
         dialog.show()
         return dialog
 
