@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.loader import load_library
-from briefing_builder.curation.findings import edit_finding
+from briefing_builder.curation.findings import edit_finding, retire_finding
 from briefing_builder.gui.finding_editor import EditFindingDialog, RetireDialog
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.outline_model import FlagRole
@@ -153,3 +153,21 @@ def test_a_retired_finding_leaves_the_list_and_is_flagged_in_the_briefing(
     assert files_of(root) == before
     assert FID in list_ids(window)
     assert model.flag_text(item) == ""
+
+
+def test_a_finding_retired_by_a_colleague_meanwhile_is_said_so(
+    qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    dialog = open_editor(qtbot, window)
+    dialog.fields.note.setPlainText("Mine")
+    retire_finding(root, FID, "Duplicate")
+    theirs = files_of(root)
+    dialogs.answer(Button.Ok)
+    dialog.try_save()
+    settle(qtbot)
+    assert dialogs.titles() == ["Finding no longer in the library"]
+    assert files_of(root) == theirs
+    assert FID not in list_ids(window)
+    assert window.curation.dialog is None

@@ -223,10 +223,11 @@ class Curation(QObject):
         if self._stack_root != root:
             self.stack.clear()
             self._stack_root = root
+        # A library being opened at start shows nothing yet (every library has themes).
         self.read_only = (
             read_only_reason(self.root)
-            if self.window.opened.library.sources
-            else ("No library is open.")
+            if self.window.opened.library.themes
+            else "No library is open yet."
         )
         self._update_actions()
 
@@ -463,25 +464,26 @@ class Curation(QObject):
         self, dialog: EditFindingDialog, changes: dict[str, Any], exc: ConflictError
     ) -> bool:
         fid = dialog.finding.id
-        answer = QMessageBox.question(
-            self.window,
-            "Changed by someone else",
-            "Another curator has changed this finding since you opened it, so your changes "
-            f"were not saved.\n\n{exc.message}\n\nApply your changes to their version? You can "
-            "check the result before saving it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
+        log.info("Edit of %s not written: %s", fid, exc.message)
         self.reload(fid)
         new = self.window.opened.library.finding(fid)
         if new is None:
             QMessageBox.information(
                 self.window,
                 "Finding no longer in the library",
-                "The finding has been retired or removed by the other curator; your changes "
-                "were not saved.",
+                "Another curator has retired or removed this finding since you opened it, so "
+                "your changes were not saved.",
             )
             return True
+        answer = QMessageBox.question(
+            self.window,
+            "Changed by someone else",
+            "Another curator has changed this finding since you opened it, so your changes "
+            "were not saved and theirs are kept.\n\nApply your changes to their version? You "
+            "can check the result before saving it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return True
         dialog.rebase(self.window.opened.library, new, changes)
