@@ -161,7 +161,7 @@ class Curation(QObject):
         self.act_redo.setStatusTip("Make again the change to the library's files just undone")
         # The key of New finding, in the reader: always there, so that with nothing selected it
         # says what to do rather than falling through to New section.
-        self._new_finding_key = QAction("New finding…", w)
+        self._new_finding_key = QAction("New finding…", w.reader)  # listed as the reader's key
         self._new_finding_key.setShortcut(QKeySequence(NEW_FINDING_KEY))
         self._new_finding_key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._new_finding_key.triggered.connect(self._new_finding_by_key)
