@@ -191,3 +191,20 @@ def test_a_passage_that_stands_twice_is_saved_as_the_one_selected(
     settle(qtbot)
     assert window.reader.finding is not None and window.reader.finding.text == words
     assert window.reader.spans  # highlighted where it was selected
+
+
+def test_the_speaker_is_proposed_from_the_attribution_beside_the_passage(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    reader = read_source(qtbot, window, "scotgov-y3")
+    select_words(reader, "We hadn't done that before.")
+    dialog = new_finding_dialog(window)
+    assert dialog.fields.speaker.text() == "D01 Police"
+    # The officer's own speaker is kept when the passage changes.
+    dialog.fields.speaker.setText("A police officer in Area D")
+    start = reader.source_text.index("So it's looking at the wide range")
+    reader.select_range(start, start + len("So it's looking"))
+    assert dialog.add_part()
+    assert dialog.fields.speaker.text() == "A police officer in Area D"
