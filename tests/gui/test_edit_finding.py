@@ -171,3 +171,18 @@ def test_a_finding_retired_by_a_colleague_meanwhile_is_said_so(
     assert files_of(root) == theirs
     assert FID not in list_ids(window)
     assert window.curation.dialog is None
+
+
+def test_an_edit_keeps_the_list_where_it_was_scrolled(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    choose(window, FID)
+    bar = window.list.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    where = bar.value()
+    assert where > 0
+    dialog = open_editor(qtbot, window)
+    dialog.fields.note.setPlainText("Checked against the printed report")
+    dialog.try_save()
+    settle(qtbot)
+    assert bar.value() == where
+    assert window.detail.finding is not None and window.detail.finding.id == FID

@@ -208,3 +208,21 @@ def test_the_speaker_is_proposed_from_the_attribution_beside_the_passage(
     reader.select_range(start, start + len("So it's looking"))
     assert dialog.add_part()
     assert dialog.fields.speaker.text() == "A police officer in Area D"
+
+
+def test_a_new_finding_the_filters_hide_is_said_so_and_still_read(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    window.filters.set_filter(window.filters.current.with_values("themes", {"leadership"}))
+    shown = list_ids(window)
+    reader = read_source(qtbot, window, "scotgov-y4")
+    select_words(reader, PASSAGE)
+    dialog = new_finding_dialog(window)
+    tick_themes(dialog, "forms-of-partnership")
+    dialog.try_save()
+    settle(qtbot)
+    assert window.filters.current.values("themes") == {"leadership"}  # the filter is kept
+    assert list_ids(window) == shown
+    assert "hidden by the filters" in window.statusBar().currentMessage()
+    assert reader.finding is not None and reader.finding.text == PASSAGE

@@ -276,7 +276,8 @@ class Curation(QObject):
         w = self.window
         flt = w.filters.current
         current = w.list.currentIndex()
-        current_id = w.model.finding_at(current.row()).id if current.isValid() else None  # type: ignore[union-attr]
+        at = w.model.finding_at(current.row()) if current.isValid() else None
+        current_id = at.id if at is not None else None
         selected = {f.id for f in w.selected_findings()}
         list_scroll = w.list.verticalScrollBar().value()
         reader = w.reader
@@ -296,16 +297,17 @@ class Curation(QObject):
         w.filters.set_filter(flt)
 
         target = select if select is not None else current_id
+        in_place = target == current_id  # the finding chosen stays chosen: so does the list
         row = w.model.row_of(target) if target else -1
         if row >= 0:
             w.list.setCurrentIndex(w.model.index(row))
-            if select is None:
+            if in_place:
                 selection = w.list.selectionModel()
                 for fid in selected - {target}:
                     r = w.model.row_of(fid)
                     if r >= 0:
                         selection.select(w.model.index(r), selection.SelectionFlag.Select)
-        if select is None:
+        if in_place:
             w.list.verticalScrollBar().setValue(list_scroll)
         elif row >= 0:
             w.list.scrollTo(w.model.index(row))
@@ -314,8 +316,9 @@ class Curation(QObject):
 
         # The reader stays where the officer was reading.
         if reader.isVisible() and reader_source is not None:
-            if select is not None and opened.library.finding(select) is not None:
-                reader.show_finding(opened.library.finding(select))  # type: ignore[arg-type]
+            made = opened.library.finding(select) if select is not None else None
+            if made is not None:
+                reader.show_finding(made)
             else:
                 chosen = opened.library.finding(reader_finding) if reader_finding else None
                 if chosen is not None:
