@@ -15,7 +15,7 @@ from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.themes_dialog import ThemesDialog
 
 from .conftest import Dialogs
-from .curating import facet_counts, files_of, library_copy, window_on
+from .curating import facet_counts, files_of, library_copy, read_source, window_on
 from .helpers import settle
 
 Button = QMessageBox.StandardButton
@@ -100,3 +100,21 @@ def test_a_colleagues_rename_is_not_overwritten(
     assert files_of(root) == theirs
     # The dialog now shows their version.
     assert dialog.label.text() == "Theirs"
+
+
+def test_the_reader_keeps_its_place_as_the_library_is_read_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    reader = read_source(qtbot, window, "scotgov-y3")
+    bar = reader.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    where = bar.value()
+    assert where > 0
+    dialog = open_themes(window)
+    choose(dialog, "leadership")
+    dialog.description.setPlainText("Who leads, and how.")
+    dialog.save()
+    settle(qtbot)
+    assert reader.source_id == "scotgov-y3" and reader.finding is None
+    assert bar.value() == where

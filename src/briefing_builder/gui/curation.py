@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 NEW_FINDING_KEY = "Ctrl+Shift+N"  # in the reader; New section everywhere else
 EDIT_FINDING_KEY = "F2"  # in the findings list and the detail pane; Edit heading in the outline
+UNDO_HINT = "Library → Undo takes it back."  # Ctrl+Z is the briefing's
 QUOTE_WORDS = 6  # words of a finding's quote naming it in Undo and messages
 
 
@@ -409,7 +410,9 @@ class Curation(QObject):
         assert fid is not None
         root = self.root
         again = {**finding, "id": fid}
-        self.reload(fid, f"Added a finding to the library: {quote_name(finding['text'])}.")
+        self.reload(
+            fid, f"Added a finding to the library: {quote_name(finding['text'])}. {UNDO_HINT}"
+        )
         added = self.window.opened.library.finding(fid)
         self._push(
             f"new finding {quote_name(finding['text'])}",
@@ -460,7 +463,7 @@ class Curation(QObject):
             lambda: edit_finding(root, fid, before, expected=changes),
             fid,
         )
-        self.reload(fid, f"Changed the finding {name}.")
+        self.reload(fid, f"Changed the finding {name}. {UNDO_HINT}")
         return True
 
     def _edit_conflict(
@@ -521,7 +524,7 @@ class Curation(QObject):
             lambda: retire_finding(root, fid, reason),
             lambda: restore_finding(root, fid),
         )
-        self.reload(None, f"Retired the finding {name}; Library → Undo brings it back.")
+        self.reload(None, f"Retired the finding {name}. {UNDO_HINT}")
 
     # --- themes --------------------------------------------------------------------------------
 
@@ -554,7 +557,7 @@ class Curation(QObject):
             lambda: add_theme(root, tid, label, description),
             lambda: remove_added_theme(root, tid),
         )
-        self.reload(None, f"Added the theme “{label}”.")
+        self.reload(None, f"Added the theme “{label}”. {UNDO_HINT}")
         self._themes_dialog_refresh()
         return tid
 
@@ -577,7 +580,7 @@ class Curation(QObject):
             lambda: edit_theme(root, theme_id, **after, expected=before),
             lambda: edit_theme(root, theme_id, **before, expected=after),
         )
-        self.reload(None, f"Changed the theme “{label}”.")
+        self.reload(None, f"Changed the theme “{label}”. {UNDO_HINT}")
         self._themes_dialog_refresh()
         return True
 
