@@ -226,3 +226,17 @@ def test_a_new_finding_the_filters_hide_is_said_so_and_still_read(
     assert list_ids(window) == shown
     assert "hidden by the filters" in window.statusBar().currentMessage()
     assert reader.finding is not None and reader.finding.text == PASSAGE
+
+
+def test_a_second_new_finding_never_throws_the_first_away(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    reader = read_source(qtbot, window, "scotgov-y4")
+    _start, end = select_words(reader, PASSAGE)
+    dialog = new_finding_dialog(window)
+    dialog.fields.note.setPlainText("Typed before the second selection")
+    select_words(reader, "partners", end)
+    window.curation.act_new_finding.trigger()
+    assert window.curation.new_finding_dialog is dialog
+    assert dialog.fields.note.toPlainText() == "Typed before the second selection"
+    assert dialog.passage_text() == PASSAGE
+    assert "Save or cancel this finding" in dialog.problem.text()

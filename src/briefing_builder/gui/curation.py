@@ -384,7 +384,15 @@ class Curation(QObject):
         if chosen is None or source is None or self.read_only is not None:
             return None
         if self.new_finding_dialog is not None:
-            self.new_finding_dialog.close()
+            # One finding at a time: what is typed in the open one is never thrown away.
+            open_dialog = self.new_finding_dialog
+            open_dialog.show_error(
+                "Save or cancel this finding before making another. To add the words selected "
+                "in the source to this one, press Add another part."
+            )
+            open_dialog.raise_()
+            open_dialog.activateWindow()
+            return open_dialog
         dialog = NewFindingDialog(
             lib, source, reader.source_text, chosen, reader.selected_range, self._add, self.window
         )
