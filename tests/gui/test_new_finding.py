@@ -15,6 +15,7 @@ from briefing_builder.core.textmatch import fold_whitespace
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.new_finding_dialog import NewFindingDialog
 
+from ..conftest import write_library
 from .curating import (
     facet_counts,
     files_of,
@@ -24,7 +25,7 @@ from .curating import (
     tick_themes,
     window_on,
 )
-from .helpers import list_ids, settle
+from .helpers import list_ids, settle, switch_library
 
 PASSAGE = "All four case study police forces work with a wide range of different partners."
 
@@ -240,3 +241,23 @@ def test_a_second_new_finding_never_throws_the_first_away(qtbot: QtBot, tmp_path
     assert dialog.fields.note.toPlainText() == "Typed before the second selection"
     assert dialog.passage_text() == PASSAGE
     assert "Save or cancel this finding" in dialog.problem.text()
+
+
+def test_a_finding_being_made_is_saved_to_its_own_library_after_a_switch(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    reader = read_source(qtbot, window, "scotgov-y4")
+    select_words(reader, PASSAGE)
+    dialog = new_finding_dialog(window)
+    tick_themes(dialog, "forms-of-partnership")
+    other = write_library(tmp_path / "other")
+    switch_library(qtbot, window, other)
+    before = files_of(other)
+    dialog.try_save()
+    settle(qtbot)
+    assert files_of(other) == before  # nothing written to the library now open
+    assert [f.text for f in load_library(root).findings].count(PASSAGE) == 1
+    assert window.curation.stack.count() == 0  # not in the other library's history
+    assert str(root) in window.statusBar().currentMessage()

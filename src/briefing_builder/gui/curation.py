@@ -406,24 +406,30 @@ class Curation(QObject):
         return dialog
 
     def _add(self, finding: dict[str, Any]) -> bool:
+        dialog = self.new_finding_dialog
+        # The library the passage was selected in, even if another has been opened since.
+        root = Path(dialog.library.root) if dialog is not None else self.root
         try:
-            written = add_finding(self.root, finding)
+            written = add_finding(root, finding)
         except CurationError as exc:
-            if self.new_finding_dialog is not None:
-                self.new_finding_dialog.show_error(exc.message)
+            if dialog is not None:
+                dialog.show_error(exc.message)
             else:
                 self._refused("Cannot add the finding", exc)
             return False
         fid = written.finding_id
         assert fid is not None
-        root = self.root
+        name = quote_name(finding["text"])
+        if root.resolve() != self.root.resolve():
+            self.window.statusBar().showMessage(
+                f"Added the finding {name} to the library in {root}.", 10000
+            )
+            return True
         again = {**finding, "id": fid}
-        self.reload(
-            fid, f"Added a finding to the library: {quote_name(finding['text'])}. {UNDO_HINT}"
-        )
+        self.reload(fid, f"Added a finding to the library: {name}. {UNDO_HINT}")
         added = self.window.opened.library.finding(fid)
         self._push(
-            f"new finding {quote_name(finding['text'])}",
+            f"new finding {name}",
             lambda: add_finding(root, again),
             lambda: _remove_if_unchanged(root, fid, added),
             fid,
