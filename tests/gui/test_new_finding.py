@@ -261,3 +261,15 @@ def test_a_finding_being_made_is_saved_to_its_own_library_after_a_switch(
     assert [f.text for f in load_library(root).findings].count(PASSAGE) == 1
     assert window.curation.stack.count() == 0  # not in the other library's history
     assert str(root) in window.statusBar().currentMessage()
+
+
+def test_a_part_comes_only_from_the_same_source(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    reader = read_source(qtbot, window, "scotgov-y4")
+    select_words(reader, PASSAGE)
+    dialog = new_finding_dialog(window)
+    read_source(qtbot, window, "scotgov-y3")
+    select_words(reader, "We hadn't done that before.")
+    assert not dialog.add_part()
+    assert "SG reform year 4" in dialog.problem.text()
+    assert dialog.passage_text() == PASSAGE

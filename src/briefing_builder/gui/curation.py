@@ -394,7 +394,14 @@ class Curation(QObject):
             open_dialog.activateWindow()
             return open_dialog
         dialog = NewFindingDialog(
-            lib, source, reader.source_text, chosen, reader.selected_range, self._add, self.window
+            lib,
+            source,
+            reader.source_text,
+            chosen,
+            # Only a selection in this source's text can be a part of this finding.
+            lambda: reader.selected_range() if reader.source_id == source.id else None,
+            self._add,
+            self.window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_a: setattr(self, "new_finding_dialog", None))

@@ -147,7 +147,10 @@ class NewFindingDialog(QDialog):
         """The reader's current selection as one more part (not one overlapping another)."""
         chosen = self._take_selection()
         if chosen is None:
-            self.problem.setText("Select the next part in the source first, then Add another part.")
+            self.problem.setText(
+                f"Select the next part in “{self.source.short or self.source.title}” in the "
+                "source reader first, then Add another part."
+            )
             return False
         if any(chosen[0] < e and s < chosen[1] for s, e in self.ranges):
             self.problem.setText("That selection overlaps a part already in the passage.")
