@@ -273,3 +273,15 @@ def test_a_part_comes_only_from_the_same_source(qtbot: QtBot, tmp_path: Path) ->
     assert not dialog.add_part()
     assert "SG reform year 4" in dialog.problem.text()
     assert dialog.passage_text() == PASSAGE
+
+
+def test_new_finding_is_first_in_the_readers_right_click_menu(qtbot: QtBot, tmp_path: Path) -> None:
+    window = window_on(qtbot, library_copy(tmp_path))
+    reader = read_source(qtbot, window, "scotgov-y4")
+    select_words(reader, PASSAGE)
+    menu = reader.view.context_menu(reader.view.viewport().rect().center())
+    first = menu.actions()[0]
+    assert first is window.curation.act_new_finding and first.isEnabled()
+    assert any("Copy" in a.text() for a in menu.actions())
+    first.trigger()
+    assert window.curation.new_finding_dialog is not None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QTextEdit,
     QToolButton,
     QToolTip,
@@ -127,13 +128,17 @@ class ReaderView(QTextEdit):
     #: Actions offered first in the right-click menu (New finding…), before Copy and Select all.
     menu_actions: list[QAction]
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
-        actions = getattr(self, "menu_actions", [])
-        if actions:
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The right-click menu at ``pos``: the reader's own actions, then Copy and Select all."""
+        menu = self.createStandardContextMenu(pos)
+        if self.menu_actions:
             first = menu.actions()[0] if menu.actions() else None
-            menu.insertActions(first, actions)  # type: ignore[arg-type]
+            menu.insertActions(first, self.menu_actions)  # type: ignore[arg-type]
             menu.insertSeparator(first)  # type: ignore[arg-type]
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 
