@@ -345,3 +345,22 @@ def test_numbering_key_reads_saves_and_names_a_bad_line(tmp_path: Path) -> None:
             "not 'sections'",
         )
     ]
+
+
+def test_a_finding_retired_from_the_library_is_flagged_as_retired_not_missing(
+    tmp_path: Path,
+) -> None:
+    from ..conftest import FINDINGS_YAML, write_library
+
+    lib_before = load_library(write_library(tmp_path / "before"))
+    retired = FINDINGS_YAML.replace("- id: alpha-001\n", "- id: alpha-001\n  retired: 2026-01-05\n")
+    lib = load_library(write_library(tmp_path / "after", {"findings/alpha.yaml": retired}))
+    assert lib.finding("alpha-001") is None and "alpha-001" in lib.retired_ids
+    kept, gone = EvidenceItem("alpha-001"), EvidenceItem("nowhere-001")
+    b = Briefing(sections=[Section("One", items=[kept, gone])])
+    b.refresh_snapshots(lib_before)
+    states = item_states(b, lib)
+    assert states[kept.node_id] is ItemState.RETIRED  # its snapshot is used, and said why
+    assert states[gone.node_id] is ItemState.UNKNOWN  # in neither library, no snapshot
+    # Without the library, it is simply not in it.
+    assert item_states(b, None)[kept.node_id] is ItemState.MISSING

@@ -196,3 +196,44 @@ def test_a_text_that_has_gone_since_loading_says_why(tmp_path: Path) -> None:
         "The text of “Partnership in Aotearoa” cannot be read: alpha.txt file not found."
     )
     assert text_for_reading(lib, "beta").startswith("Budgets were cut")
+
+
+def test_a_selection_of_the_shown_text_maps_back_to_the_original() -> None:
+    layout = layout_text(TEXT)
+    shown = layout.text
+    # Within one line of a paragraph.
+    a = shown.index("partners met")
+    assert layout.original_span(a, a + len("partners met")) == (
+        TEXT.index("partners met"),
+        TEXT.index("partners met") + len("partners met"),
+    )
+    # Across the paragraph's joined lines: from the original's first to its last character.
+    a = shown.index("weekly.")
+    b = shown.index("They shared") + len("They shared")
+    s, e = layout.original_span(a, b) or (0, 0)
+    assert TEXT[s:e] == "weekly.\nThey shared"
+    # Over a bold mark, and across two blocks (the break between them is the original's).
+    a = shown.index("data and")
+    s, e = layout.original_span(a, a + len("data and")) or (0, 0)
+    assert TEXT[s:e] == "data** and"
+    a = shown.index("offices.")
+    b = shown.index("first point") + len("first")
+    s, e = layout.original_span(a, b) or (0, 0)
+    assert TEXT[s:e] == "offices.\n\n- first"
+    # Only the white space the layout adds: nothing.
+    gap = shown.index("\nfirst point")
+    assert layout.original_span(gap, gap + 1) is None
+    assert layout.original_span(5, 5) is None
+
+
+def test_the_inverse_map_returns_every_span_shown_of_a_bundled_finding() -> None:
+    lib = load_library(bundled_library())
+    src = lib.sources[0]
+    text = text_for_reading(lib, src.id)
+    layout = layout_text(text)
+    for p in passages(text, findings_of(lib, src.id)):
+        for s, e in p.spans:
+            a, b = layout.span(s, e)
+            s2, e2 = layout.original_span(a, b) or (0, 0)
+            # The same words (the original may lose a leading/trailing mark such as **).
+            assert fold_whitespace(text[s2:e2]).strip("*") == fold_whitespace(text[s:e]).strip("*")

@@ -66,12 +66,18 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
         if len(actions) > 1 and not _one_meaning_wherever_the_focus_is(actions)
     }
     assert shared == {}
-    # The one key with two meanings: Find in the source reader, Search findings elsewhere.
+    # The keys with two meanings: Find and New finding in the source reader, Search findings
+    # and New section elsewhere; F2 edits the finding in the list and detail pane, the heading
+    # or note in the outline.
     assert {
         key: sorted(a.text().replace("&", "") for a in actions)
         for key, actions in owners.items()
         if len(actions) > 1
-    } == {"Ctrl+F": ["Find in source", "Search findings"]}
+    } == {
+        "Ctrl+F": ["Find in source", "Search findings"],
+        "Ctrl+Shift+N": ["New finding…", "New section"],
+        "F2": ["Edit finding…", "Edit heading or note"],
+    }
     # The standard Save As key is Save As's.
     assert QKeySequence(QKeySequence.StandardKey.SaveAs) in window.act_save_as.shortcuts()
 

@@ -82,6 +82,7 @@ class ItemState(Enum):
     OK = "ok"
     CHANGED = "changed"  # the library's text differs from the snapshot
     MISSING = "missing"  # not in the library any more, but the snapshot keeps it
+    RETIRED = "retired"  # retired from the library by its curator; the snapshot keeps it
     UNKNOWN = "unknown"  # not in the library and no snapshot: cannot be exported
 
 
@@ -510,9 +511,12 @@ def _snapshot(reader: _Reader, item: LineDict, fid: str) -> FindingSnapshot | No
 def item_states(briefing: Briefing, library: Library | None) -> dict[str, ItemState]:
     """How each evidence item stands against the library, by node id."""
     states: dict[str, ItemState] = {}
+    retired = library.retired_ids if library is not None else frozenset()
     for item in briefing.evidence_items():
         finding = library.finding(item.finding_id) if library is not None else None
-        if finding is None:
+        if finding is None and item.snapshot and item.finding_id in retired:
+            states[item.node_id] = ItemState.RETIRED
+        elif finding is None:
             states[item.node_id] = ItemState.MISSING if item.snapshot else ItemState.UNKNOWN
         elif item.snapshot is not None and item.snapshot.text != finding.text:
             states[item.node_id] = ItemState.CHANGED

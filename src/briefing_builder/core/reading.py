@@ -91,6 +91,27 @@ class Layout:
         a = self.position(start)
         return a, max(a, self.end_position(end))
 
+    def original_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The inverse of :meth:`span`: what a selection of the shown text (``start``-``end``,
+        exclusive) covers in the original text, from its first shown character to its last.
+        What the layout adds (the space joining a paragraph's lines, the break between blocks)
+        maps to the original text's own white space there. None when nothing shown is
+        selected (only layout white space)."""
+        if not self._pieces or end <= start:
+            return None
+        ats = [p.at for p in self._pieces]
+        # The first piece that ends after ``start``, and the last that begins before ``end``.
+        first = max(0, bisect_right(ats, start) - 1)
+        if start >= self._pieces[first].at + self._pieces[first].end - self._pieces[first].start:
+            first += 1
+        last = bisect_right(ats, end - 1) - 1
+        if first >= len(self._pieces) or last < first:
+            return None
+        a, b = self._pieces[first], self._pieces[last]
+        orig_start = a.start + max(0, start - a.at)
+        orig_end = b.start + min(end - b.at, b.end - b.start)
+        return (orig_start, orig_end) if orig_end > orig_start else None
+
 
 @dataclass(frozen=True, slots=True)
 class _Line:

@@ -183,6 +183,7 @@ class ReferenceList:
 ANNEX_QUOTE_WORDS = 40  # a longer quote is shown in the annex by its first 40 words and "…"
 CHANGED_FLAG = "Changed in the library since this briefing was saved"
 MISSING_FLAG = "No longer in the library: the copy saved in the briefing"
+RETIRED_FLAG = "Retired from the library: the copy saved in the briefing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ class AnnexRow:
     source: str  # short author-date label: "Tizard (2015)"
     locator: str  # "section 4", "p. 12"
     cited_in: str  # "Paragraph 2.3", or "2.1 Background" when paragraphs are not numbered
-    flag: str  # CHANGED_FLAG, MISSING_FLAG or ""
+    flag: str  # CHANGED_FLAG, MISSING_FLAG, RETIRED_FLAG or ""
     finding_id: str
     strength: str = ""  # the source's Maryland level, "SMS 3", or "Not rated"
 
@@ -625,9 +626,11 @@ class _Builder:
         else:
             cited_in = section_label
         state = self.states.get(item.node_id)
-        flag = {ItemState.CHANGED: CHANGED_FLAG, ItemState.MISSING: MISSING_FLAG}.get(
-            state or ItemState.OK, ""
-        )
+        flag = {
+            ItemState.CHANGED: CHANGED_FLAG,
+            ItemState.MISSING: MISSING_FLAG,
+            ItemState.RETIRED: RETIRED_FLAG,
+        }.get(state or ItemState.OK, "")
         self.rows.append(
             AnnexRow(
                 len(self.rows) + 1,

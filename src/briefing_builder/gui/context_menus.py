@@ -43,6 +43,8 @@ OUTLINE_MENU: tuple[str | None, ...] = (
 
 #: The findings list's menu: the window's actions, then Copy and the filters for the finding.
 FINDINGS_MENU: tuple[str | None, ...] = ("act_add", "act_show_source")
+#: Then the library's own: change or retire the finding (gui/curation.py).
+CURATION_MENU: tuple[str | None, ...] = ("act_edit_finding", "act_retire_finding")
 
 
 def add_actions(menu: QMenu, owner: object, names: Sequence[str | None]) -> None:
@@ -101,6 +103,10 @@ class ContextMenus(QObject):
         menu = QMenu(w.list)
         add_actions(menu, w, FINDINGS_MENU)
         menu.addAction(self.act_copy_citation)
+        curation = getattr(w, "curation", None)
+        if curation is not None:
+            menu.addSeparator()
+            add_actions(menu, curation, CURATION_MENU)
         finding = self._clicked_finding()
         lib = w.opened.library
         if finding is not None:

@@ -49,7 +49,8 @@ class DetailPane(QWidget):
         self.add_button = QPushButton("Add to briefing")
         self.add_button.setToolTip("Add the selected findings to the current section (Ctrl+Return)")
         self.add_button.setAccessibleName("Add to briefing")
-        buttons = QHBoxLayout()
+        # Curation adds Edit finding… here.
+        self.buttons = buttons = QHBoxLayout()
         buttons.addWidget(self.show_button)
         buttons.addStretch(1)
         buttons.addWidget(self.add_button)

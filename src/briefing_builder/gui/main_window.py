@@ -46,6 +46,7 @@ from ..core.recovery import RecoverySession
 from ..core.settings import Settings
 from ..export.citations import STYLES, usable_style
 from .context_menus import ContextMenus
+from .curation import Curation
 from .detail_pane import DetailPane
 from .document import BriefingDocument
 from .errors import open_log_folder
@@ -215,6 +216,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_context_menus()
+        # Library → new findings, edits, themes, with the library's own undo history.
+        self.curation = Curation(self)
         # Window-wide keys (Ctrl+E...) work wherever the focus is, the search box included.
         self._keys = WindowKeys(self, [self.act_undo, self.act_redo])
         self._connect()

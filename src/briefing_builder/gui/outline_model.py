@@ -286,6 +286,8 @@ class OutlineModel(QStandardItemModel):
             flags.append("the library's wording of this finding has changed since it was added")
         elif state is ItemState.MISSING:
             flags.append("no longer in the library; the saved copy of the quote is used")
+        elif state is ItemState.RETIRED:
+            flags.append("retired from the library; the saved copy of the quote is used")
         elif state is ItemState.UNKNOWN:
             flags.append("not in the library, and no saved copy: it cannot be exported")
         if node.finding_id in self._duplicates:

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QContextMenuEvent,
     QFont,
     QKeyEvent,
     QKeySequence,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QTextEdit,
     QToolButton,
     QToolTip,
@@ -88,6 +90,11 @@ class _Utf16:
     def __call__(self, index: int) -> int:
         return index + bisect_left(self._wide, index)
 
+    def index(self, position: int) -> int:
+        """The inverse: the code point at a Qt position (the start of a pair split in two)."""
+        before = sum(1 for k, w in enumerate(self._wide) if w + k < position)
+        return position - before
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -112,10 +119,28 @@ class ReaderView(QTextEdit):
         self.setTabChangesFocus(True)
         self.setViewportMargins(MARK_WIDTH, 0, 0, 0)
         self.margin = MarginMarks(self)
+        self.menu_actions = []
         self.verticalScrollBar().valueChanged.connect(lambda _v: self.margin.update())
 
     resized = Signal()
     touched = Signal()  # the officer moved about in the text
+
+    #: Actions offered first in the right-click menu (New finding…), before Copy and Select all.
+    menu_actions: list[QAction]
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The right-click menu at ``pos``: the reader's own actions, then Copy and Select all."""
+        menu = self.createStandardContextMenu(pos)
+        if self.menu_actions:
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertActions(first, self.menu_actions)  # type: ignore[arg-type]
+            menu.insertSeparator(first)  # type: ignore[arg-type]
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.touched.emit()
@@ -254,6 +279,8 @@ class SourceReader(QDockWidget):
 
     #: The reader moved to another finding of the source (previous, next, a margin mark).
     findingChosen = Signal(str)
+    #: The selection in the text changed (a passage may be made a finding of).
+    selectionChanged = Signal()
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__("Source", parent)
@@ -264,6 +291,7 @@ class SourceReader(QDockWidget):
         self.finding: Finding | None = None
         self._pending: Finding | None = None
         self._source_id: str | None = None
+        self._text = ""  # the source's original text, as read
         self._layout: Layout | None = None
         self._utf16: _Utf16 | None = None
         self.passages: list[Passage] = []
@@ -346,7 +374,7 @@ class SourceReader(QDockWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.where)
         layout.addLayout(nav)
-        legend_row = QHBoxLayout()
+        self.legend_row = legend_row = QHBoxLayout()
         legend_row.addWidget(self.legend, 1)
         legend_row.addWidget(self.find_button)
         layout.addLayout(legend_row)
@@ -387,6 +415,7 @@ class SourceReader(QDockWidget):
         find_prev.clicked.connect(lambda: self.find_step(-1))
         find_close.clicked.connect(self.close_find)
         self.find_button.clicked.connect(self.open_find)
+        self.view.selectionChanged.connect(self.selectionChanged)
         self._show_message("Select a finding to read it in its source.")
         self._update_nav()
 
@@ -403,13 +432,85 @@ class SourceReader(QDockWidget):
         self.widget().addAction(action)
         return action
 
+    def add_tool_action(self, action: QAction) -> QToolButton:
+        """An action of the window offered in the reader: a button beside Find…, and first in
+        the text's right-click menu."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.legend_row.insertWidget(self.legend_row.count() - 1, button)
+        self.view.menu_actions.append(action)
+        return button
+
+    # --- the officer's selection -----------------------------------------------------------
+
+    @property
+    def source_id(self) -> str | None:
+        """The source whose text is shown (None: no text shown)."""
+        return self._source_id if self._layout is not None else None
+
+    @property
+    def source_text(self) -> str:
+        """The source's original text, as read (offsets of :meth:`selected_range` are in it)."""
+        return self._text if self._layout is not None else ""
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selected passage as a range of the source's original text; None when nothing of
+        the text is selected."""
+        if self._layout is None or self._utf16 is None or not self.view.isVisible():
+            return None
+        cursor = self.view.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._utf16.index(cursor.selectionStart())
+        end = self._utf16.index(cursor.selectionEnd())
+        return self._layout.original_span(start, end)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select a range of the original text in the view (and bring it into view)."""
+        if self._layout is None or self._utf16 is None:
+            return
+        self._anchored = False
+        a, b = self._layout.span(start, end)
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(self._utf16(a))
+        cursor.setPosition(self._utf16(b), QTextCursor.MoveMode.KeepAnchor)
+        self.view.setTextCursor(cursor)
+        self.view.ensureCursorVisible()
+
+    def show_source(self, source_id: str) -> None:
+        """A source's text from its start, with no finding chosen: to read a document (one just
+        added has no findings yet) and make findings of it."""
+        self._pending = None
+        self.finding = None
+        self._anchored = False  # no passage to keep in view
+        if source_id != self._source_id or self._layout is None:
+            self._load_source(source_id)
+        src = self.library.source(source_id)
+        self.setWindowTitle(f"Source — {src.short if src else source_id}")
+        self.title.setText(f"<b>{escape(src.title if src else source_id)}</b>")
+        self.where.clear()
+        self.spans = []
+        if self._layout is not None:
+            self._hide_message()
+            self._update_marks()
+            self._paint_highlights()
+            self.view.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_nav()
+
     # --- what it shows ---------------------------------------------------------------------
 
     def set_library(self, library: Library) -> None:
         self.library = library
         self.finding = self._pending = None
         self._source_id = self._layout = None
+        self._text = ""
         self.passages = []
+        # Nothing of the old text may be painted or scrolled to as the view empties.
+        self.spans, self.matches, self.match_index = [], [], -1
+        self._anchored = False
         self.view.clear()
         self.view.margin.set_marks([])
         self.title.clear()
@@ -503,6 +604,7 @@ class SourceReader(QDockWidget):
             self._show_message(exc.message)
             return
         layout = layout_text(text)
+        self._text = text
         self._layout = layout
         self._utf16 = _Utf16(layout.text)
         self.passages = passages(text, findings_of(self.library, source_id))

@@ -1,0 +1,203 @@
+"""Issue 11's "Done when", in the app: a new report (a PDF made here, whose printed page 1 is its
+third page, with bookmarks) is added to a library; ten findings are curated from it in the
+source reader — two of them leaving words out — and are seen in the filters; they go into a
+briefing, which is exported to Word and PDF; both cite the printed pages, and the library's
+check finds nothing wrong."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document as DocxDocument
+from pypdf import PdfReader, PdfWriter
+from pytestqt.qtbot import QtBot
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from briefing_builder.core.cache import open_library
+from briefing_builder.core.loader import load_library
+from briefing_builder.curation.add_source import add_source
+from briefing_builder.curation.extract import extract
+from briefing_builder.gui.main_window import MainWindow
+from briefing_builder.gui.new_finding_dialog import NewFindingDialog
+
+from ..conftest import write_library
+from .curating import facet_counts, read_source, select_words, tick_themes
+from .helpers import list_ids, make_window, settle
+
+# The report's pages: cover (i), contents (ii), then printed pages 1-3. Each line is drawn as
+# it stands; a bookmark marks each page's first line.
+PAGES: list[list[str]] = [
+    ["Partnerships in the North", "A review for the Home Office"],
+    ["Contents", "1 Introduction", "2 What we found", "3 What should change"],
+    [
+        "1 Introduction",
+        "Community safety partnerships bring the police and councils together.",
+        "The review visited twelve partnerships over two years.",
+        "Leaders said shared budgets made joint work possible.",
+        "Several partnerships had no written agreement at all.",
+    ],
+    [
+        "2 What we found",
+        "Information sharing was the hardest thing to get right.",
+        "Officers could not see the records held by social workers.",
+        "Trust between partners took years to build and days to lose.",
+        "Co-located teams resolved cases faster than separate ones.",
+    ],
+    [
+        "3 What should change",
+        "Every partnership should publish a data sharing agreement.",
+        "Funding should be pooled for at least three years.",
+        "Partners should train together twice a year.",
+    ],
+]
+LABELS = ["i", "ii", "1", "2", "3"]
+
+# (first part, second part or None, themes, kind): ten findings, two in two parts.
+PLAN: list[tuple[str, str | None, list[str], str]] = [
+    (
+        "Community safety partnerships bring the police and councils together.",
+        None,
+        ["trust"],
+        "key-finding",
+    ),
+    ("The review visited twelve partnerships", None, ["trust"], "key-finding"),
+    ("Leaders said shared budgets", "made joint work possible.", ["money"], "quote"),
+    ("Several partnerships had no written agreement at all.", None, ["data"], "key-finding"),
+    ("Information sharing was the hardest thing to get right.", None, ["data"], "key-finding"),
+    ("Officers could not see the records held by social workers.", None, ["data"], "quote"),
+    ("Trust between partners took years to build", "and days to lose.", ["trust"], "quote"),
+    (
+        "Co-located teams resolved cases faster than separate ones.",
+        None,
+        ["trust", "data"],
+        "example",
+    ),
+    (
+        "Every partnership should publish a data sharing agreement.",
+        None,
+        ["data"],
+        "recommendation",
+    ),
+    ("Funding should be pooled for at least three years.", None, ["money"], "recommendation"),
+]
+# The printed page each finding is on.
+PAGE_OF = ["1", "1", "1", "1", "2", "2", "2", "2", "3", "3"]
+
+
+def make_report(path: Path) -> Path:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle("Partnerships in the North")
+    for n, lines in enumerate(PAGES):
+        y = 780
+        for k, line in enumerate(lines):
+            heading = k == 0
+            c.setFont("Helvetica-Bold" if heading else "Helvetica", 16 if heading else 10)
+            c.drawString(72, y, line)
+            y -= 30 if heading else 20
+        if n >= 2:
+            key = f"page{n}"
+            c.bookmarkPage(key)
+            c.addOutlineEntry(lines[0], key, level=0)
+        c.showPage()
+    c.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    writer.set_page_label(0, 1, style="/r")
+    writer.set_page_label(2, 4, style="/D", start=1)
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def curate(window: MainWindow, qtbot: QtBot) -> list[str]:
+    """The ten findings, made in the reader as the officer makes them; their ids."""
+    reader = read_source(qtbot, window, "north-2023")
+    ids = []
+    for first, second, themes, kind in PLAN:
+        _start, end = select_words(reader, first)
+        window.curation.act_new_finding.trigger()
+        dialog = window.curation.new_finding_dialog
+        assert isinstance(dialog, NewFindingDialog)
+        if second is not None:
+            select_words(reader, second, end)
+            assert dialog.add_part()
+        dialog.fields.kind.setCurrentIndex(dialog.fields.kind.findData(kind))
+        tick_themes(dialog, *themes)
+        assert dialog.save_button.isEnabled(), dialog.problem.text()
+        dialog.try_save()
+        settle(qtbot)
+        assert window.curation.new_finding_dialog is None, dialog.problem.text()
+        assert window.detail.finding is not None
+        ids.append(window.detail.finding.id)
+    return ids
+
+
+def test_a_new_report_curated_into_a_briefing_with_printed_page_locators(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    root = write_library(tmp_path / "library")
+    pdf = make_report(tmp_path / "north.pdf")
+    csl = {
+        "type": "report",
+        "title": "Partnerships in the North",
+        "author": [{"literal": "Home Office"}],
+        "issued": {"date-parts": [[2023]]},
+    }
+    add_source(root, extract(pdf), csl, "north-2023", short="Home Office 2023")
+    window = make_window(qtbot, open_library(root))
+    assert window.opened.library.source("north-2023") is not None
+
+    ids = curate(window, qtbot)
+    assert len(set(ids)) == 10
+    lib = window.opened.library
+    findings = [lib.finding(i) for i in ids]
+    assert all(f is not None for f in findings)
+    assert [f.locator.label for f in findings if f] == ["page"] * 10
+    assert [f.locator.value for f in findings if f] == PAGE_OF
+    two_parts = [f.text for f in findings if f and " … " in f.text]
+    assert two_parts == [
+        "Leaders said shared budgets … made joint work possible.",
+        "Trust between partners took years to build … and days to lose.",
+    ]
+
+    # In the filters: the new source with its ten findings, and the themes' counts.
+    assert facet_counts(window, "sources")["north-2023"] == 10
+    window.filters.set_filter(window.filters.current.with_values("sources", {"north-2023"}))
+    assert sorted(list_ids(window)) == sorted(ids)
+    assert facet_counts(window, "themes") == {"trust": 4, "data": 5, "money": 2}
+
+    # Into the briefing with the add action, all ten at once.
+    window.list.selectAll()
+    window.act_add.trigger()
+    assert sorted(window.doc.briefing.finding_ids()) == sorted(ids)
+
+    # Exported to Word and PDF: each cites the printed page, never the PDF's page number.
+    for fmt in ("docx", "pdf"):
+        dialog = window.export_dialog()
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        target = tmp_path / f"briefing.{fmt}"
+        dialog.path.setText(str(target))
+        dialog.start()
+        qtbot.waitUntil(lambda d=dialog, t=target: d.output == t, timeout=60000)  # type: ignore[misc]
+        if fmt == "docx":
+            doc = DocxDocument(str(target))
+            text = "\n".join(p.text for p in doc.paragraphs)
+            text += "\n".join(
+                cell.text for table in doc.tables for row in table.rows for cell in row.cells
+            )
+        else:
+            text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+        flat = " ".join(text.split())
+        # Each quote, word for word, cited at its printed page (the PDF's pages 3-5).
+        for f, page in zip(findings, PAGE_OF, strict=True):
+            assert f is not None
+            assert f"{f.text} (Home Office, 2023, p. {page})" in flat, (fmt, f.text)
+        assert "p. 4" not in flat and "p. 5" not in flat, fmt
+        dialog.reject()
+
+    # The library's check finds nothing wrong with what the app wrote.
+    checked = load_library(root)
+    assert checked.errors == []
+    assert {f.id for f in checked.findings} >= set(ids)
