@@ -33,6 +33,7 @@ from .reference import check_fields, id_problem, merge
 SOURCES = "sources.yaml"
 TEXTS = "texts"
 _ITEM = re.compile(r"^(?P<indent>[ ]*)- ", re.M)
+_EMPTY_LIST = re.compile(r"^references:(?P<empty>[ ]*\[[ ]*\])[ ]*(?=\r?$)", re.M)
 
 
 class AddSourceError(Exception):
@@ -99,6 +100,10 @@ def _new_sources_text(old: str, entry: Mapping[str, Any]) -> str:
     eol = "\r\n" if "\r\n" in old else "\n"
     plain = old.replace("\r\n", "\n")
     items = list(_ITEM.finditer(plain))
+    if not items and (m := _EMPTY_LIST.search(old)):
+        # A new library's ``references: []``: the list now starts below its key.
+        old = old[: m.start("empty")] + old[m.end("empty") :]
+        plain = old.replace("\r\n", "\n")
     top = [m for m in items if m.group("indent") == min(i.group("indent") for i in items)]
     indent = top[0].group("indent") if top else "  "
     spaced = f"\n\n{indent}- " in plain  # the file separates entries with a blank line
