@@ -323,11 +323,12 @@ class AddSourceDialog(QDialog):
         self._reading = None
         self.progress_box.hide()
         if reading.error is not None or reading.result is None:
-            self._say_document(
-                (reading.error or f"{reading.path} could not be read.")
-                + " Nothing was added to the library.",
-                error=True,
+            # The file is named in full in the File field: the message names it short, so a
+            # long path does not push the reason out of sight.
+            message = (reading.error or f"{reading.path} could not be read.").replace(
+                str(reading.path), reading.path.name
             )
+            self._say_document(message + " Nothing was added to the library.", error=True)
             self._update()
             return
         self.extracted = ex = reading.result
@@ -424,7 +425,7 @@ class AddSourceDialog(QDialog):
         return out
 
     def _update(self) -> None:
-        problem = self.id_problem()
+        problem = self.id_problem() if self.id_edit.text().strip() else None
         self.id_reason.setText(problem[0].upper() + problem[1:] + "." if problem else "")
         missing = self.missing()
         self.add_button.setEnabled(not missing)

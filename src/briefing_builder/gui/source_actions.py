@@ -34,11 +34,11 @@ class SourceActions(QObject):
         self.new_dialog: NewLibraryDialog | None = None
         self._after_load: tuple[Path, str] | None = None  # (folder, status message)
 
-        self.act_add_source = QAction("Add &source document…", window)
+        self.act_add_source = QAction("Add source &document…", window)
         self.act_add_source.setStatusTip(ADD_SOURCE_TIP)
         self.act_add_source.setToolTip(ADD_SOURCE_TIP)
         self.act_add_source.triggered.connect(self.add_source)
-        self.act_new_library = QAction("&New library…", window)
+        self.act_new_library = QAction("New librar&y…", window)
         tip = "Start an empty evidence library in a new folder, with a list of themes"
         self.act_new_library.setStatusTip(tip)
         self.act_new_library.setToolTip(tip)
