@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, cli_curation
 from .core.cache import open_library
 from .core.filtering import Filter
 from .core.logs import one_sentence, setup_logging, where_logged
@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("folder", metavar="DIR", type=Path, help="the folder (new, or empty)")
     new.add_argument("--title", metavar="TEXT", help="the library's title (default: DIR's name)")
+
+    cli_curation.add_parsers(sub, _library_arg)
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
     _library_arg(gui)
@@ -494,6 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_add_source(args, sys.stdout, sys.stderr)
         if args.command == "new-library":
             return _cmd_new_library(args, sys.stdout, sys.stderr)
+        if args.command in cli_curation.COMMANDS:
+            return cli_curation.run(args, sys.stdout, sys.stderr)
         return _cmd_gui(args)
     except KeyboardInterrupt:
         return 130

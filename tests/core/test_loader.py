@@ -259,6 +259,8 @@ def test_theme_without_findings(tmp_path: Path) -> None:
     )
     lib = load_library(write_library(tmp_path, {"library.yaml": lib_yaml}))
     assert single_problem(lib) == ("library.yaml", 9, "theme 'lonely' has no findings")
+    # A warning, not an error: a theme just added has no findings yet.
+    assert lib.ok and lib.problems[0].warning
 
 
 def test_text_path_outside_the_library(tmp_path: Path) -> None:
@@ -617,7 +619,7 @@ def test_a_text_unreadable_in_a_worker_process_is_an_error(tmp_path: Path) -> No
     root = write_library(tmp_path / "lib")
     (root / "texts" / "beta.txt").write_bytes("Budgets were cut by a fifth. é".encode("utf-16"))
     ref = loader._TextRef("beta", str(root / "texts" / "beta.txt"), "texts/beta.txt", None)
-    findings, problems = loader._read_findings_file(
+    findings, problems, _ = loader._read_findings_file(
         str(root), "findings/beta.yaml", (ref,), frozenset({"data", "money"})
     )
     assert [f.id for f in findings] == ["beta-001", "beta-002"]

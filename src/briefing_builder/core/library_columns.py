@@ -21,7 +21,7 @@ from .filtering import FilterIndex
 from .model import Finding, Library, Locator, Problem, Source, Theme
 from .strength import EvidenceStrength
 
-FORMAT = "briefing-builder library 1"
+FORMAT = "briefing-builder library 2"  # 2: retired findings' ids kept
 
 
 class Unkept(Exception):
@@ -155,6 +155,7 @@ def write_library(
             ]
             for s in library.sources
         ],
+        "retired": sorted(library.retired_ids),
         "problems": [[p.file, p.line, p.message, p.warning] for p in library.problems],
         "read_files": {k: list(v) for k, v in library.read_files.items()},
         "names": {
@@ -200,6 +201,7 @@ def read_library(
             )
             for i, csl, short, path, labels, strength in meta["sources"]
         ],
+        retired_ids=frozenset(_string_list(meta["retired"])),
         findings=table,
         problems=[Problem(str(f), line, str(m), bool(w)) for f, line, m, w in meta["problems"]],
         read_files={str(k): tuple(v) for k, v in meta["read_files"].items()},

@@ -8,6 +8,7 @@ library and its problems are reported.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import errno
 import gc
 import logging
@@ -116,13 +117,25 @@ class _Steps:
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LIBRARY_KEYS = frozenset({"title", "description", "themes"})
+LIBRARY_KEYS = frozenset({"title", "description", "themes", "read-only"})
 THEME_KEYS = frozenset({"id", "label", "description"})
 SOURCE_EXTRA_KEYS = frozenset(
     {"id", "type", "text", "short", "custom", "page-labels", "evidence-strength"}
 )
 FINDING_KEYS = frozenset(
-    {"id", "source", "kind", "text", "speaker", "locator", "themes", "places", "note"}
+    {
+        "id",
+        "source",
+        "kind",
+        "text",
+        "speaker",
+        "locator",
+        "themes",
+        "places",
+        "note",
+        "retired",
+        "retired-reason",
+    }
 )
 FINDING_REQUIRED = ("id", "source", "kind", "text", "locator", "themes")
 LOCATOR_KEYS = frozenset({"label", "value", "title"})
@@ -263,6 +276,11 @@ def _load_library_meta(root: Path, lib: Library) -> dict[str, int]:
     _known_keys(report, data, LIBRARY_KEYS, "library.yaml")
     lib.title = _text(report, data, "title", "the library", required=True) or root.name
     lib.description = _text(report, data, "description", "the library", required=False) or ""
+    if "read-only" in data and not isinstance(data["read-only"], bool):
+        report.error(
+            data.line_of("read-only"),
+            f"'read-only' should be true or false, not {type_name(data['read-only'])}",
+        )
     themes = data.get("themes")
     if not isinstance(themes, LineList) or not themes:
         report.error(data.line_of("themes"), "library.yaml needs a list of themes under 'themes:'")
@@ -645,11 +663,47 @@ def _folded_source(ctx: _FindingContext, ref: _TextRef) -> FoldedText | str:
     return ctx.folded[ref.sid]
 
 
+def _retired_finding(report: _Report, item: LineDict) -> str | None:
+    """The id of a retired finding (``retired: <date>``), checked only for its shape: it is kept
+    so its id is never used again, not read as evidence (its quote is not checked)."""
+    fid = item.get("id")
+    what = f"finding '{fid}'" if isinstance(fid, str) else "a finding"
+    before = report.count
+    _known_keys(report, item, FINDING_KEYS, what)
+    fid = _text(report, item, "id", what, required=True)
+    if fid is not None and not ID_PATTERN.match(fid):
+        report.error(item.line_of("id"), f"finding id '{fid}' may use only a-z, 0-9 and '-'")
+    value = item["retired"]
+    if not (isinstance(value, _dt.date) or _iso_date(value)):
+        report.error(
+            item.line_of("retired"),
+            f"'retired' of {what} should be the date it was retired, such as retired: 2025-03-03",
+        )
+    _text(report, item, "retired-reason", what, required=False)
+    return fid if report.count == before else None
+
+
+def _iso_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
 def _parse_finding(report: _Report, ctx: _FindingContext, item: LineDict) -> Finding | None:
     before = report.count
     fid = item.get("id")
     what = f"finding '{fid}'" if isinstance(fid, str) else "a finding"
     _known_keys(report, item, FINDING_KEYS, what)
+    if "retired-reason" in item:
+        report.error(
+            item.line_of("retired-reason"),
+            f"{what} has a 'retired-reason' but no 'retired' date; add retired: <date> or "
+            "remove the reason",
+        )
     for key in FINDING_REQUIRED:
         if key not in item or item[key] is None:
             report.error(item.line, f"{what} has no '{key}'")
@@ -778,9 +832,10 @@ def _read_findings_file(
     theme_ids: frozenset[str],
     texts: dict[str, str] | None = None,
     folded: dict[str, FoldedText | str] | None = None,
-) -> tuple[list[Finding], list[Problem]]:
-    """Parse and validate one findings file. Runs in a worker process for large libraries (which
-    reads the source texts again); in this process, ``texts`` and ``folded`` are shared."""
+) -> tuple[list[Finding], list[Problem], list[tuple[str, int]]]:
+    """Parse and validate one findings file: its findings, problems and retired findings' (id,
+    line). Runs in a worker process for large libraries (which reads the source texts again);
+    in this process, ``texts`` and ``folded`` are shared."""
     with gc_paused():
         base = Path(root)
         problems: list[Problem] = []
@@ -793,18 +848,19 @@ def _read_findings_file(
         )
         report = _Report(_display(base, rel), problems)
         findings: list[Finding] = []
+        retired: list[tuple[str, int]] = []
         data = _load_file(base, rel, problems)
         if data is _UNREAD:
-            return findings, problems
+            return findings, problems, retired
         if data is None:
             report.warn(None, "this findings file is empty (it has no findings)")
-            return findings, problems
+            return findings, problems, retired
         if not isinstance(data, LineList):
             report.error(
                 getattr(data, "line", 1) or 1,
                 f"a findings file should be a list of findings, not {type_name(data)}",
             )
-            return findings, problems
+            return findings, problems, retired
         for i, item in enumerate(data):
             if not isinstance(item, LineDict):
                 report.error(
@@ -812,10 +868,15 @@ def _read_findings_file(
                     f"each finding should be a mapping (id, source, kind, text, ...), not {type_name(item)}",
                 )
                 continue
+            if item.get("retired") is not None:
+                rid = _retired_finding(report, item)
+                if rid is not None:
+                    retired.append((rid, item.line))
+                continue
             finding = _parse_finding(report, ctx, item)
             if finding is not None:
                 findings.append(finding)
-        return findings, problems
+        return findings, problems, retired
 
 
 def _read_all(
@@ -825,7 +886,7 @@ def _read_all(
     theme_ids: frozenset[str],
     total: int,
     texts: dict[str, str],
-) -> Generator[tuple[list[Finding], list[Problem]], None, None]:
+) -> Generator[tuple[list[Finding], list[Problem], list[tuple[str, int]]], None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
     can report progress and stop between files)."""
     done = 0
@@ -942,6 +1003,7 @@ def _load_findings(
     rels = [p.relative_to(root).as_posix() for p in files]
     total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
+    retired_ids: set[str] = set()
     used_themes: set[str] = set()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
@@ -949,8 +1011,22 @@ def _load_findings(
     loaded: list[Finding] = []
     lib.findings = loaded
     with reading as results:
-        for findings, problems in results:
+        for i, (findings, problems, retired) in enumerate(results):
             steps.step()
+            name = _display(root, rels[i])
+            for rid, line in retired:
+                if rid in seen:
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            f"finding id '{rid}' is already used at {seen[rid]}; a retired "
+                            "finding keeps its id, and ids are never reused",
+                        )
+                    )
+                    continue
+                seen[rid] = f"{name}:{line} (retired)"
+                retired_ids.add(rid)
             for f in findings:
                 if f.id in seen:
                     problems.append(
@@ -964,11 +1040,18 @@ def _load_findings(
                 loaded.append(f)
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
+    lib.retired_ids = frozenset(retired_ids)
     if lib.themes and lib.findings:
         for tid, line in theme_lines.items():
             if tid not in used_themes:
+                # A warning: a theme just added has no findings yet.
                 lib.problems.append(
-                    Problem(_display(root, "library.yaml"), line, f"theme '{tid}' has no findings")
+                    Problem(
+                        _display(root, "library.yaml"),
+                        line,
+                        f"theme '{tid}' has no findings",
+                        warning=True,
+                    )
                 )
     _warn_unchecked(root, lib, sources, source_lines)
     _warn_no_access_date(root, lib, source_lines)

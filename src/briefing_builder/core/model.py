@@ -140,6 +140,8 @@ class Library:
     # A list when loaded; from the cache, a table that builds each finding when it is asked for.
     findings: Sequence[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Ids of retired findings (``retired:``): not in ``findings``, and never used again.
+    retired_ids: frozenset[str] = field(default_factory=frozenset)
     # Every file the loader read (or tried to), with its state just before: what the cache keys on.
     read_files: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _sources_by_id: dict[str, Source] = field(default_factory=dict, repr=False)

@@ -264,3 +264,113 @@ def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping (key: value pairs)"
     return "a date" if hasattr(value, "isoformat") else type(value).__name__
+
+
+# --- round trip: editing a curator's file ---------------------------------------------------
+#
+# Writing back a file someone keeps by hand must keep what they wrote: comments, key order,
+# quoting, folded (>-) text and blank lines. ruamel.yaml reads a file into containers that carry
+# all of that and writes it out again unchanged; everything else in the project reads YAML with
+# the safe loader above. The round trip is used only for the value being edited: callers splice
+# the rewritten lines of that one entry into the file's own bytes (see curation/).
+
+
+class RoundTrip:
+    """A YAML document read for editing (``data``), written back by :meth:`dump` in the file's
+    own indentation. Raises :class:`YamlProblem` for text it cannot read."""
+
+    def __init__(self, text: str) -> None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        try:
+            _, sequence, offset = load_yaml_guess_indent(text)
+            self._yaml = YAML(typ="rt", pure=True)
+            self._yaml.preserve_quotes = True
+            self._yaml.width = 4096  # never re-wrap a line the curator wrote
+            self._yaml.indent(mapping=2, sequence=sequence or 2, offset=offset or 0)
+            self.data: Any = self._yaml.load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise YamlProblem(
+                mark.line + 1 if mark is not None else None,
+                f"cannot be read for editing ({exc.problem or exc})",
+            ) from None
+        except (YAMLError, ValueError, TypeError) as exc:
+            raise YamlProblem(None, f"cannot be read for editing ({exc})") from None
+
+    def dump(self) -> str:
+        import io
+
+        out = io.StringIO()
+        self._yaml.dump(self.data, out)
+        return out.getvalue()
+
+
+def item_lines(seq: Any) -> list[int]:
+    """The line (from 0) each item of a round-trip sequence starts on."""
+    return [seq.lc.item(i)[0] for i in range(len(seq))]
+
+
+def flow_list(values: list[str]) -> Any:
+    """A list written on one line, ``[a, b]`` (the house style for themes and places)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def flow_map(values: dict[str, Any]) -> Any:
+    """A mapping written on one line, ``{label: page, value: "3"}``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    mapping = CommentedMap(values)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def is_flow(value: Any) -> bool:
+    fa = getattr(value, "fa", None)
+    return bool(fa is not None and fa.flow_style())
+
+
+def block_list(values: list[str]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(values)
+    seq.fa.set_block_style()
+    return seq
+
+
+def double_quoted(text: str) -> Any:
+    """Text written in double quotes (``value: "3.1"`` stays text in every YAML reader)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(text)
+
+
+def styled_like(old: Any, text: str) -> Any:
+    """``text`` written in the same quoting as the value it replaces (a folded ``>-``, a quoted
+    or a plain scalar), so an edit does not change how the curator wrote it."""
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
+
+    for kind in (
+        DoubleQuotedScalarString,
+        SingleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
+    ):
+        if isinstance(old, kind):
+            if kind is SingleQuotedScalarString and not text.isprintable():
+                return DoubleQuotedScalarString(text)
+            if kind in (FoldedScalarString, LiteralScalarString) and not text.isprintable():
+                return DoubleQuotedScalarString(text)
+            return kind(text)
+    return text

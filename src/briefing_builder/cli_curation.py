@@ -1,0 +1,214 @@
+"""The curation commands of ``briefing-builder``: add, edit and retire findings from scripts.
+
+Each prints one plain message and exits 1 when anything is wrong, and then nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .core.model import KINDS, LOCATOR_LABELS
+
+COMMANDS = ("add-finding", "edit-finding", "retire-finding", "restore-finding")
+
+
+def add_parsers(
+    sub: Any, library_arg: Callable[[argparse.ArgumentParser], None]
+) -> None:  # sub: argparse's subparsers action (a private type)
+    add = sub.add_parser(
+        "add-finding",
+        help="add a finding: a passage of a source, found word for word and located",
+        description="Find the passage in the source's text (white space folded; ' … ' for "
+        "left-out words), derive its locator, append it to findings/SOURCE.yaml with the next "
+        "free id, and print the id and locator.",
+    )
+    library_arg(add)
+    add.add_argument("--source", metavar="ID", required=True, help="the source's id")
+    add.add_argument("--text", metavar="TEXT", required=True, help="the passage, word for word")
+    add.add_argument("--kind", choices=KINDS, default="quote", help="kind (default: quote)")
+    _finding_options(add)
+    add.add_argument(
+        "--occurrence",
+        metavar="N",
+        type=int,
+        help="which occurrence of the text (from 1) when it stands in the source more than once",
+    )
+    add.add_argument("--id", metavar="ID", help="the finding's id (default: the next free one)")
+    add.add_argument(
+        "--locator",
+        metavar="LABEL:VALUE",
+        help="give the locator instead of deriving it, e.g. 'page:12' or 'section:3.1'",
+    )
+
+    edit = sub.add_parser(
+        "edit-finding",
+        help="change a finding's themes, kind, places, speaker, note or locator",
+        description="Change the given keys of a finding in its file; every other line of the "
+        "file stays as it was. An empty value (--speaker '') removes the key.",
+    )
+    edit.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(edit)
+    edit.add_argument("--kind", choices=KINDS)
+    _finding_options(edit)
+    edit.add_argument("--no-places", action="store_true", help="remove the finding's places")
+    edit.add_argument(
+        "--locator",
+        metavar="LABEL:VALUE",
+        help="the locator, e.g. 'page:12' or 'section:3.1' (with --title for its heading)",
+    )
+    edit.add_argument("--title", metavar="TEXT", help="the heading of the locator's section")
+
+    retire = sub.add_parser(
+        "retire-finding",
+        help="retire a finding: it leaves the library, and its id is never used again",
+    )
+    retire.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(retire)
+    retire.add_argument("--reason", metavar="TEXT", help="why it was retired")
+
+    restore = sub.add_parser("restore-finding", help="bring a retired finding back")
+    restore.add_argument("finding", metavar="ID", help="the finding's id")
+    library_arg(restore)
+
+
+def _finding_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--theme", action="append", default=[], metavar="ID", help="theme id (repeatable)"
+    )
+    parser.add_argument(
+        "--place", action="append", default=[], metavar="P", help="place (repeatable)"
+    )
+    parser.add_argument("--speaker", metavar="TEXT", help="who is speaking")
+    parser.add_argument("--note", metavar="TEXT", help="a curator's note (never exported)")
+
+
+def _fail(command: str, err: TextIO, message: str, details: Sequence[object] = ()) -> int:
+    print(f"briefing-builder: {command}: {message}", file=err)
+    for line in details:
+        print(f"  {line}", file=err)
+    return 1
+
+
+def _locator(text: str) -> dict[str, str] | None:
+    label, sep, value = text.partition(":")
+    if not sep or label.strip() not in LOCATOR_LABELS or not value.strip():
+        return None
+    return {"label": label.strip(), "value": value.strip()}
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run one of :data:`COMMANDS`."""
+    if args.command == "add-finding":
+        return _add_finding(args, out, err)
+    return _change_finding(args, out, err)
+
+
+def _change_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .curation.findings import CurationError, edit_finding, restore_finding, retire_finding
+
+    command = args.command
+    library: Path | None = getattr(args, "library", None)
+    if library is None:
+        return _fail(command, err, "say which library with --library DIR")
+    if not library.is_dir():
+        return _fail(command, err, f"the library folder {library} does not exist")
+    try:
+        if command == "retire-finding":
+            written = retire_finding(library, args.finding, args.reason)
+            done = f"Retired finding '{args.finding}' in {written.path}."
+        elif command == "restore-finding":
+            written = restore_finding(library, args.finding)
+            done = f"Restored finding '{args.finding}' in {written.path}."
+        else:
+            changes: dict[str, Any] = {}
+            if args.theme:
+                changes["themes"] = args.theme
+            if args.place or args.no_places:
+                changes["places"] = args.place or None
+            for key in ("kind", "speaker", "note"):
+                value = getattr(args, key)
+                if value is not None:
+                    changes[key] = value or None
+            if args.locator:
+                locator = _locator(args.locator)
+                if locator is None:
+                    return _fail(
+                        command,
+                        err,
+                        f"--locator {args.locator!r} should be LABEL:VALUE with a label from "
+                        f"{', '.join(LOCATOR_LABELS)}, e.g. page:12",
+                    )
+                if args.title:
+                    locator["title"] = args.title
+                changes["locator"] = locator
+            elif args.title:
+                return _fail(command, err, "--title goes with --locator")
+            if not changes:
+                return _fail(command, err, "say what to change (see --help)")
+            written = edit_finding(library, args.finding, changes)
+            done = f"Changed finding '{args.finding}' in {written.path}."
+    except CurationError as exc:
+        return _fail(command, err, exc.message, exc.problems)
+    for problem in written.warnings:
+        print(f"briefing-builder: warning: {problem}", file=err)
+    print(done, file=err)
+    print(args.finding, file=out)
+    return 0
+
+
+def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .curation.findings import AmbiguousPassage, CurationError, add_finding
+
+    library: Path | None = getattr(args, "library", None)
+    if library is None:
+        return _fail("add-finding", err, "say which library to add to with --library DIR")
+    if not library.is_dir():
+        return _fail("add-finding", err, f"the library folder {library} does not exist")
+    finding: dict[str, Any] = {
+        "source": args.source,
+        "text": args.text,
+        "kind": args.kind,
+        "themes": args.theme,
+        "places": args.place,
+        "speaker": args.speaker,
+        "note": args.note,
+        "id": args.id,
+        "occurrence": args.occurrence,
+    }
+    if args.locator:
+        locator = _locator(args.locator)
+        if locator is None:
+            return _fail(
+                "add-finding",
+                err,
+                f"--locator {args.locator!r} should be LABEL:VALUE with a label from "
+                f"{', '.join(LOCATOR_LABELS)}, e.g. page:12",
+            )
+        finding["locator"] = locator
+    try:
+        written = add_finding(library, finding)
+    except AmbiguousPassage as exc:
+        where = [f"occurrence {n}: {loc.where()}" for n, loc in enumerate(exc.occurrences, 1)]
+        if len(where) > 12:
+            where = [*where[:10], f"… and {len(where) - 10} more"]
+        return _fail(
+            "add-finding",
+            err,
+            f"{exc.text_path}: these words appear {len(exc.occurrences)} times in the source; choose one "
+            "with --occurrence N, or give more words (nothing was written):",
+            where,
+        )
+    except CurationError as exc:
+        return _fail("add-finding", err, exc.message, exc.problems)
+    for problem in written.warnings:
+        print(f"briefing-builder: warning: {problem}", file=err)
+    from .core.loader import load_library
+
+    found = load_library(library).finding(written.finding_id or "")
+    shown = str(found.locator) if found is not None else ""
+    print(f"Added finding '{written.finding_id}' to {written.path}.", file=err)
+    print(f"{written.finding_id}\t{shown}", file=out)
+    return 0
