@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from briefing_builder.core.loader import load_library
-from briefing_builder.curation.add_source import add_source
+from briefing_builder.curation.add_source import AddSourceError, add_source
 from briefing_builder.curation.extract import extract
 from briefing_builder.curation.new_library import (
     STARTER_THEMES,
@@ -121,3 +121,15 @@ def test_command_line(tmp_path: Path) -> None:
     # Without --title the folder's name is the title.
     assert run("new-library", tmp_path / "Skills").returncode == 0
     assert load_library(tmp_path / "Skills").title == "Skills"
+
+
+def test_a_read_only_library_refuses_a_source(tmp_path: Path) -> None:
+    folder = new_library(tmp_path / "lib", "Shared")
+    meta = folder / "library.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "read-only: true\n", encoding="utf-8")
+    before = (folder / "sources.yaml").read_bytes()
+    extracted = extract(make_pdf(tmp_path / "review.pdf"))
+    with pytest.raises(AddSourceError, match=r"marked read-only .*Nothing was written"):
+        add_source(folder, extracted, {"type": "report", "title": "A review"}, "review-nd")
+    assert (folder / "sources.yaml").read_bytes() == before
+    assert list((folder / "texts").iterdir()) == []

@@ -255,3 +255,23 @@ def test_a_refusal_keeps_the_form(
     assert not (library / "texts" / "smith-nd.txt").exists()
     assert not dialog.add_button.isEnabled()  # the id is now taken
     dialog.reject()
+
+
+def test_a_read_only_library_cannot_have_sources_added(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    assert window.sources.act_add_source.isEnabled()
+    root = tmp_path / "shared"
+    shutil.copytree(BUNDLED, root)
+    meta = root / "library.yaml"
+    meta.write_text("read-only: true\n" + meta.read_text(encoding="utf-8"), encoding="utf-8")
+    switch_library(qtbot, window, root)
+    action = window.sources.act_add_source
+    assert not action.isEnabled()
+    assert "marked read-only" in action.toolTip() and "read-only: true" in action.statusTip()
+    assert window.sources.add_source() is None and window.sources.add_dialog is None
+    # Back on a library that can be changed, it can be used again.
+    other = tmp_path / "own"
+    shutil.copytree(BUNDLED, other)
+    switch_library(qtbot, window, other)
+    assert action.isEnabled() and action.toolTip().startswith("Add a report")

@@ -28,6 +28,7 @@ from ..core.model import Library, Problem
 from ..core.pages import compress_page_labels
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .extract import Extracted
+from .library_edit import read_only_reason
 from .reference import check_fields, id_problem, merge
 
 SOURCES = "sources.yaml"
@@ -163,6 +164,9 @@ def add_source(
     root = Path(root)
     if not root.is_dir():
         raise AddSourceError(f"{root} is not a library folder (it does not exist).")
+    read_only = read_only_reason(root)
+    if read_only is not None:
+        raise AddSourceError(read_only + " Nothing was written.")
     sources_path = root / SOURCES
     existed = sources_path.exists()
     try:

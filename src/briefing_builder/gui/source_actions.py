@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from ..core.model import Library
+from ..curation.library_edit import read_only_reason
 from .add_source_dialog import AddSourceDialog
 from .new_library_dialog import NewLibraryDialog
 
@@ -45,8 +46,10 @@ class SourceActions(QObject):
         self.act_new_library.triggered.connect(self.new_library)
         loader = window.library_loader
         loader.loaded.connect(self._loaded)
+        loader.loaded.connect(self.update_read_only)
         loader.failed.connect(self._forget)
         loader.cancelled.connect(self._forget)
+        self.update_read_only()
 
     @property
     def actions(self) -> list[QAction]:
@@ -55,9 +58,18 @@ class SourceActions(QObject):
     def _library(self) -> Library:
         return self.window.opened.library
 
+    def update_read_only(self, *_args: object) -> None:
+        """A read-only library cannot have sources added: the action is greyed out and says why."""
+        reason = read_only_reason(self._library().root)
+        self.act_add_source.setEnabled(reason is None)
+        self.act_add_source.setStatusTip(reason or ADD_SOURCE_TIP)
+        self.act_add_source.setToolTip(reason or ADD_SOURCE_TIP)
+
     # --- Add source document… ------------------------------------------------------------------
 
-    def add_source(self) -> AddSourceDialog:
+    def add_source(self) -> AddSourceDialog | None:
+        if not self.act_add_source.isEnabled():  # read-only: the menu item says why
+            return None
         root = self._library().root
         dialog = AddSourceDialog(root, self.window)
         self.add_dialog = dialog
