@@ -19,8 +19,8 @@ import yaml
 
 from ..core.atomic import write_bytes
 from ..core.loader import ID_PATTERN, load_library
-from ..core.model import Problem
 from ..core.yamlio import YamlProblem, load_yaml_text
+from .writes import CurationError
 
 # Themes most public-policy evidence libraries start from; the curator renames, describes and
 # adds to them (they are only ids and labels in library.yaml).
@@ -72,13 +72,9 @@ SOURCES_TEXT = (
 )
 
 
-class NewLibraryError(Exception):
-    """Why the library was not created (nothing was left behind in the folder)."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
+class NewLibraryError(CurationError):
+    """Why the library was not created (nothing was left behind in the folder); a
+    :class:`CurationError`, as every curation refusal is."""
 
 
 def theme_problems(themes: Sequence[tuple[str, str, str]]) -> list[str]:
