@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
@@ -275,3 +277,24 @@ def test_a_read_only_library_cannot_have_sources_added(
     shutil.copytree(BUNDLED, other)
     switch_library(qtbot, window, other)
     assert action.isEnabled() and action.toolTip().startswith("Add a report")
+
+
+def test_a_document_dropped_on_the_dialog_is_read(
+    qtbot: QtBot, window: MainWindow, library: Path, tmp_path: Path
+) -> None:
+    pdf = make_pdf(tmp_path / "dropped.pdf")
+    dialog = open_dialog(window)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(pdf))])
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(event)
+    assert dialog.path_edit.text() == str(pdf)
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=60000)
+    assert dialog.extracted is not None and dialog.extracted.pages == 5
+    dialog.reject()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -135,7 +135,9 @@ class AddSourceDialog(QDialog):
 
         # --- the document --------------------------------------------------------------------
         self.path_edit = QLineEdit()
-        self.path_edit.setPlaceholderText("PDF, Word (.docx), web page (.html), text or Markdown")
+        self.path_edit.setPlaceholderText(
+            "PDF, Word (.docx), web page (.html), text or Markdown; or drop it here"
+        )
         self.path_edit.setAccessibleName("Document file")
         self.path_edit.returnPressed.connect(lambda: self.set_document(self.path_edit.text()))
         self.choose_button = QPushButton("&Choose…")
@@ -254,6 +256,7 @@ class AddSourceDialog(QDialog):
         lay.addLayout(columns, 1)
         lay.addLayout(bottom)
         self.resize(1100, 680)
+        self.setAcceptDrops(True)  # a document dropped from the file browser is read at once
         self._propose_id()
         self._update()
 
@@ -290,6 +293,24 @@ class AddSourceDialog(QDialog):
         )
         reading.thread.start()
         self._update()
+
+    @staticmethod
+    def _dropped_file(event: QDropEvent | QDragEnterEvent) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        files = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        return files[0] if len(files) == 1 else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path:
+            event.acceptProposedAction()
+            self.set_document(path)
 
     @property
     def reading(self) -> bool:
