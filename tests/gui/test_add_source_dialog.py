@@ -20,7 +20,7 @@ from briefing_builder.core.loader import load_library
 from briefing_builder.gui.add_source_dialog import AddSourceDialog
 from briefing_builder.gui.main_window import MainWindow
 from tests.conftest import BUNDLED
-from tests.curation.documents import PDF_LABELS, make_docx, make_pdf
+from tests.curation.documents import PDF_LABELS, make_docx, make_pdf, make_scanned_pdf
 from tests.curation.test_reference import BIBTEX, RIS
 
 from .conftest import Dialogs
@@ -214,6 +214,7 @@ def test_a_stopped_reading_writes_nothing(
     ("name", "expected"),
     [
         ("locked.pdf", "is encrypted (password-protected)"),
+        ("scan.pdf", "looks like a scanned document"),
         ("broken.docx", "cannot be read as a Word document"),
         ("slides.pptx", "is a PowerPoint file"),
     ],
@@ -223,7 +224,9 @@ def test_hostile_documents_show_the_core_message(
 ) -> None:
     before = (library / "sources.yaml").read_bytes()
     path = tmp_path / name
-    if name.endswith(".pdf"):
+    if name == "scan.pdf":
+        make_scanned_pdf(path)
+    elif name.endswith(".pdf"):
         make_pdf(path, password="secret")
     else:
         path.write_bytes(b"PK\x03\x04 not really a zip")
