@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 import yaml
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtGui import QAccessible, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.loader import load_library
@@ -301,3 +309,22 @@ def test_a_document_dropped_on_the_dialog_is_read(
     qtbot.waitUntil(lambda: not dialog.reading, timeout=60000)
     assert dialog.extracted is not None and dialog.extracted.pages == 5
     dialog.reject()
+
+
+def test_every_control_of_both_dialogs_has_a_name(window: MainWindow) -> None:
+    """What a screen reader says for each control a keyboard user reaches."""
+    for dialog in (open_dialog(window), window.sources.new_library()):
+        assert dialog is not None
+        reached = [
+            w
+            for w in dialog.findChildren(QWidget)
+            if w.window() is dialog
+            and w.isVisibleTo(dialog)
+            and not isinstance(w.parent(), (QComboBox, QAbstractSpinBox, QLineEdit))
+            and (w.focusPolicy() & Qt.FocusPolicy.TabFocus or isinstance(w, QAbstractButton))
+        ]
+        assert len(reached) >= 8
+        for w in reached:
+            iface = QAccessible.queryAccessibleInterface(w)
+            assert iface is not None and iface.text(QAccessible.Text.Name).strip(), w
+        dialog.reject()
