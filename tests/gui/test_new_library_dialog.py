@@ -14,6 +14,7 @@ from briefing_builder.core.loader import load_library
 from briefing_builder.curation.new_library import STARTER_THEMES
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.new_library_dialog import DESCRIPTION, ID, LABEL, NewLibraryDialog
+from tests.curation.documents import make_pdf
 
 from .conftest import Dialogs
 from .helpers import wait_for_library
@@ -97,3 +98,27 @@ def test_a_folder_with_files_is_refused(qtbot: QtBot, window: MainWindow, tmp_pa
     dialog.reject()
     assert [p.name for p in folder.iterdir()] == ["draft.docx"]
     assert not (tmp_path / "new").exists()
+
+
+def test_first_source_into_a_new_library(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    dialog = open_dialog(window)
+    dialog.folder_edit.setText(str(tmp_path / "reviews"))
+    dialog.create_button.click()
+    wait_for_library(qtbot, window)
+    root = window.opened.library.root
+    assert root == (tmp_path / "reviews").resolve()
+    assert window.sources.act_add_source.isEnabled()
+    add = window.sources.add_source()
+    assert add is not None and add.root == root
+    add.set_document(make_pdf(tmp_path / "review.pdf"))
+    qtbot.waitUntil(lambda: not add.reading, timeout=60000)
+    add.form.authors.add_row("Home Office")
+    assert add.id_edit.text() == "home-office-nd"  # no date printed: none invented
+    add.add_button.click()
+    wait_for_library(qtbot, window)
+    lib = load_library(root)
+    assert lib.errors == [] and [s.id for s in lib.sources] == ["home-office-nd"]
+    assert "issued" not in lib.sources[0].csl
+    assert window.opened.library.source("home-office-nd") is not None
