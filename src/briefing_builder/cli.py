@@ -169,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--event", metavar="TEXT", help="the event it was given at (a speech)")
     add.add_argument("--short", metavar="TEXT", help="a short label for lists and filters")
 
+    new = sub.add_parser(
+        "new-library",
+        help="start an empty evidence library in a new or empty folder",
+        description="Create library.yaml (a title and a starter list of themes to edit), "
+        "sources.yaml, findings/ and texts/ in DIR. Prints the folder.",
+    )
+    new.add_argument("folder", metavar="DIR", type=Path, help="the folder (new, or empty)")
+    new.add_argument("--title", metavar="TEXT", help="the library's title (default: DIR's name)")
+
     cli_curation.add_parsers(sub, _library_arg)
 
     gui = sub.add_parser("gui", help="start the desktop app (the default)")
@@ -431,6 +440,28 @@ def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_new_library(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Start a library; a refusal is one plain message and exit code 1."""
+    from .curation.new_library import NewLibraryError, new_library
+
+    folder: Path = args.folder
+    title = args.title or folder.resolve().name
+    try:
+        new_library(folder, title)
+    except NewLibraryError as exc:
+        print(f"briefing-builder: new-library: {exc.message}", file=err)
+        for problem in exc.problems:
+            print(f"  {problem}", file=err)
+        return 1
+    print(
+        f"Started the library “{' '.join(title.split())}” in {folder}: edit its themes in "
+        f"{folder / 'library.yaml'}, then add source documents.",
+        file=err,
+    )
+    print(folder, file=out)
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     try:
         from .gui.app import run
@@ -463,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_export(args, sys.stdout, sys.stderr)
         if args.command == "add-source":
             return _cmd_add_source(args, sys.stdout, sys.stderr)
+        if args.command == "new-library":
+            return _cmd_new_library(args, sys.stdout, sys.stderr)
         if args.command in cli_curation.COMMANDS:
             return cli_curation.run(args, sys.stdout, sys.stderr)
         return _cmd_gui(args)

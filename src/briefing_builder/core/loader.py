@@ -986,7 +986,16 @@ def _load_findings(
         lib.problems.append(Problem(str(folder), None, problem))
         return
     if not files:
-        lib.problems.append(Problem(str(folder), None, "no findings files (*.yaml) in this folder"))
+        # A new library has none yet: nothing is wrong, there is only nothing to show.
+        lib.problems.append(
+            Problem(
+                str(folder),
+                None,
+                "no findings files (*.yaml) in this folder yet: add a source document and make "
+                "findings from it",
+                warning=True,
+            )
+        )
         return
     for path in files:
         lib.read_files[str(path)] = file_stamp(path)

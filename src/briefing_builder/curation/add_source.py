@@ -28,11 +28,13 @@ from ..core.model import Library, Problem
 from ..core.pages import compress_page_labels
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .extract import Extracted
+from .library_edit import read_only_reason
 from .reference import check_fields, id_problem, merge
 
 SOURCES = "sources.yaml"
 TEXTS = "texts"
 _ITEM = re.compile(r"^(?P<indent>[ ]*)- ", re.M)
+_EMPTY_LIST = re.compile(r"^references:(?P<empty>[ ]*\[[ ]*\])[ ]*(?=\r?$)", re.M)
 
 
 class AddSourceError(Exception):
@@ -99,6 +101,10 @@ def _new_sources_text(old: str, entry: Mapping[str, Any]) -> str:
     eol = "\r\n" if "\r\n" in old else "\n"
     plain = old.replace("\r\n", "\n")
     items = list(_ITEM.finditer(plain))
+    if not items and (m := _EMPTY_LIST.search(old)):
+        # A new library's ``references: []``: the list now starts below its key.
+        old = old[: m.start("empty")] + old[m.end("empty") :]
+        plain = old.replace("\r\n", "\n")
     top = [m for m in items if m.group("indent") == min(i.group("indent") for i in items)]
     indent = top[0].group("indent") if top else "  "
     spaced = f"\n\n{indent}- " in plain  # the file separates entries with a blank line
@@ -158,6 +164,9 @@ def add_source(
     root = Path(root)
     if not root.is_dir():
         raise AddSourceError(f"{root} is not a library folder (it does not exist).")
+    read_only = read_only_reason(root)
+    if read_only is not None:
+        raise AddSourceError(read_only + " Nothing was written.")
     sources_path = root / SOURCES
     existed = sources_path.exists()
     try:

@@ -13,6 +13,7 @@ bibtexparser (MIT), which handles its nested braces, string macros and LaTeX acc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import unicodedata
@@ -497,6 +498,32 @@ def read_reference(path: Path | str) -> dict[str, Any]:
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
     return reader(path, text)
+
+
+PASTED = Path("The pasted reference")
+
+
+def parse_reference_text(text: str, where: Path = PASTED) -> dict[str, Any]:
+    """The CSL data of one reference pasted as text (copied from a reference manager): CSL JSON,
+    BibTeX, RIS or CSL YAML, told apart by how the text starts; messages name ``where``."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if not start:
+        raise ReferenceError(f"{where} is empty: copy a reference (CSL JSON, BibTeX or RIS) first.")
+    if start.startswith(("{", "[")):
+        return _csl_json(where, text)
+    if start.startswith("@"):
+        return _bibtex(where, text)
+    if _RIS_LINE.match(start.splitlines()[0].rstrip()):
+        return _ris(where, text)
+    data = None
+    with contextlib.suppress(YamlProblem):
+        data = load_yaml_text(text, allow_aliases=False)
+    if not isinstance(data, (Mapping, list)):
+        raise ReferenceError(
+            f"{where} is not a reference this can read: copy it from a reference manager as CSL "
+            "JSON, BibTeX or RIS."
+        )
+    return _csl_yaml(where, text)
 
 
 def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:

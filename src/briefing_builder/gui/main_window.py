@@ -68,6 +68,7 @@ from .library_loader import LibraryLoader
 from .outline_clipboard import OutlineClipboard
 from .outline_panel import BriefingPanel
 from .shortcuts import WindowKeys, redo_keys, undo_keys
+from .source_actions import SourceActions
 from .source_reader import SourceReader
 
 log = logging.getLogger(__name__)
@@ -344,6 +345,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         file_menu.addAction(self.act_open_library)
+        self.sources = SourceActions(self)
+        file_menu.addActions(self.sources.actions)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
@@ -516,7 +519,7 @@ class MainWindow(QMainWindow):
 
     def _library_loaded(self, folder: Path, opened: OpenedLibrary) -> None:
         # Refused only when there is a library in use to keep; otherwise its problems are shown.
-        if not opened.library.findings and opened.library.problems and self.opened.library.findings:
+        if not opened.library.findings and opened.library.errors and self.opened.library.findings:
             QMessageBox.warning(
                 self,
                 "Cannot open library",
