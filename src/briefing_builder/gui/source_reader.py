@@ -325,7 +325,7 @@ class SourceReader(QDockWidget):
         nav.addWidget(self.next_button)
         self.legend = QLabel(
             "&nbsp;&nbsp;".join(
-                f"<span style='color:{MARK_COLOURS[k]}'>█</span>&nbsp;{label}"
+                f"<span style='color:{MARK_COLOURS[k]}'>█</span>&nbsp;{label.replace(' ', '&nbsp;')}"
                 for k, label in (
                     ("current", "this finding"),
                     ("briefing", "in the briefing"),
@@ -374,10 +374,13 @@ class SourceReader(QDockWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.where)
         layout.addLayout(nav)
+        # The actions on a row of their own, the legend under them: side by side, a docked
+        # reader's narrow width wrapped the legend word by word.
         self.legend_row = legend_row = QHBoxLayout()
-        legend_row.addWidget(self.legend, 1)
+        legend_row.addStretch(1)
         legend_row.addWidget(self.find_button)
         layout.addLayout(legend_row)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         layout.addStretch(0)  # keeps a message at the top when there is no text to show
