@@ -8,22 +8,22 @@ findings (see ``benchmarks/``).
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
 
 from .columns import Columns, ColumnsError, string_arrays
+from .index_parts import IndexPart, index_part, join_parts
 from .model import KIND_LABELS, KINDS, Library
-from .search import Query, index_words, join_hyphens, joined_tokens, split_hyphens, tokens
+from .search import Query, joined_tokens, tokens
 from .strength import NOT_RATED, strength_value, strength_values
 
 FACETS: tuple[str, ...] = ("themes", "sources", "kinds", "places", "strength")
 MAX_PREFIX_FORMS = 50  # hyphenated words a phrase's last word (a prefix) is tried as
 MAX_NEEDLES = 64  # forms of one phrase looked for
+PART_SIZE = 4096  # findings indexed at a time in this process (between checkpoints)
 ThemeMode = Literal["any", "all"]
 
 
@@ -156,35 +156,46 @@ class FilterIndex:
     """Answers :class:`Filter` queries over one loaded library."""
 
     def __init__(
-        self, library: Library, *, checkpoint: Callable[[int, int], None] | None = None
+        self,
+        library: Library,
+        *,
+        checkpoint: Callable[[int, int], None] | None = None,
+        parts: Sequence[IndexPart] | None = None,
     ) -> None:
         """``checkpoint(done, total)`` is called as the findings are indexed: a loader's progress,
-        and its chance to stop a build nobody wants any more (by raising)."""
-        findings = library.findings
-        n = len(findings)
+        and its chance to stop a build nobody wants any more (by raising).
+
+        ``parts`` are the findings' index worked out already, a run of findings each (by the
+        loader's worker processes, as they read the files): they are joined, not rebuilt."""
+        n = len(library.findings)
         self.library = library
         self.size = n
         self.themes = _Values(t.id for t in library.themes)
         self.sources = _Values(s.id for s in library.sources)
         self.kinds = _Values(KINDS)
         self.places = _Values(library.places)
-
-        self.source_code = np.fromiter(
-            (self.sources.codes[f.source] for f in findings), dtype=np.int32, count=n
-        )
+        if parts is None:
+            parts = self._parts(checkpoint)
+        elif sum(p.size for p in parts) != n:
+            raise ValueError("the index parts do not cover the library's findings")
+        joined = join_parts(parts, self.places.codes, checkpoint)
+        self.source_code = joined.source_code
         self._strength_codes()
-        self.kind_code = np.fromiter(
-            (self.kinds.codes[f.kind] for f in findings), dtype=np.int32, count=n
-        )
-        self.theme_doc, self.theme_val = self._pairs(
-            (self.themes.codes[t] for t in f.themes) for f in findings
-        )
-        self.place_doc, self.place_val = self._pairs(
-            (self.places.codes[p] for p in f.places) for f in findings
-        )
+        self.kind_code = joined.kind_code
+        self.theme_doc, self.theme_val = joined.theme_doc, joined.theme_val
+        self.place_doc, self.place_val = joined.place_doc, joined.place_val
         self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
-        self._build_text_index(checkpoint)
+        self._source_words = self._titles_words()
+        self._doc_words: Sequence[str] = joined.doc_words
+        self._vocab: Sequence[str] = joined.vocab
+        self._postings = joined.postings
+        self._offsets = joined.offsets
+        # Hyphenated words, joined, and how their parts read among the tokens:
+        # "cooperation" -> ["co operation"]. A phrase with a joined word is looked for with its
+        # parts too ('"co-operation between"' finds "co-operation between").
+        self._compounds = joined.compounds
+        self._compound_names = sorted(joined.compounds)
 
     # --- kept in the cache ------------------------------------------------------------------
 
@@ -280,15 +291,6 @@ class FilterIndex:
             of_source[self.source_code] if of_source.size else np.zeros(self.size, np.int32)
         )
 
-    def _pairs(self, per_doc: Iterable[Iterable[int]]) -> tuple[np.ndarray, np.ndarray]:
-        docs: list[int] = []
-        vals: list[int] = []
-        for i, codes in enumerate(per_doc):
-            for c in codes:
-                docs.append(i)
-                vals.append(c)
-        return np.asarray(docs, dtype=np.int32), np.asarray(vals, dtype=np.int32)
-
     def _value_masks(self, docs: np.ndarray, vals: np.ndarray, count: int) -> list[np.ndarray]:
         masks = []
         order = np.argsort(vals, kind="stable")
@@ -299,55 +301,26 @@ class FilterIndex:
             masks.append(mask)
         return masks
 
-    def _build_text_index(self, checkpoint: Callable[[int, int], None] | None = None) -> None:
-        library = self.library
+    def _parts(self, checkpoint: Callable[[int, int], None] | None) -> list[IndexPart]:
+        """The findings indexed here, a slice at a time (so a loader can follow and stop it)."""
+        findings = self.library.findings
+        themes, sources = self.themes.names, self.sources.names
+        parts = []
+        n = len(findings)
+        for start in range(0, n, PART_SIZE):
+            if checkpoint is not None:
+                checkpoint(start, n)
+            parts.append(index_part(findings[start : start + PART_SIZE], themes, sources))
+        return parts
+
+    def _titles_words(self) -> list[str]:
+        """Each source's title and short label as words, in the order of the source codes."""
         source_words: dict[str, str] = {}
-        for src in library.sources:
+        for src in self.library.sources:
             title = f"{src.title} {src.short}"
             # Both forms, one per line, so a phrase is found in either and never across them.
             source_words[src.id] = f"{' '.join(tokens(title))}\n {' '.join(joined_tokens(title))}"
-        self._source_words = [source_words[s] for s in self.sources.names]
-        vocab: dict[str, int] = {}
-        # Machine integers, not lists: turning a list of millions of ints into an array holds
-        # the interpreter for a tenth of a second (felt by a window loading in the background).
-        tok_ids = array("i")
-        doc_ids = array("i")
-        doc_words: list[str] = []
-        self._doc_words: Sequence[str] = doc_words
-        # Hyphenated words, joined, and how their parts read among the tokens:
-        # "cooperation" -> {"co operation"}. A phrase with a joined word is looked for with its
-        # parts too ('"co-operation between"' finds "co-operation between").
-        compounds: dict[str, set[str]] = {}
-        joined_of: dict[str, str] = {}  # "co-operation" -> "cooperation", worked out once
-        setdefault = vocab.setdefault
-        n = len(library.findings)
-        for i, f in enumerate(library.findings):
-            if checkpoint is not None and not i % 2048:
-                checkpoint(i, n)
-            words, hyphenated = index_words(f"{f.text} {f.speaker}" if f.speaker else f.text)
-            # With a space before every word, so " word" finds a word's start anywhere.
-            doc_words.append(" " + " ".join(words))
-            unique = set(words)
-            for word in hyphenated:
-                joined = joined_of.get(word)
-                if joined is None:
-                    joined = joined_of[word] = join_hyphens(word)
-                    compounds.setdefault(joined, set()).add(split_hyphens(word))
-                unique.add(joined)
-            tok_ids.extend(setdefault(w, len(vocab)) for w in unique)
-            doc_ids.extend(repeat(i, len(unique)))
-        self._compounds = {w: sorted(forms) for w, forms in compounds.items()}
-        self._compound_names = sorted(compounds)
-        names = sorted(vocab)
-        rank = np.empty(len(names), dtype=np.int32)
-        for new, word in enumerate(names):
-            rank[vocab[word]] = new
-        toks = rank[np.frombuffer(tok_ids, dtype=np.intc)] if tok_ids else np.zeros(0, np.int32)
-        docs = np.frombuffer(doc_ids, dtype=np.intc).astype(np.int32)
-        order = np.lexsort((docs, toks))
-        self._vocab: Sequence[str] = names
-        self._postings = docs[order]
-        self._offsets = np.searchsorted(toks[order], np.arange(len(names) + 1)).astype(np.int64)
+        return [source_words[s] for s in self.sources.names]
 
     # --- queries ----------------------------------------------------------------------------
 
