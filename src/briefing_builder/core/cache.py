@@ -45,7 +45,7 @@ from .loader import (
     gc_paused,
     library_files,
     library_folder_problem,
-    load_library,
+    load_library_indexed,
 )
 from .model import Library
 
@@ -253,8 +253,9 @@ def _write_entry(
 
 
 class _Progress:
-    """One progress for reading the files and building the index, which weighs about a third
-    of the reading (measured at 100,000 findings: 3.5 s against 12 s)."""
+    """One progress for reading the files and building the index. The files are indexed as
+    they are read; joining their parts weighs a twentieth of the reading at most (measured at
+    100,000 findings: under 0.1 s against 10 s), at least one step."""
 
     def __init__(self, progress: Progress | None, cancelled: CancelCheck | None) -> None:
         self.progress = progress
@@ -266,7 +267,7 @@ class _Progress:
             self.progress(done, total)
 
     def _index_weight(self) -> int:
-        return max(1, self.files // 3)
+        return max(1, self.files // 20)
 
     def read(self, done: int, total: int) -> None:
         self.files = total
@@ -284,9 +285,10 @@ class _Progress:
 
 
 def _build(root: Path, steps: _Progress) -> OpenedLibrary:
-    library = load_library(root, progress=steps.read, cancelled=steps.cancelled)
+    library, parts = load_library_indexed(root, progress=steps.read, cancelled=steps.cancelled)
     with gc_paused():
-        opened = OpenedLibrary(library, FilterIndex(library, checkpoint=steps.indexed))
+        index = FilterIndex(library, checkpoint=steps.indexed, parts=parts)
+        opened = OpenedLibrary(library, index)
     steps.indexed(1, 1)  # asks once more: a small library indexes without a checkpoint call
     return opened
 

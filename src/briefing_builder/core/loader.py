@@ -32,6 +32,7 @@ from .csl import (
     NAME_KEYS,
 )
 from .files import UnreadableFile, _kind, _reason
+from .index_parts import IndexPart, index_part
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .pages import PageLabelError, expand_page_labels, page_count
 from .strength import EMMIE, EMMIE_KEYS, MARYLAND_MAX, STRENGTH_KEYS, EvidenceStrength
@@ -879,16 +880,37 @@ def _read_findings_file(
         return findings, problems, retired
 
 
+# A findings file's findings, problems, retired findings' (id, line) and index part.
+FileRead = tuple[list[Finding], list[Problem], list[tuple[str, int]], IndexPart | None]
+
+
+def _read_in_worker(
+    root: str, rel: str, sources: SourceRefs, themes: tuple[str, ...], index: bool
+) -> FileRead:
+    """A worker process's work: one findings file read and, with ``index``, its findings indexed
+    for the filter while they are at hand (the parent joins the parts instead of indexing every
+    finding itself)."""
+    findings, problems, retired = _read_findings_file(root, rel, sources, frozenset(themes))
+    if not index:
+        return findings, problems, retired, None
+    with gc_paused():
+        part = index_part(findings, themes, tuple(ref.sid for ref in sources))
+    return findings, problems, retired, part
+
+
 def _read_all(
     root: Path,
     rels: list[str],
     sources: SourceRefs,
-    theme_ids: frozenset[str],
+    themes: tuple[str, ...],
     total: int,
     texts: dict[str, str],
-) -> Generator[tuple[list[Finding], list[Problem], list[tuple[str, int]]], None, None]:
+    index: bool = False,
+) -> Generator[FileRead, None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
-    can report progress and stop between files)."""
+    can report progress and stop between files); with ``index``, the index part of the files
+    read by worker processes (None for those read here)."""
+    theme_ids = frozenset(themes)
     done = 0
     workers = min(os.cpu_count() or 1, len(rels), 8)
     if total >= PARALLEL_MIN_BYTES and workers > 1:
@@ -900,7 +922,7 @@ def _read_all(
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             futures = [
-                pool.submit(_read_findings_file, str(root), rel, sources, theme_ids) for rel in rels
+                pool.submit(_read_in_worker, str(root), rel, sources, themes, index) for rel in rels
             ]
             for future in futures:
                 result = future.result()
@@ -916,7 +938,7 @@ def _read_all(
             return
     folded: dict[str, FoldedText | str] = {}
     for rel in rels[done:]:
-        yield _read_findings_file(str(root), rel, sources, theme_ids, texts, folded)
+        yield (*_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None)
 
 
 Stamp = tuple[int, int, int, int, int]
@@ -979,7 +1001,10 @@ def _load_findings(
     source_lines: dict[str, int],
     texts: dict[str, str],
     steps: _Steps,
+    parts: list[IndexPart] | None = None,
 ) -> None:
+    """Read the findings files; with ``parts``, also the filter index of each file's findings
+    that load (one part each, in order)."""
     folder = root / "findings"
     files, problem = findings_files(root)
     if problem is not None:
@@ -999,7 +1024,8 @@ def _load_findings(
         return
     for path in files:
         lib.read_files[str(path)] = file_stamp(path)
-    theme_ids = frozenset(t.id for t in lib.themes)
+    themes = tuple(t.id for t in lib.themes)
+    source_ids = tuple(s.id for s in lib.sources)
     rels = [p.relative_to(root).as_posix() for p in files]
     total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
@@ -1007,11 +1033,12 @@ def _load_findings(
     used_themes: set[str] = set()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
-    reading = contextlib.closing(_read_all(root, rels, sources, theme_ids, total, texts))
+    index = parts is not None
+    reading = contextlib.closing(_read_all(root, rels, sources, themes, total, texts, index))
     loaded: list[Finding] = []
     lib.findings = loaded
     with reading as results:
-        for i, (findings, problems, retired) in enumerate(results):
+        for i, (findings, problems, retired, part) in enumerate(results):
             steps.step()
             name = _display(root, rels[i])
             for rid, line in retired:
@@ -1027,6 +1054,7 @@ def _load_findings(
                     continue
                 seen[rid] = f"{name}:{line} (retired)"
                 retired_ids.add(rid)
+            first = len(loaded)
             for f in findings:
                 if f.id in seen:
                     problems.append(
@@ -1038,6 +1066,11 @@ def _load_findings(
                 seen[f.id] = f"{f.file}:{f.line}"
                 used_themes.update(f.themes)
                 loaded.append(f)
+            if parts is not None:
+                if part is None or len(loaded) - first != len(findings):
+                    # Read here, or a finding left out (its id used before): indexed here.
+                    part = index_part(loaded[first:], themes, source_ids)
+                parts.append(part)
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
     lib.retired_ids = frozenset(retired_ids)
@@ -1136,7 +1169,21 @@ def load_library(
         return _load_library(Path(root), _Steps(progress, cancelled))
 
 
-def _load_library(root: Path, steps: _Steps) -> Library:
+def load_library_indexed(
+    root: Path | str,
+    *,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> tuple[Library, list[IndexPart]]:
+    """:func:`load_library`, and the filter index of its findings in parts, for
+    ``FilterIndex(library, parts=...)``: a large library's files are indexed by the worker
+    processes that read them, on every core, while they read."""
+    parts: list[IndexPart] = []
+    with gc_paused():
+        return _load_library(Path(root), _Steps(progress, cancelled), parts), parts
+
+
+def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = None) -> Library:
     steps.check()
     lib = Library(root=root)
     problem = library_folder_problem(root)
@@ -1152,6 +1199,6 @@ def _load_library(root: Path, steps: _Steps) -> Library:
     texts: dict[str, str] = {}
     source_lines, sources = _load_sources(root, lib, texts)
     steps.step()
-    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps)
+    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps, parts)
     lib.reindex()
     return lib
