@@ -21,20 +21,23 @@ from typing import NamedTuple
 import numpy as np
 
 from .model import KINDS, Finding
-from .search import COMPOUND, join_hyphens, normalise, split_hyphens
+from .search import _HYPHENS, join_hyphens, normalise, split_hyphens
 
 _SEP = "\x00"  # between the findings of a slice: not a word character, nor a hyphen
 _SEP_BYTES = _SEP.encode()
 _UTF8, _AS_IS = "utf-8", "surrogatepass"
-_COMPOUND_OR_SEP = re.compile(f"{COMPOUND.pattern}|{_SEP}")
+# Within a run of word characters and hyphens, as COMPOUND reads it: word parts joined by single
+# hyphens (no byte of a character beyond ASCII is a hyphen's).
+_COMPOUND_BYTES = re.compile(rb"[^-]+(?:-[^-]+)+")
 _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD_CHAR = re.compile(r"\w")
 _ASCII_WORD = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
-# Bytes to keep: ASCII word characters, the separator, and every byte of a character beyond
-# ASCII (those that are not word characters are spaces by then).
-_SPACES = bytes(b if b in _ASCII_WORD or b == 0 or b >= 0x80 else 0x20 for b in range(256))
+# Bytes to keep: ASCII word characters, hyphens, the separator, and every byte of a character
+# beyond ASCII (those that are neither word characters nor hyphens are spaces by then).
+_KEEP = _ASCII_WORD | {ord("-"), 0}
+_SPACES = bytes(b if b in _KEEP or b >= 0x80 else 0x20 for b in range(256))
 _BITMAP_MAX = 1 << 25  # (word, finding) pairs of a part told apart with a flag each
-_HYPHEN_CHARS = ("-", "\u2010", "\u2011")
+_HYPHEN_CHARS = _HYPHENS[1:]  # beyond ASCII
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -103,7 +106,8 @@ def _words(
     norm = _SEP.join(folded)
     if norm.count(_SEP) != n - 1:  # a text with a NUL in it (not a word character): a space
         norm = _SEP.join(t.replace(_SEP, " ") for t in folded)
-    flat = _tokens(norm)
+    spaced = _spaced(norm)
+    flat = spaced.replace(b"-", b" ").split()  # the words, and the separators between findings
     # Each finding's words as the phrase check reads them: " word word".
     doc_words = _SEP.join(
         [" " + p.strip(" ") for p in b" ".join(flat).decode(_UTF8, _AS_IS).split(_SEP)]
@@ -115,19 +119,18 @@ def _words(
     rows = np.cumsum(starts)
     codes, rows = codes[~starts], rows[~starts]
     compounds: dict[tuple[str, str], None] = {}
-    if any(h in norm for h in _HYPHEN_CHARS):
+    if b"-" in spaced:
         # Hyphenated words also count joined ("co-operation": "cooperation"), in their finding.
-        found = _COMPOUND_OR_SEP.findall(norm)
-        code_of = {_SEP: 0}
+        found, found_rows = _hyphenated(spaced)
+        code_of: dict[bytes, int] = {}
         for word in dict.fromkeys(found):
-            if word != _SEP:
-                joined = join_hyphens(word)
-                compounds.setdefault((joined, split_hyphens(word)))
-                code_of[word] = codes_of.setdefault(joined.encode(_UTF8, _AS_IS), len(codes_of))
+            text = word.decode(_UTF8, _AS_IS)
+            joined = join_hyphens(text)
+            compounds.setdefault((joined, split_hyphens(text)))
+            code_of[word] = codes_of.setdefault(joined.encode(_UTF8, _AS_IS), len(codes_of))
         extra = np.fromiter(map(code_of.__getitem__, found), dtype=np.int64, count=len(found))
-        starts = extra == 0
-        codes = np.concatenate((codes, extra[~starts]))
-        rows = np.concatenate((rows, np.cumsum(starts)[~starts]))
+        codes = np.concatenate((codes, extra))
+        rows = np.concatenate((rows, np.asarray(found_rows, dtype=np.int64)))
     # Each (word, finding) once, word by word, findings in order within a word.
     pairs = _distinct((codes - 1) * n + rows, (len(codes_of) - 1) * n)
     vocab = tuple(w.decode(_UTF8, _AS_IS) for w in codes_of)[1:]
@@ -145,19 +148,47 @@ def _pairs(
     return rows, np.fromiter(flat, dtype=np.int32, count=int(lengths.sum()))
 
 
-def _tokens(norm: str) -> list[bytes]:
-    r"""The words of normalised text — its runs of ``\w`` characters, as ``TOKEN`` finds them —
-    in UTF-8, with the separator between findings as a word of its own.
+def _spaced(norm: str) -> bytes:
+    r"""Normalised text in UTF-8 with every character a space but word characters (``\w``, as
+    ``TOKEN`` reads them), hyphens (all as ``-``) and the separators between findings, which
+    stand alone between spaces: what is left between spaces is words, hyphenated or not.
 
-    Splitting bytes is many times quicker than a regular expression over the text: every
-    character that is not a word character becomes a space first (the few distinct ones beyond
-    ASCII one by one, the ASCII ones by a byte table), so what is left between spaces is words.
+    Splitting bytes is many times quicker than a regular expression over the text. The few
+    distinct characters beyond ASCII are looked at one by one, the ASCII ones by a byte table.
     """
     for ch in set(_BEYOND_ASCII.findall(norm)):
-        if not _WORD_CHAR.match(ch):
+        if ch in _HYPHEN_CHARS:
+            norm = norm.replace(ch, "-")
+        elif not _WORD_CHAR.match(ch):
             norm = norm.replace(ch, " ")
     data = norm.encode(_UTF8, _AS_IS).translate(_SPACES)
-    return data.replace(_SEP_BYTES, b" \x00 ").split()
+    return data.replace(_SEP_BYTES, b" \x00 ")
+
+
+def _hyphenated(spaced: bytes) -> tuple[list[bytes], list[int]]:
+    """The hyphenated words of :func:`_spaced` text, as ``COMPOUND`` finds them, and the row
+    (finding) of each: looked for only around its hyphens."""
+    words: list[bytes] = []
+    rows: list[int] = []
+    row = counted = 0
+    at = spaced.find(b"-")
+    while at >= 0:
+        start = spaced.rfind(b" ", 0, at) + 1
+        end = spaced.find(b" ", at)
+        if end < 0:
+            end = len(spaced)
+        row += spaced.count(_SEP_BYTES, counted, start)
+        counted = start
+        word = spaced[start:end]
+        if b"--" in word or word.startswith(b"-") or word.endswith(b"-"):
+            for part in _COMPOUND_BYTES.findall(word):
+                words.append(part)
+                rows.append(row)
+        else:  # the usual case: one hyphenated word
+            words.append(word)
+            rows.append(row)
+        at = spaced.find(b"-", end)
+    return words, rows
 
 
 def _distinct(keys: np.ndarray, limit: int) -> np.ndarray:
