@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -222,3 +225,37 @@ def test_parts_that_do_not_cover_the_findings_are_refused() -> None:
     library = Library(root=Path("."), findings=findings)
     with pytest.raises(ValueError):
         FilterIndex(library, parts=[index_part(findings[:2], ["t"], ["s"])])
+
+
+class _FailingPool:
+    """Worker processes that read the first two files, then break (as a killed worker does)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.submitted = 0
+
+    def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
+        future: Future[object] = Future()
+        self.submitted += 1
+        if self.submitted <= 2:
+            future.set_result(fn(*args))
+        else:
+            future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_files_left_when_the_workers_fail_are_indexed_here(
+    library_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial, serial_parts = load_library_indexed(library_root)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", _FailingPool)
+    library, parts = load_library_indexed(library_root)
+    assert library.findings == serial.findings
+    assert len(parts) == len(serial_parts)
+    assert _arrays(FilterIndex(library, parts=parts)) == _arrays(
+        FilterIndex(serial, parts=serial_parts)
+    )
