@@ -159,3 +159,51 @@ def test_export_of_a_fifo_or_a_folder_says_what_it_is(tmp_path: Path) -> None:
         proc = run_cli("export", path, "-o", tmp_path / "out.pdf")
         assert proc.returncode == 1 and expected in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+DIRECT_CASES = [
+    # Plain text in mappings and lists: the direct walk.
+    "- id: a-1\n  text: >-\n    Folded\n    text\n  themes: [x, y]\n  locator: {label: page, value: 3.10}\n"
+    "- id: a-2\n  id: again\n  note: null\n  ok: true\n  when: 2020-01-02\n  n: 007\n",
+    # Left to the general construction: an alias, a number as a key, a merge key, a tagged map.
+    "base: &b {x: 1}\nfirst: *b\nsecond: *b\n",
+    "words: &w hello\nagain: *w\n",
+    "2020: a year\nname: x\n",
+    "list:\n  - &item [1, 2]\n  - *item\n",
+]
+
+
+@pytest.mark.parametrize("text", DIRECT_CASES)
+def test_the_direct_walk_reads_what_the_general_construction_reads(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_builder.core import yamlio
+
+    direct = load_yaml_text(text, numbers_as_written=True)
+    monkeypatch.setattr(yamlio._Loader, "construct_document", yamlio._BaseLoader.construct_document)
+    general = load_yaml_text(text, numbers_as_written=True)
+
+    def same(a: object, b: object) -> None:
+        assert type(a) is type(b)
+        if isinstance(a, dict):
+            assert isinstance(b, dict) and list(a) == list(b)
+            assert (a.line, a.key_lines, a.duplicates) == (b.line, b.key_lines, b.duplicates)  # type: ignore[attr-defined]
+            for k in a:
+                same(a[k], b[k])
+        elif isinstance(a, list):
+            assert isinstance(b, list) and len(a) == len(b)
+            assert (a.line, a.item_lines) == (b.line, b.item_lines)  # type: ignore[attr-defined]
+            for x, y in zip(a, b, strict=True):
+                same(x, y)
+        else:
+            assert a == b and getattr(a, "written", None) == getattr(b, "written", None)
+
+    same(direct, general)
+
+
+def test_aliases_stay_shared_references() -> None:
+    data = load_yaml_text("base: &b {x: [1, 2]}\nfirst: *b\nsecond: *b\n")
+    assert data["first"] is data["base"] is data["second"]
+    with pytest.raises(YamlProblem) as info:
+        load_yaml_text("base: &b {x: 1}\nfirst: *b\n", allow_aliases=False)
+    assert info.value.line == 1 and "aliases" in info.value.message

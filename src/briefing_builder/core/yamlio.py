@@ -65,6 +65,15 @@ class _Loader(_BaseLoader):
 
     allow_aliases = True
 
+    def construct_document(self, node: yaml.Node) -> Any:
+        """The document's values: by the direct walk when the document is plain text in
+        mappings and lists (as library files are), else by PyYAML's general construction."""
+        try:
+            return _Direct(self).value(node)
+        except _Unusual:
+            self.constructed_objects: dict[yaml.Node, Any] = {}  # made afresh, not reused
+            return super().construct_document(node)
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if not self.allow_aliases and node in self.constructed_objects:
             # The same node reached twice is an alias (*name) of an anchor (&name).
@@ -84,6 +93,67 @@ class _Loader(_BaseLoader):
             Exception
         ) as exc:  # ValueError, KeyError, AttributeError... from PyYAML's constructors
             raise YamlProblem(node.start_mark.line + 1, _value_reason(node, exc)) from None
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    """A value the direct walk leaves to PyYAML's general construction."""
+
+
+class _Direct:
+    """The values of a document made by walking its nodes once: text as it is, mappings and
+    lists as :class:`LineDict` and :class:`LineList`, other scalars (numbers, dates, null) by the
+    loader. About three times quicker than PyYAML's general construction, which goes through
+    several calls and a generator per value. Anything else — a node reached twice (an alias),
+    a key that is not text, a tag other than these — raises :class:`_Unusual`, and the whole
+    document is constructed the general way (with its shared references and its messages)."""
+
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def value(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:
+            raise _Unusual
+        self.seen.add(id(node))
+        tag = node.tag
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            if tag in (_MAP, _SEQ):
+                raise _Unusual
+            data = self.loader.construct_object(node)  # a number, a date, null, true or false
+            del self.loader.constructed_objects[node]
+            return data
+        if kind is yaml.MappingNode and tag == _MAP:
+            mapping = LineDict()
+            mapping.line = node.start_mark.line + 1
+            for key_node, value_node in node.value:
+                if key_node.tag != _STR or type(key_node) is not yaml.ScalarNode:
+                    raise _Unusual  # a merge key (<<), a number or a list as a key ...
+                if id(key_node) in self.seen:
+                    raise _Unusual
+                self.seen.add(id(key_node))
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in mapping:
+                    mapping.duplicates.append((key, line))
+                mapping[key] = self.value(value_node)
+                mapping.key_lines[key] = line
+            return mapping
+        if kind is yaml.SequenceNode and tag == _SEQ:
+            items = LineList()
+            items.line = node.start_mark.line + 1
+            for child in node.value:
+                items.append(self.value(child))
+                items.item_lines.append(child.start_mark.line + 1)
+            return items
+        raise _Unusual
 
 
 def _tag_name(tag: str) -> str:
