@@ -32,3 +32,19 @@ def test_locate_quote_maps_back_to_the_original_text() -> None:
     start, end = locate_quote(SOURCE, "partners met weekly") or (0, 0)
     assert SOURCE[start:end] == "partners\nmet weekly"
     assert locate_quote(SOURCE, "not there") is None
+
+
+def test_white_space_is_what_a_regular_expression_calls_white_space() -> None:
+    import re
+    import sys
+
+    space = re.compile(r"\s")
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if space.fullmatch(chr(c))]
+    assert "\u00a0" in spaces and "\u2028" in spaces and "\x1c" in spaces
+    assert fold_whitespace("x".join(spaces)) == " ".join("x" * (len(spaces) - 1))
+    for ch in spaces:
+        assert fold_whitespace(f"{ch}a{ch}{ch}b{ch}") == "a b"
+    assert fold_whitespace("a\u200bb") == "a\u200bb"  # a zero-width space is not white space
+    assert quote_parts("one … two [...] three […] four") == ["one", "two", "three", "four"]
+    assert quote_parts("  plain  quote ") == ["plain quote"]
+    assert quote_parts(" … ") == []

@@ -19,18 +19,23 @@ from .files import UnreadableFile, read_regular_file
 # A source's plain text: far above any report's text (the bundled ones are under 1 MB).
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
-_WS = re.compile(r"\s+")
 _OMISSION = re.compile(r"\s*(?:…|\[\.\.\.\]|\[…\])\s*")
 
 
 def fold_whitespace(text: str) -> str:
-    """Collapse every run of white space (no-break spaces and line breaks included) to one space."""
-    return _WS.sub(" ", text).strip()
+    """Collapse every run of white space (no-break spaces and line breaks included) to one space.
+
+    (``str.split`` and the ``\\s`` of a regular expression take the same characters for white
+    space; splitting is several times quicker.)"""
+    return " ".join(text.split())
 
 
 def quote_parts(quote: str) -> list[str]:
     """The pieces of a quote between omission marks, white space folded."""
-    return [p for p in _OMISSION.split(fold_whitespace(quote)) if p]
+    folded = fold_whitespace(quote)
+    if "…" not in folded and "[..." not in folded:  # no omission mark: one piece
+        return [folded] if folded else []
+    return [p for p in _OMISSION.split(folded) if p]
 
 
 @dataclass(frozen=True, slots=True)
