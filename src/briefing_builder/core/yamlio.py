@@ -65,6 +65,20 @@ class _Loader(_BaseLoader):
 
     allow_aliases = True
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's tag for a value, each plain scalar's worked out once per document: the same
+        keys and values (``id``, ``text``, ``quote``) recur in every finding."""
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        tag = self._plain_tags.get(value)
+        if tag is None:
+            tag = self._plain_tags[value] = str(super().resolve(kind, value, implicit))
+        return tag
+
     def construct_document(self, node: yaml.Node) -> Any:
         """The document's values: by the direct walk when the document is plain text in
         mappings and lists (as library files are), else by PyYAML's general construction."""
