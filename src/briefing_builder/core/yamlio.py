@@ -112,6 +112,7 @@ class _Loader(_BaseLoader):
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_SCALAR = yaml.ScalarNode
 
 
 class _Unusual(Exception):
@@ -129,6 +130,9 @@ class _Direct:
     def __init__(self, loader: _Loader) -> None:
         self.loader = loader
         self.seen: set[int] = set()
+        # Text reached twice is the same string either way; only where aliases are refused
+        # must each text's node be looked at for being reached before.
+        self.text_once = not loader.allow_aliases
 
     def value(self, node: yaml.Node) -> Any:
         if id(node) in self.seen:
@@ -147,17 +151,22 @@ class _Direct:
         if kind is yaml.MappingNode and tag == _MAP:
             mapping = LineDict()
             mapping.line = node.start_mark.line + 1
+            text_once = self.text_once
             for key_node, value_node in node.value:
                 if key_node.tag != _STR or type(key_node) is not yaml.ScalarNode:
                     raise _Unusual  # a merge key (<<), a number or a list as a key ...
-                if id(key_node) in self.seen:
-                    raise _Unusual
-                self.seen.add(id(key_node))
+                if text_once:
+                    if id(key_node) in self.seen:
+                        raise _Unusual
+                    self.seen.add(id(key_node))
                 key = key_node.value
                 line = key_node.start_mark.line + 1
                 if key in mapping:
                     mapping.duplicates.append((key, line))
-                mapping[key] = self.value(value_node)
+                if not text_once and value_node.tag == _STR and type(value_node) is _SCALAR:
+                    mapping[key] = value_node.value  # text, the usual value: no call
+                else:
+                    mapping[key] = self.value(value_node)
                 mapping.key_lines[key] = line
             return mapping
         if kind is yaml.SequenceNode and tag == _SEQ:
