@@ -885,16 +885,16 @@ FileRead = tuple[list[Finding], list[Problem], list[tuple[str, int]], IndexPart 
 
 
 def _read_in_worker(
-    root: str, rel: str, sources: SourceRefs, themes: tuple[str, ...], index: bool
+    root: str, rel: str, sources: SourceRefs, themes: tuple[str, ...], index: tuple[str, ...] | None
 ) -> FileRead:
-    """A worker process's work: one findings file read and, with ``index``, its findings indexed
-    for the filter while they are at hand (the parent joins the parts instead of indexing every
-    finding itself)."""
+    """A worker process's work: one findings file read and, given the library's source ids in
+    ``index``, its findings indexed for the filter while they are at hand (the parent joins the
+    parts instead of indexing every finding itself)."""
     findings, problems, retired = _read_findings_file(root, rel, sources, frozenset(themes))
-    if not index:
+    if index is None:
         return findings, problems, retired, None
     with gc_paused():
-        part = index_part(findings, themes, tuple(ref.sid for ref in sources))
+        part = index_part(findings, themes, index)
     return findings, problems, retired, part
 
 
@@ -905,11 +905,11 @@ def _read_all(
     themes: tuple[str, ...],
     total: int,
     texts: dict[str, str],
-    index: bool = False,
+    index: tuple[str, ...] | None = None,
 ) -> Generator[FileRead, None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
-    can report progress and stop between files); with ``index``, the index part of the files
-    read by worker processes (None for those read here)."""
+    can report progress and stop between files); given the library's source ids in ``index``,
+    the index part of the files read by worker processes (None for those read here)."""
     theme_ids = frozenset(themes)
     done = 0
     workers = min(os.cpu_count() or 1, len(rels), 8)
@@ -1033,7 +1033,7 @@ def _load_findings(
     used_themes: set[str] = set()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
-    index = parts is not None
+    index = source_ids if parts is not None else None
     reading = contextlib.closing(_read_all(root, rels, sources, themes, total, texts, index))
     loaded: list[Finding] = []
     lib.findings = loaded
