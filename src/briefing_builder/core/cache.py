@@ -254,8 +254,8 @@ def _write_entry(
 
 class _Progress:
     """One progress for reading the files and building the index. The files are indexed as
-    they are read; joining their parts weighs a twentieth of the reading at most (measured at
-    100,000 findings: under 0.1 s against 10 s), at least one step."""
+    they are read; joining their parts weighs a twentieth of the reading, at least one step
+    (measured at 100,000 findings: 0.15–0.2 s against 10 s and more)."""
 
     def __init__(self, progress: Progress | None, cancelled: CancelCheck | None) -> None:
         self.progress = progress
