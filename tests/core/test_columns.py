@@ -7,7 +7,9 @@ import datetime
 import io
 import json
 import os
+import shutil
 import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +19,19 @@ from briefing_builder.core import cache as cache_mod
 from briefing_builder.core.cache import open_library
 from briefing_builder.core.columns import (
     MAGIC,
+    BlockStringColumn,
     Columns,
     ColumnsError,
     StringColumn,
+    narrowest,
+    posting_arrays,
     string_arrays,
     write_columns,
 )
+from briefing_builder.core.filtering import Filter
 from briefing_builder.core.library_columns import FindingTable, Unkept
 from briefing_builder.core.library_columns import write_library as write_library_columns
+from briefing_builder.core.paths import bundled_library
 
 from ..conftest import write_library
 
@@ -84,6 +91,14 @@ def _rewrite_header(path: Path, change: object) -> None:
     data[start:first_array] = text.ljust(first_array - start, b" ")
     struct.pack_into("<Q", data, len(MAGIC), len(text))
     path.write_bytes(bytes(data))
+
+
+def _array_offset(path: Path, name: str) -> int:
+    """Where the array ``name`` starts in the file, from its header."""
+    data = path.read_bytes()
+    (length,) = struct.unpack_from("<Q", data, len(MAGIC))
+    start = len(MAGIC) + 8
+    return int(json.loads(data[start : start + length])["arrays"][name][2])
 
 
 @pytest.mark.parametrize(
@@ -198,3 +213,148 @@ def test_entries_of_the_pickled_format_and_their_leftovers_are_removed(tmp_path:
     entry.unlink()
     assert not open_library(root, cache_dir=cache_dir).from_cache  # written afresh
     assert not old.exists() and not leftover.exists() and _entry(cache_dir).exists()
+
+
+# --- long text in zlib blocks, posting lists in 16-bit spans ------------------------------------
+
+MANY = [
+    f"finding {i} " + ("Māori whānau " if i % 300 == 7 else "plain words ") * (i % 5)
+    for i in range(700)
+]
+MANY[3] = MANY[600] = ""  # empty strings, in a block of their own text and not
+
+
+def _block_column(tmp_path: Path, values: list[str], kept: int | None = 2) -> Columns:
+    path = columns_file(tmp_path, {}, string_arrays("t", values, compressed=True))
+    return open_columns(path)
+
+
+def test_compressed_strings_come_back_as_written(tmp_path: Path) -> None:
+    cols = _block_column(tmp_path, MANY)
+    column = cols.strings("t", kept_blocks=2)
+    assert isinstance(column, BlockStringColumn)
+    assert len(column) == 700 and list(column) == MANY and column.tolist() == MANY
+    assert column[0] == MANY[0] and column[-1] == MANY[-1] and column[307] == MANY[307]
+    assert column[255:258] == MANY[255:258] and column[3] == ""
+    rows = [699, 0, 256, 255, 7, 607, 3]
+    assert column.take(rows) == [MANY[r] for r in rows]
+    with pytest.raises(IndexError):
+        column[700]
+    # Only the last two blocks used stay inflated: a long list shown costs little memory.
+    assert len(column._blocks) <= 2
+    # Smaller than the text: 700 strings in three blocks.
+    data = cols.array("t.z")
+    assert cols.array("t.zends").size == 3 and data.size < len("".join(MANY).encode()) / 3
+    assert _block_column(tmp_path, []).strings("t").tolist() == []
+
+
+def test_a_flipped_byte_in_a_compressed_block_reads_as_replacement_text(tmp_path: Path) -> None:
+    path = columns_file(tmp_path, {}, string_arrays("t", MANY, compressed=True))
+    zends = open_columns(path).array("t.zends").tolist()
+    where = _array_offset(path, "t.z")
+    data = bytearray(path.read_bytes())
+    data[where + zends[0] + 40] ^= 0x20  # inside the second block
+    path.write_bytes(bytes(data))
+    column = open_columns(path).strings("t")
+    assert column[0] == MANY[0] and column[699] == MANY[699]  # the other blocks are whole
+    assert column[300] == "\ufffd" and column.take([256, 511, 512]) == [
+        "\ufffd",
+        "\ufffd",
+        MANY[512],
+    ]
+
+
+def test_a_block_that_inflates_to_more_than_it_holds_is_not_inflated(tmp_path: Path) -> None:
+    """A tampered block cannot make the app inflate gigabytes: reading stops one byte past
+    what the block says it holds, and the block reads as replacement text."""
+    bomb = np.frombuffer(zlib.compress(b"x" * 5_000_000, 9), dtype=np.uint8)
+    column = BlockStringColumn(
+        bomb, np.array([bomb.size], dtype=np.int64), np.array([2, 4], dtype=np.int64), None
+    )
+    assert column.tolist() == ["\ufffd", "\ufffd"]
+    with pytest.raises(ColumnsError):  # blocks that do not match the strings: refused at once
+        BlockStringColumn(bomb, np.array([], dtype=np.int64), np.array([2], dtype=np.int64), None)
+
+
+def test_narrowest_keeps_every_value(tmp_path: Path) -> None:
+    assert narrowest([0, 39]).dtype == np.uint8
+    assert narrowest([0, 300]).dtype == np.dtype("<u2")
+    assert narrowest([70_000]).dtype == np.dtype("<u4")
+    assert narrowest([-1, 5]).dtype == np.int8
+    assert narrowest([2**40]).tolist() == [2**40] and narrowest([]).size == 0
+
+
+@pytest.mark.parametrize("size", [10, 65_536, 150_001])
+def test_posting_lists_in_spans_mark_the_same_findings(tmp_path: Path, size: int) -> None:
+    rng = np.random.default_rng(size)
+    words = 40
+    lists = [np.unique(rng.integers(0, size, int(rng.integers(0, 300)))) for _ in range(words)]
+    lists[5] = np.array([0, size - 1])  # the first finding and the last
+    postings = np.concatenate(lists).astype(np.int32)
+    offsets = np.concatenate(([0], np.cumsum([len(x) for x in lists]))).astype(np.int64)
+    path = columns_file(tmp_path, {}, posting_arrays("p", postings, offsets, size))
+    spans = open_columns(path).postings("p", size, words)
+    for lo, hi in [(0, words), (5, 6), (3, 9), (7, 7), (words - 1, words)]:
+        mask = np.zeros(size, dtype=bool)
+        spans.mark(mask, lo, hi)
+        expected = np.zeros(size, dtype=bool)
+        expected[postings[offsets[lo] : offsets[hi]]] = True
+        assert (mask == expected).all(), (lo, hi)
+    # Kept again as they were read.
+    again = posting_arrays("p", spans, None, size)
+    assert (again["p"] == spans.docs).all() and (again["p.offsets"] == spans.offsets).all()
+    # A finding past the library's end is refused when the file is opened.
+    with pytest.raises(ColumnsError, match="does not have"):
+        open_columns(path).postings("p", size - 1, words)
+    with pytest.raises(ColumnsError, match="words"):
+        open_columns(path).postings("p", size, words + 1)
+
+
+def test_the_cached_index_answers_as_the_built_one(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(bundled_library(), root)
+    fresh = open_library(root, cache_dir=tmp_path / "cache")
+    cached = open_library(root, cache_dir=tmp_path / "cache")
+    assert cached.from_cache and not fresh.from_cache
+    lib = fresh.library
+    filters = [
+        Filter(),
+        Filter(text="partner"),
+        Filter(text='"information sharing"'),
+        Filter(text='"co-operation" police'),
+        Filter(text='"the police a"', themes=frozenset(t.id for t in lib.themes[:3])),
+        Filter(text="maori", kinds=frozenset({"quote"})),
+        Filter(places=frozenset(sorted(lib.places)[:2]), sources=frozenset([lib.sources[0].id])),
+    ]
+    for flt in filters:
+        a, b = fresh.index.query(flt), cached.index.query(flt)
+        assert a.indices.tolist() == b.indices.tolist() and a.facets == b.facets, flt
+    assert [f.text for f in cached.library.findings] == [f.text for f in lib.findings]
+
+
+def test_a_damaged_text_block_in_the_cache_is_never_an_exception(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib")
+    cache_dir = tmp_path / "cache"
+    fresh = open_library(root, cache_dir=cache_dir)
+    entry = _entry(cache_dir)
+    data = bytearray(entry.read_bytes())
+    for name in ("f.text.z", "ix.doc_words.z"):
+        data[_array_offset(entry, name) + 12] ^= 0x01
+    entry.write_bytes(bytes(data))
+    damaged = open_library(root, cache_dir=cache_dir)
+    assert damaged.from_cache  # the header is whole: the damage shows only in the text
+    assert [f.text for f in damaged.library.findings] == ["\ufffd"] * len(fresh.library.findings)
+    assert damaged.index.query(Filter(text='"builds trust"')).indices.tolist() == []
+    assert damaged.library.findings[0].id == fresh.library.findings[0].id
+
+
+def test_a_truncated_cache_entry_is_a_miss_and_rebuilt(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib")
+    cache_dir = tmp_path / "cache"
+    fresh = open_library(root, cache_dir=cache_dir)
+    data = _entry(cache_dir).read_bytes()
+    for keep in (len(data) - 1, len(data) // 2, 100):
+        _entry(cache_dir).write_bytes(data[:keep])
+        again = open_library(root, cache_dir=cache_dir)
+        assert not again.from_cache and again.library.findings == fresh.library.findings
+        assert open_library(root, cache_dir=cache_dir).from_cache  # written afresh, whole

@@ -51,7 +51,7 @@ from .model import Library
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 CACHE_ENV = "BRIEFING_BUILDER_CACHE_DIR"
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, string_arrays
+from .columns import Columns, ColumnsError, Postings, narrowest, posting_arrays, string_arrays
 from .index_parts import IndexPart, index_part, join_parts
 from .model import KIND_LABELS, KINDS, Library
 from .search import Query, joined_tokens, tokens
@@ -155,6 +155,9 @@ class _Values:
 class FilterIndex:
     """Answers :class:`Filter` queries over one loaded library."""
 
+    _postings: np.ndarray | Postings  # built: a plain array; from the cache: 16-bit spans
+    _offsets: np.ndarray
+
     def __init__(
         self,
         library: Library,
@@ -209,16 +212,15 @@ class FilterIndex:
             "compounds": self._compounds,
         }
         arrays = {
-            "ix.source_code": self.source_code,
-            "ix.kind_code": self.kind_code,
-            "ix.theme_doc": self.theme_doc,
-            "ix.theme_val": self.theme_val,
-            "ix.place_doc": self.place_doc,
-            "ix.place_val": self.place_val,
-            "ix.postings": self._postings.astype(np.int32),
-            "ix.offsets": self._offsets,
+            "ix.source_code": narrowest(self.source_code),
+            "ix.kind_code": narrowest(self.kind_code),
+            "ix.theme_doc": narrowest(self.theme_doc),
+            "ix.theme_val": narrowest(self.theme_val),
+            "ix.place_doc": narrowest(self.place_doc),
+            "ix.place_val": narrowest(self.place_val),
+            **posting_arrays("ix.postings", self._postings, self._offsets, self.size),
             **string_arrays("ix.vocab", self._vocab),
-            **string_arrays("ix.doc_words", self._doc_words),
+            **string_arrays("ix.doc_words", self._doc_words, compressed=True),
         }
         return meta, arrays
 
@@ -244,22 +246,17 @@ class FilterIndex:
         self.theme_val = cols.codes("ix.theme_val", len(self.themes.names))
         self.place_doc = cols.codes("ix.place_doc", n)
         self.place_val = cols.codes("ix.place_val", len(self.places.names))
-        self._doc_words = cols.strings("ix.doc_words")
+        # Searched again and again: every block, once inflated, is kept.
+        self._doc_words = cols.strings("ix.doc_words", kept_blocks=None)
         vocab = cols.strings("ix.vocab")
         self._vocab = vocab
-        self._postings = cols.codes("ix.postings", n)
-        self._offsets = cols.array("ix.offsets", "<i8")
+        self._postings = cols.postings("ix.postings", n, len(vocab))
+        self._offsets = self._postings.offsets  # each span's, which the postings read
         sizes = (self.source_code, self.kind_code, self._doc_words)
         if any(len(a) != n for a in sizes) or len(self.theme_doc) != len(self.theme_val):
             raise ColumnsError("the index's arrays do not match the library's findings")
-        if len(self.place_doc) != len(self.place_val) or len(self._offsets) != len(vocab) + 1:
+        if len(self.place_doc) != len(self.place_val):
             raise ColumnsError("the index's arrays do not match each other")
-        if self._offsets.size and (
-            int(self._offsets[0]) != 0
-            or int(self._offsets[-1]) != self._postings.size
-            or bool((np.diff(self._offsets) < 0).any())
-        ):
-            raise ColumnsError("the index's word offsets are out of order")
         words = meta["source_words"]
         if not (isinstance(words, list) and len(words) == len(self.sources.names)):
             raise ColumnsError("the index's source titles do not match its sources")
@@ -329,7 +326,10 @@ class FilterIndex:
         lo = bisect.bisect_left(self._vocab, word)
         hi = bisect.bisect_left(self._vocab, word + "\U0010ffff", lo)
         mask = np.zeros(self.size, dtype=bool)
-        mask[self._postings[self._offsets[lo] : self._offsets[hi]]] = True
+        if isinstance(self._postings, Postings):  # as the cache keeps them
+            self._postings.mark(mask, lo, hi)
+        else:
+            mask[self._postings[self._offsets[lo] : self._offsets[hi]]] = True
         matching_sources = [
             code for code, words in enumerate(self._source_words) if _has_prefix(words, word)
         ]

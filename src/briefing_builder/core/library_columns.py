@@ -16,12 +16,12 @@ from typing import IO, Any, overload
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, StringColumn, string_arrays, write_columns
+from .columns import Columns, ColumnsError, narrowest, string_arrays, write_columns
 from .filtering import FilterIndex
 from .model import Finding, Library, Locator, Problem, Source, Theme
 from .strength import EvidenceStrength
 
-FORMAT = "briefing-builder library 2"  # 2: retired findings' ids kept
+FORMAT = "briefing-builder library 3"  # 2: retired findings' ids kept; 3: long text compressed
 
 
 class Unkept(Exception):
@@ -61,7 +61,7 @@ def _shape(value: Any) -> Any:
 def _codes(values: Sequence[str], names: dict[str, int]) -> np.ndarray:
     for v in dict.fromkeys(values):  # each distinct value once, in order of first use
         names.setdefault(v, len(names))
-    return np.asarray([names[v] for v in values], dtype="<i4")
+    return narrowest([names[v] for v in values])
 
 
 def _ragged(
@@ -72,12 +72,13 @@ def _ragged(
     for v in dict.fromkeys(flat):
         names.setdefault(v, len(names))
     codes = [names[v] for v in flat]
-    return {f"{name}.ends": ends.astype("<i8"), name: np.asarray(codes, dtype="<i4")}
+    return {f"{name}.ends": narrowest(ends), name: narrowest(codes)}
 
 
 def _optional(name: str, values: Sequence[str | None]) -> dict[str, np.ndarray]:
     present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    return {**string_arrays(name, [v or "" for v in values]), f"{name}.set": present}
+    strings = string_arrays(name, [v or "" for v in values], compressed=True)
+    return {**strings, f"{name}.set": present}
 
 
 def write_library(
@@ -121,7 +122,7 @@ def write_library(
         **string_arrays("f.id", ids),
         "f.source": _codes(srcs, sources),
         "f.kind": _codes(kinds_, kinds),
-        **string_arrays("f.text", texts),
+        **string_arrays("f.text", texts, compressed=True),
         "f.label": _codes(labels_, labels),
         **string_arrays("f.value", values),
         **_optional("f.title", titles),
@@ -130,7 +131,7 @@ def write_library(
         **_optional("f.speaker", speakers),
         **_optional("f.note", notes),
         "f.file": _codes(files_, files),
-        "f.line": np.asarray(lines, dtype="<i8"),
+        "f.line": narrowest(lines),
         "f.verified": np.asarray(verified, dtype=bool),
     }
     if cancelled is not None and cancelled():
@@ -237,7 +238,7 @@ class FindingTable(Sequence[Finding]):
         self._kind = cols.codes("f.kind", len(self._kinds))
         self._label = cols.codes("f.label", len(self._labels))
         self._file = cols.codes("f.file", len(self._files))
-        self._line = cols.array("f.line", "<i8")
+        self._line = cols.integers("f.line")
         self._verified = cols.array("f.verified", "|b1")
         self._theme_codes = cols.codes("f.themes", len(self._themes))
         self._theme_ends = self._ends(cols, "f.themes.ends", self._theme_codes.size, n)
@@ -265,10 +266,9 @@ class FindingTable(Sequence[Finding]):
 
     @staticmethod
     def _ends(cols: Columns, name: str, total: int, n: int) -> np.ndarray:
-        ends = cols.array(name, "<i8")
-        if ends.size != n or (
-            n and (int(ends[-1]) != total or bool((np.diff(ends, prepend=0) < 0).any()))
-        ):
+        ends = cols.integers(name)
+        steps = np.diff(ends.astype(np.int64), prepend=0)
+        if ends.size != n or (n and (int(ends[-1]) != total or bool((steps < 0).any()))):
             raise ColumnsError(f"array {name!r} does not divide its values among the findings")
         return ends
 
@@ -341,5 +341,5 @@ class FindingTable(Sequence[Finding]):
             return []
         return [self[i] for i in np.flatnonzero(self._source == code).tolist()]
 
-    def ids(self) -> StringColumn:
+    def ids(self) -> Sequence[str]:
         return self._id
