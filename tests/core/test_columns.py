@@ -358,3 +358,13 @@ def test_a_truncated_cache_entry_is_a_miss_and_rebuilt(tmp_path: Path) -> None:
         again = open_library(root, cache_dir=cache_dir)
         assert not again.from_cache and again.library.findings == fresh.library.findings
         assert open_library(root, cache_dir=cache_dir).from_cache  # written afresh, whole
+
+
+def test_warming_inflates_every_block_until_stopped(tmp_path: Path) -> None:
+    column = _block_column(tmp_path, MANY).strings("t", kept_blocks=None)
+    assert isinstance(column, BlockStringColumn)
+    calls: list[int] = []
+    column.warm(lambda: calls.append(1) is None and len(calls) > 2)  # stops before the third
+    assert sorted(column._blocks) == [0, 1]
+    column.warm()
+    assert sorted(column._blocks) == [0, 1, 2] and column.take([699, 1]) == [MANY[699], MANY[1]]

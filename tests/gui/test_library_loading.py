@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.cache import OpenedLibrary, default_cache_dir
 from briefing_builder.core.cache import open_library as real_open_library
+from briefing_builder.core.columns import BlockStringColumn
 from briefing_builder.core.filtering import Filter
 from briefing_builder.core.loader import CancelCheck, Progress
 from briefing_builder.gui import library_loader
@@ -311,3 +312,20 @@ def test_start_up_on_a_library_with_nothing_usable_shows_its_problems(
         assert f"{empty / 'library.yaml'}" in window.problems.item(0).text()
 
     _start_app(monkeypatch, empty, during)
+
+
+def test_a_library_from_the_cache_is_readied_for_phrase_searches(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Once a library from the cache is in use, the loader's thread inflates the words the
+    index keeps compressed, so the officer's first phrase search does not wait for them."""
+    small = write_library(tmp_path / "small")
+    real_open_library(small)  # cached
+    window.switch_library(small)
+    wait_for_library(qtbot, window)
+    qtbot.waitUntil(_threads_done, timeout=10000)
+    assert window.opened.from_cache
+    words = window.opened.index._doc_words
+    assert isinstance(words, BlockStringColumn) and len(words._blocks) == 1
+    window.filters.set_filter(Filter(text='"builds trust"'))
+    assert list_ids(window) == ["alpha-001"]

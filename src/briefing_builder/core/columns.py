@@ -29,7 +29,7 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, overload
 
 import numpy as np
@@ -381,6 +381,14 @@ class BlockStringColumn(Sequence[str]):
 
     def tolist(self) -> list[str]:
         return list(self)
+
+    def warm(self, stopped: Callable[[], bool] | None = None) -> None:
+        """Inflate every block now (until ``stopped()``), so that the first search to read
+        them all does not wait for it: about 0.15 s for 100,000 findings' words."""
+        for b in range(-(-len(self) // BLOCK_ROWS)):
+            if stopped is not None and stopped():
+                return
+            self._block(b)
 
     def take(self, rows: Sequence[int]) -> list[str]:
         """The strings at ``rows``, each block inflated at most once."""

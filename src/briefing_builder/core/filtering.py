@@ -271,6 +271,14 @@ class FilterIndex:
         self._strength_codes()
         return self
 
+    def warm(self, stopped: Callable[[], bool] | None = None) -> None:
+        """Ready now what the first phrase search would otherwise wait for: an index read from
+        the cache inflates the words it keeps compressed (see :mod:`.columns`). Meant for a
+        background thread, once the library is in use; ``stopped()`` ends it early."""
+        warm = getattr(self._doc_words, "warm", None)
+        if warm is not None:
+            warm(stopped)
+
     # --- construction -----------------------------------------------------------------------
 
     def _strength_codes(self) -> None:

@@ -75,6 +75,8 @@ class _Load:
             self.error = exc
         finally:
             self.carrier.ended.emit(self)
+        if self.opened is not None:  # in use now: ready its first phrase search meanwhile
+            self.opened.index.warm(self.stop.is_set)
 
 
 class LoadProgress(QWidget):
