@@ -322,21 +322,26 @@ class BlockStringColumn(Sequence[str]):
         self._kept = kept_blocks
         self._blocks: OrderedDict[int, list[str]] = OrderedDict()
         self._lock = threading.Lock()  # the window and a background load may both read
+        self._last: tuple[int, list[str]] = (-1, [])
 
     def __len__(self) -> int:
         return int(self._ends.size)
 
     def _block(self, b: int) -> list[str]:
+        last = self._last  # strings are mostly read in order: the same block again
+        if last[0] == b:
+            return last[1]
         with self._lock:
             rows = self._blocks.get(b)
             if rows is not None:
                 self._blocks.move_to_end(b)
-                return rows
-        rows = self._inflate(b)
-        with self._lock:
-            self._blocks[b] = rows
-            if self._kept is not None and len(self._blocks) > self._kept:
-                self._blocks.popitem(last=False)
+        if rows is None:
+            rows = self._inflate(b)
+            with self._lock:
+                self._blocks[b] = rows
+                if self._kept is not None and len(self._blocks) > self._kept:
+                    self._blocks.popitem(last=False)
+        self._last = (b, rows)
         return rows
 
     def _inflate(self, b: int) -> list[str]:
@@ -353,12 +358,20 @@ class BlockStringColumn(Sequence[str]):
         if not whole:
             log.warning("A block of the library cache is damaged; its text is not shown")
             return ["\ufffd"] * (stop - first)
-        starts = [0, *cuts[:-1]]
-        if data.isascii():  # one byte, one character: slice the text itself
-            text = data.decode("ascii")
-            return [text[i:j] for i, j in zip(starts, cuts, strict=True)]
-        view = memoryview(data)
-        return [_decode(view[i:j]) for i, j in zip(starts, cuts, strict=True)]
+        if data.isascii():  # one byte, one character
+            text, at = data.decode("ascii"), cuts
+        else:
+            try:
+                text = data.decode("utf-8", "surrogatepass")  # as written
+            except UnicodeDecodeError:  # whole, yet not as written: string by string, leniently
+                view = memoryview(data)
+                return [_decode(view[i:j]) for i, j in zip([0, *cuts[:-1]], cuts, strict=True)]
+            # The block decoded at once, each string sliced from it: a string ends after as
+            # many characters as bytes before its end begin one (are not 10xxxxxx).
+            begins = np.cumsum((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80)
+            at_byte = np.asarray(cuts, dtype=np.int64)
+            at = np.where(at_byte > 0, begins[np.maximum(at_byte - 1, 0)], 0).tolist()
+        return [text[i:j] for i, j in zip([0, *at[:-1]], at, strict=True)]
 
     @overload
     def __getitem__(self, i: int) -> str: ...
