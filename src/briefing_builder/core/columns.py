@@ -21,7 +21,6 @@ Layout: 8 bytes of magic, the header's length (8 bytes, little-endian), the head
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import mmap
@@ -42,7 +41,6 @@ _ALIGN = 16
 _DTYPES = frozenset({"|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f8"})
 _INTEGERS = frozenset({"|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8"})  # u8: not an index
 BLOCK_ROWS = 256  # strings in one zlib block: ~80 KB of quotes, inflated in about 0.3 ms
-_ZLIB_LEVEL = 1  # level 6 saves a sixth more and costs five times the time to write
 POSTING_SPAN = 1 << 16  # findings per group of posting lists, so a finding is 16 bits in one
 
 
@@ -191,7 +189,21 @@ def string_arrays(
     name: str, values: Sequence[str], *, compressed: bool = False
 ) -> dict[str, np.ndarray]:
     """The arrays that hold ``values`` as one column (see :meth:`Columns.strings`);
-    ``compressed``: in zlib blocks of :data:`BLOCK_ROWS` strings, for long text."""
+    ``compressed``: in zlib blocks of :data:`BLOCK_ROWS` strings, for long text, where each
+    string's end is counted in characters (a block is decoded whole, then sliced)."""
+    if compressed:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        blocks = [
+            # Level 1: level 6 saves a sixth more and takes five times as long to write.
+            zlib.compress("".join(values[r : r + BLOCK_ROWS]).encode("utf-8", "surrogatepass"), 1)
+            for r in range(0, len(values), BLOCK_ROWS)
+        ]
+        zends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
+        return {
+            f"{name}.z": np.frombuffer(b"".join(blocks), dtype=np.uint8),
+            f"{name}.zends": narrowest(zends),
+            f"{name}.ends": narrowest(np.cumsum(lengths)),
+        }
     joined = "".join(values)
     if joined.isascii():  # one character, one byte: no string encoded on its own
         data = joined.encode("ascii")
@@ -201,19 +213,7 @@ def string_arrays(
         data = b"".join(encoded)
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     ends = narrowest(np.cumsum(lengths))
-    if not compressed:
-        return {f"{name}.utf8": np.frombuffer(data, dtype=np.uint8), f"{name}.ends": ends}
-    cuts = [0, *ends[BLOCK_ROWS - 1 :: BLOCK_ROWS].tolist()]
-    if len(values) % BLOCK_ROWS:
-        cuts.append(len(data))
-    view = memoryview(data)
-    blocks = [zlib.compress(view[a:b], _ZLIB_LEVEL) for a, b in itertools.pairwise(cuts)]
-    zends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
-    return {
-        f"{name}.z": np.frombuffer(b"".join(blocks), dtype=np.uint8),
-        f"{name}.zends": narrowest(zends),
-        f"{name}.ends": ends,
-    }
+    return {f"{name}.utf8": np.frombuffer(data, dtype=np.uint8), f"{name}.ends": ends}
 
 
 def posting_arrays(
@@ -347,31 +347,20 @@ class BlockStringColumn(Sequence[str]):
     def _inflate(self, b: int) -> list[str]:
         first, stop = b * BLOCK_ROWS, min((b + 1) * BLOCK_ROWS, len(self))
         base = int(self._ends[first - 1]) if first else 0
-        cuts = (self._ends[first:stop].astype(np.int64) - base).tolist()
+        cuts = (self._ends[first:stop].astype(np.int64) - base).tolist()  # in characters
         z0 = int(self._zends[b - 1]) if b else 0
         inflater = zlib.decompressobj()
-        try:  # never more than the block says it holds (and one byte to tell), however altered
-            data = inflater.decompress(self._data[z0 : int(self._zends[b])], cuts[-1] + 1)
-            whole = inflater.eof and not inflater.unconsumed_tail and len(data) == cuts[-1]
+        text = None
+        try:  # never more than the block's characters can take (four bytes each), however altered
+            data = inflater.decompress(self._data[z0 : int(self._zends[b])], 4 * cuts[-1] + 1)
+            if inflater.eof and not inflater.unconsumed_tail:
+                text = data.decode("ascii") if data.isascii() else _decode(memoryview(data))
         except zlib.error:
-            whole = False
-        if not whole:
+            pass
+        if text is None or len(text) != cuts[-1]:
             log.warning("A block of the library cache is damaged; its text is not shown")
             return ["\ufffd"] * (stop - first)
-        if data.isascii():  # one byte, one character
-            text, at = data.decode("ascii"), cuts
-        else:
-            try:
-                text = data.decode("utf-8", "surrogatepass")  # as written
-            except UnicodeDecodeError:  # whole, yet not as written: string by string, leniently
-                view = memoryview(data)
-                return [_decode(view[i:j]) for i, j in zip([0, *cuts[:-1]], cuts, strict=True)]
-            # The block decoded at once, each string sliced from it: a string ends after as
-            # many characters as bytes before its end begin one (are not 10xxxxxx).
-            begins = np.cumsum((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80)
-            at_byte = np.asarray(cuts, dtype=np.int64)
-            at = np.where(at_byte > 0, begins[np.maximum(at_byte - 1, 0)], 0).tolist()
-        return [text[i:j] for i, j in zip([0, *at[:-1]], at, strict=True)]
+        return [text[i:j] for i, j in zip([0, *cuts[:-1]], cuts, strict=True)]
 
     @overload
     def __getitem__(self, i: int) -> str: ...
