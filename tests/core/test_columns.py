@@ -269,8 +269,8 @@ def test_a_flipped_byte_in_a_compressed_block_reads_as_replacement_text(tmp_path
 
 
 def test_a_block_that_inflates_to_more_than_it_holds_is_not_inflated(tmp_path: Path) -> None:
-    """A tampered block cannot make the app inflate gigabytes: reading stops one byte past
-    what the block says it holds, and the block reads as replacement text."""
+    """A tampered block cannot make the app inflate gigabytes: reading stops past four bytes
+    for each character the block says it holds, and the block reads as replacement text."""
     bomb = np.frombuffer(zlib.compress(b"x" * 5_000_000, 9), dtype=np.uint8)
     column = BlockStringColumn(
         bomb, np.array([bomb.size], dtype=np.int64), np.array([2, 4], dtype=np.int64), None

@@ -304,7 +304,7 @@ class BlockStringColumn(Sequence[str]):
     is inflated and split when one of its strings is first asked for, and the last
     ``kept_blocks`` used are kept (None: every one, for text searched again and again). A
     damaged block reads as replacement characters, never an exception, and can never inflate
-    to more than it says."""
+    to more than four bytes for each character it says it holds."""
 
     def __init__(
         self, data: np.ndarray, zends: np.ndarray, ends: np.ndarray, kept_blocks: int | None
