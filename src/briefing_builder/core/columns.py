@@ -15,8 +15,8 @@ needs nothing installed. Codes and offsets are kept in the narrowest integer typ
 them, and the filter index's posting lists as 16-bit numbers (:class:`Postings`).
 
 Layout: 8 bytes of magic, the header's length (8 bytes, little-endian), the header (UTF-8 JSON:
-``{"meta": ..., "arrays": {name: [dtype, count, offset]}, "size": bytes}``), then each array's bytes at a
-16-byte boundary, offsets counted from the start of the file.
+``{"meta": ..., "arrays": {name: [dtype, count, offset]}, "size": bytes}``), then each array's
+bytes at a 16-byte boundary, offsets counted from the start of the file.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def posting_arrays(
     words = offsets.size - 1
     docs = np.asarray(postings, dtype=np.int64)
     word = np.repeat(np.arange(words, dtype=np.int64), np.diff(offsets))
-    span = docs >> 16
+    span = docs // POSTING_SPAN
     order = np.argsort(span, kind="stable")  # each span's lists stay in word, then finding order
     spans = -(-size // POSTING_SPAN) or 1
     counts = np.bincount(span * words + word, minlength=spans * words)

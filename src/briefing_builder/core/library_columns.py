@@ -331,10 +331,9 @@ class FindingTable(Sequence[Finding]):
         return self._lists
 
     def _make(self, i: int) -> Finding:
-        (source, kind, label, file, line, verified, title_set, speaker_set, note_set) = (
-            self._fields()[:9]
-        )
-        theme_ends, themes, place_ends, places = self._fields()[9:]
+        fields = self._fields()
+        source, kind, label, file, line, verified, title_set, speaker_set, note_set = fields[:9]
+        theme_ends, themes, place_ends, places = fields[9:]
         return Finding(
             self._id[i],
             source[i],
