@@ -17,6 +17,7 @@ from .core.logs import one_sentence, setup_logging, where_logged
 from .core.model import KINDS, Finding, Library
 from .core.paths import bundled_library
 from .core.strength import MARYLAND_LEVELS, NOT_RATED
+from .core.wording import count_label
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     total, verified = len(lib.findings), lib.verified_count
     unchecked = f"; {total - verified} not checked (see above)" if verified < total else ""
     print(
-        f"{lib.title or root}: {len(lib.sources)} sources, {total} findings, "
-        f"{len(lib.themes)} themes; {verified} of {total} quotes verified word for word{unchecked}",
+        f"{lib.title or root}: {count_label(len(lib.sources), 'source')}, "
+        f"{count_label(total, 'finding')}, {count_label(len(lib.themes), 'theme')}; "
+        f"{verified} of {count_label(total, 'quote')} verified word for word{unchecked}",
         file=out,
     )
     if lib.problems:
@@ -433,7 +435,7 @@ def _cmd_add_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pages += f" (printed {', '.join(shown)})"
     print(
         f"Added source '{sid}' from {extracted.format}: {added.text_path} ({pages}, "
-        f"{extracted.headings} headings); its reference is in {added.sources_path}.",
+        f"{count_label(extracted.headings, 'heading')}); its reference is in {added.sources_path}.",
         file=err,
     )
     print(sid, file=out)

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from briefing_builder import __version__
@@ -95,6 +96,59 @@ def test_export_docx_and_pdf(bundle: Bundle, tmp_path: Path) -> None:
         names = set(docx.namelist())
         assert {"word/document.xml", "word/styles.xml", "word/footnotes.xml"} <= names
         assert b"Tizard" in docx.read("word/footnotes.xml")
+
+
+def test_a_library_grown_from_the_command_line(bundle: Bundle, tmp_path: Path) -> None:
+    """New library, a source from a text file, a finding of it, an edit kept in place (ruamel.yaml
+    in the bundle), and the check passing on the result: the curation commands, frozen."""
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    cwd.mkdir()
+    (cwd / "review.md").write_text(
+        "# 1 Introduction\n\nPartnerships have to be for a purpose and they must demonstrate "
+        "added value to the people they serve.\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: object) -> str:
+        proc = clean_run([bundle.cli, *args], home, cwd)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr
+        return proc.stdout
+
+    run("new-library", "lib", "--title", "Unit library")
+    library = yaml.safe_load((cwd / "lib" / "library.yaml").read_text(encoding="utf-8"))
+    theme = library["themes"][0]["id"]
+    run(
+        "add-source",
+        "review.md",
+        "--library",
+        "lib",
+        "--id",
+        "review-2024",
+        "--title",
+        "Review",
+        "--organisation",
+        "Home Office",
+        "--year",
+        "2024",
+    )
+    out = run(
+        "add-finding",
+        "--library",
+        "lib",
+        "--source",
+        "review-2024",
+        "--text",
+        "they must demonstrate added value",
+        "--theme",
+        theme,
+    )
+    fid = out.split()[0]
+    run("edit-finding", fid, "--library", "lib", "--speaker", "A reviewer")
+    findings = (cwd / "lib" / "findings" / "review-2024.yaml").read_text(encoding="utf-8")
+    assert f"id: {fid}" in findings and "speaker: A reviewer" in findings
+    assert "section" in findings  # the locator derived from the numbered heading
+    assert "1 of 1 quote verified" in run("check", "--library", "lib")  # exit 0: no errors
 
 
 def test_bad_input_is_a_message_not_a_traceback(bundle: Bundle, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .drag_image import count_label, first_words, start_drag
+from ..core.wording import count_label, first_words
+from .drag_image import start_drag
 from .finding_delegate import FindingDelegate
 
 

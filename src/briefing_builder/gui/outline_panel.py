@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.briefing import MARKING_DESCRIPTORS, MARKINGS, EvidenceItem, NoteItem, Section
+from ..core.wording import count_label, first_words
 from .date_field import DateField
 from .document import BriefingDocument
-from .drag_image import count_label, first_words, start_drag
+from .drag_image import start_drag
 from .front_sheet_form import FrontSheetGroup
 from .outline_model import NodeIdRole, OutlineDelegate, OutlineModel
 from .shortcuts import DOCUMENT_UNDO

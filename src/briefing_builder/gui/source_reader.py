@@ -58,6 +58,7 @@ from ..core.reading import (
     passages,
     text_for_reading,
 )
+from ..core.wording import first_words
 
 PASSAGE_COLOUR = "#fde68a"  # the finding's passage
 MATCH_COLOUR = "#bfdbfe"  # every match of Find
@@ -73,11 +74,6 @@ MAX_MATCHES = 10_000  # Find counts this many at most ("10000+")
 FIND_KEY = QKeySequence.StandardKey.Find
 PREVIOUS_FINDING_KEY = "Alt+PgUp"
 NEXT_FINDING_KEY = "Alt+PgDown"
-
-
-def first_words(text: str, n: int = 8) -> str:
-    words = text.split()
-    return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
 class _Utf16:
@@ -241,7 +237,7 @@ def mark_tooltip(mark: Mark) -> str:
         "curated": "A finding",
     }[mark.state]
     click = "" if mark.state == "current" else " — click to read it"
-    return f"{what}: “{escape(first_words(mark.finding.text))}”{click}"
+    return f"{what}: “{escape(first_words(mark.finding.text, 8))}”{click}"
 
 
 class FindField(QLineEdit):
