@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.cache import OpenedLibrary, open_library
@@ -98,6 +100,38 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dialogs]:
     )
     yield d
     assert not d.unexpected, f"unanswered dialogs: {d.unexpected}"
+
+
+_MODIFIER_KEYS = {
+    Qt.KeyboardModifier.ShiftModifier: Qt.Key.Key_Shift,
+    Qt.KeyboardModifier.ControlModifier: Qt.Key.Key_Control,
+    Qt.KeyboardModifier.AltModifier: Qt.Key.Key_Alt,
+    Qt.KeyboardModifier.MetaModifier: Qt.Key.Key_Meta,
+}
+
+
+@pytest.fixture(autouse=True)
+def no_keys_held() -> Iterator[None]:
+    """Every test starts and ends with no modifier key held down.
+
+    Qt keeps the modifiers of the last key event as the application's state, and a simulated
+    Ctrl+Z never sends the key release that lifting Ctrl would: without this, the next test's
+    ``setCurrentIndex`` on a list would act as a Ctrl+click and add to the selection."""
+    _release_modifiers()
+    yield
+    _release_modifiers()
+
+
+def _release_modifiers() -> None:
+    held = QApplication.keyboardModifiers()
+    if held == Qt.KeyboardModifier.NoModifier:
+        return
+    target = QWidget()
+    for modifier, key in _MODIFIER_KEYS.items():
+        if held & modifier:
+            QTest.keyRelease(target, key, Qt.KeyboardModifier.NoModifier)
+    target.deleteLater()
+    assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
