@@ -1,8 +1,10 @@
-"""Issue 11's "Done when", in the app: a new report (a PDF made here, whose printed page 1 is its
-third page, with bookmarks) is added to a library; ten findings are curated from it in the
-source reader — two of them leaving words out — and are seen in the filters; they go into a
-briefing, which is exported to Word and PDF; both cite the printed pages, and the library's
-check finds nothing wrong."""
+"""Issue 11's "Done when", in the app alone: File → New library… makes a library in an empty
+folder; File → Add source document… reads a new report (a PDF made here, whose printed page 1 is
+its third page, with bookmarks) and adds it with its reference; ten findings are curated from it
+in the source reader — two of them leaving words out — and are seen in the filters; they go into
+a briefing, the first by a drag from the list onto the outline; the briefing is exported to Word
+and PDF through the export dialog; both cite the printed pages, and the library's check finds
+nothing wrong."""
 
 from __future__ import annotations
 
@@ -11,20 +13,28 @@ from pathlib import Path
 
 from docx import Document as DocxDocument
 from pypdf import PdfReader, PdfWriter
+from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from briefing_builder.core.cache import open_library
 from briefing_builder.core.loader import load_library
-from briefing_builder.curation.add_source import add_source
-from briefing_builder.curation.extract import extract
+from briefing_builder.gui.export_dialog import ExportDialog
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.new_finding_dialog import NewFindingDialog
+from briefing_builder.gui.new_library_dialog import DESCRIPTION, ID, LABEL
 
-from ..conftest import write_library
 from .curating import facet_counts, read_source, select_words, tick_themes
-from .helpers import list_ids, make_window, settle
+from .helpers import list_ids, settle, wait_for_library
+from .test_outline_dnd import send_drag
+
+# The new library's themes, typed in the New library dialog in place of the starter ones.
+THEMES = [
+    ("trust", "Trust between partners", "How partners come to rely on each other."),
+    ("data", "Data and information sharing", "What partners can and cannot see."),
+    ("money", "Money and funding", "Budgets, pooling and how long funding lasts."),
+]
 
 # The report's pages: cover (i), contents (ii), then printed pages 1-3. Each line is drawn as
 # it stands; a bookmark marks each page's first line.
@@ -134,20 +144,71 @@ def curate(window: MainWindow, qtbot: QtBot) -> list[str]:
     return ids
 
 
+def new_library(qtbot: QtBot, window: MainWindow, folder: Path) -> Path:
+    """File → New library… into an empty folder, with the library's own three themes."""
+    window.sources.act_new_library.trigger()
+    dialog = window.sources.new_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.folder_edit.setText(str(folder))
+    dialog.title_edit.setText("Community safety evidence")
+    while dialog.themes.rowCount() > len(THEMES):
+        dialog.themes.selectRow(dialog.themes.rowCount() - 1)
+        dialog.remove_theme()
+    for row, (tid, label, description) in enumerate(THEMES):
+        dialog.themes.item(row, ID).setText(tid)
+        dialog.themes.item(row, LABEL).setText(label)
+        dialog.themes.item(row, DESCRIPTION).setText(description)
+    assert dialog.theme_rows() == THEMES
+    assert dialog.create_button.isEnabled(), dialog.message.text()
+    dialog.create_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    wait_for_library(qtbot, window)
+    root = window.opened.library.root
+    assert root == folder.resolve()
+    assert window.model.rowCount() == 0
+    return root
+
+
+def add_report(qtbot: QtBot, window: MainWindow, pdf: Path) -> None:
+    """File → Add source document… with the PDF, its reference typed in the form."""
+    window.sources.act_add_source.trigger()
+    dialog = window.sources.add_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.set_document(pdf)
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=60000)
+    assert dialog.extracted is not None
+    assert "5 pages, printed i to 3, 3 headings" in dialog.document_message.text()
+    form = dialog.form
+    assert form.fields["title"].text() == "Partnerships in the North"  # from the PDF
+    form.authors.add_row("Home Office")
+    form.issued.setText("2023")
+    form.short.setText("Home Office 2023")
+    dialog.id_edit.setText("north-2023")
+    assert dialog.id_reason.text() == ""
+    assert dialog.add_button.isEnabled(), dialog.add_message.text()
+    dialog.add_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    wait_for_library(qtbot, window)
+
+
+def select_findings(window: MainWindow, ids: list[str]) -> None:
+    """Select these findings in the list, as Ctrl+clicks on each would."""
+    rows = list_ids(window)
+    selection = QItemSelection()
+    for fid in ids:
+        index = window.model.index(rows.index(fid))
+        selection.select(index, index)
+    window.list.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
 def test_a_new_report_curated_into_a_briefing_with_printed_page_locators(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    root = write_library(tmp_path / "library")
-    pdf = make_report(tmp_path / "north.pdf")
-    csl = {
-        "type": "report",
-        "title": "Partnerships in the North",
-        "author": [{"literal": "Home Office"}],
-        "issued": {"date-parts": [[2023]]},
-    }
-    add_source(root, extract(pdf), csl, "north-2023", short="Home Office 2023")
-    window = make_window(qtbot, open_library(root))
-    assert window.opened.library.source("north-2023") is not None
+    root = new_library(qtbot, window, tmp_path / "library")
+    add_report(qtbot, window, make_report(tmp_path / "north.pdf"))
+    source = window.opened.library.source("north-2023")
+    assert source is not None
+    assert source.page_labels == tuple(LABELS)
 
     ids = curate(window, qtbot)
     assert len(set(ids)) == 10
@@ -168,27 +229,38 @@ def test_a_new_report_curated_into_a_briefing_with_printed_page_locators(
     assert sorted(list_ids(window)) == sorted(ids)
     assert facet_counts(window, "themes") == {"trust": 4, "data": 5, "money": 2}
 
-    # Into the briefing with the add action, all ten at once.
-    window.list.selectAll()
+    # Into the briefing: the first finding dragged from the list onto the outline's section...
+    outline = window.briefing_panel.model
+    assert outline.rowCount() >= 1
+    section = outline.index(0, 0)
+    target = window.outline.visualRect(section).center()
+    mime = window.model.mimeData([window.model.index(list_ids(window).index(ids[0]))])
+    assert send_drag(window.outline.viewport(), target, mime) == (True, True)
+    settle(qtbot)
+    assert window.doc.briefing.finding_ids() == [ids[0]]
+    # ... the other nine with the add action, at once.
+    select_findings(window, ids[1:])
     window.act_add.trigger()
     assert sorted(window.doc.briefing.finding_ids()) == sorted(ids)
+    assert len(window.doc.briefing.finding_ids()) == 10  # the dragged one not added twice
 
     # Exported to Word and PDF: each cites the printed page, never the PDF's page number.
     for fmt in ("docx", "pdf"):
-        dialog = window.export_dialog()
+        window.act_export.trigger()  # File → Export…
+        (dialog,) = [d for d in window.findChildren(ExportDialog) if d.isVisible()]
         dialog.format.setCurrentIndex(dialog.format.findData(fmt))
-        target = tmp_path / f"briefing.{fmt}"
-        dialog.path.setText(str(target))
+        target_file = tmp_path / f"briefing.{fmt}"
+        dialog.path.setText(str(target_file))
         dialog.start()
-        qtbot.waitUntil(lambda d=dialog, t=target: d.output == t, timeout=60000)  # type: ignore[misc]
+        qtbot.waitUntil(lambda d=dialog, t=target_file: d.output == t, timeout=60000)  # type: ignore[misc]
         if fmt == "docx":
-            doc = DocxDocument(str(target))
+            doc = DocxDocument(str(target_file))
             text = "\n".join(p.text for p in doc.paragraphs)
             text += "\n".join(
                 cell.text for table in doc.tables for row in table.rows for cell in row.cells
             )
         else:
-            text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+            text = "\n".join(page.extract_text() for page in PdfReader(target_file).pages)
         flat = " ".join(text.split())
         # Each quote, word for word, cited at its printed page (the PDF's pages 3-5).
         for f, page in zip(findings, PAGE_OF, strict=True):
@@ -200,4 +272,5 @@ def test_a_new_report_curated_into_a_briefing_with_printed_page_locators(
     # The library's check finds nothing wrong with what the app wrote.
     checked = load_library(root)
     assert checked.errors == []
-    assert {f.id for f in checked.findings} >= set(ids)
+    assert {f.id for f in checked.findings} == set(ids)
+    assert {t.id for t in checked.themes} == {t[0] for t in THEMES}
