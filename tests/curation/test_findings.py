@@ -29,6 +29,7 @@ from briefing_builder.curation.findings import (
     propose_speaker,
     remove_added_finding,
 )
+from briefing_builder.export.inline import clean, plain, with_bold
 
 from .library import DECK, FINDINGS_REVIEW, GUIDE, NOTES, REVIEW, make_library, snapshot
 
@@ -62,6 +63,119 @@ def test_passage_from_ranges_sorts_folds_and_joins_with_an_ellipsis() -> None:
     m = text.index("They must")
     assert passage_from_ranges(text, [(m, b + 11)]) == "They must demonstrate"
     assert passage_from_ranges(text, [(5, 5), (-3, 0)]) == ""
+
+
+# A source text with the Markdown marks extraction writes: headings, bullets and bold runs (one
+# across a line break), and a ``**`` that pairs with nothing.
+MARKED = (
+    "# 1 What we found\n\n"
+    "The review found **shared budgets made joint work** possible in most places.\n\n"
+    "- Partners met every month.\n"
+    "- Data was shared **within\na week** of a referral.\n\n"
+    "## 2 What should change\n\n"
+    "Funding should be pooled ** for three years.\n"
+)
+
+
+def _between(first: str, last: str) -> tuple[int, int]:
+    """The selection from the start of ``first`` to the end of ``last`` (the next after it)."""
+    a = MARKED.index(first)
+    return a, MARKED.index(last, a) + len(last)
+
+
+def _prints(passage: str) -> str:
+    """The passage as an export prints it: bold runs as bold, no marks."""
+    spans = with_bold(clean(passage))
+    return "".join(f"<b>{s.text}</b>" if s.bold else s.text for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "stored", "printed"),
+    [
+        # Half a bold run: the whole run is taken, so it prints bold and is found as it stands.
+        (
+            "found **",
+            "budgets",
+            "found **shared budgets made joint work**",
+            "found <b>shared budgets made joint work</b>",
+        ),
+        (
+            "work** possible",
+            "places.",
+            "**shared budgets made joint work** possible in most places.",
+            "<b>shared budgets made joint work</b> possible in most places.",
+        ),
+        # A run across a line break, entered from its far end.
+        (
+            "week",
+            "referral.",
+            "**within a week** of a referral.",
+            "<b>within a week</b> of a referral.",
+        ),
+        # A bullet at the start or end is left out; one between two items stays, as printed.
+        ("- Partners", "month.", "Partners met every month.", "Partners met every month."),
+        ("Partners", "month.\n- ", "Partners met every month.", "Partners met every month."),
+        (
+            "every month",
+            "Data was",
+            "every month. - Data was",
+            "every month. - Data was",
+        ),
+        # A heading's mark, and a heading the selection runs past, are left out.
+        ("# 1 What", "review found", "The review found", "The review found"),
+        (
+            "a referral.",
+            "Funding should",
+            "a referral. … Funding should",
+            "a referral. … Funding should",
+        ),
+        ("1 What we found", "1 What we found", "1 What we found", "1 What we found"),
+        # A ``**`` pairing with nothing is never stored.
+        (
+            "Funding",
+            "years.",
+            "Funding should be pooled … for three years.",
+            "Funding should be pooled … for three years.",
+        ),
+    ],
+)
+def test_a_selection_across_markdown_marks(
+    first: str, last: str, stored: str, printed: str
+) -> None:
+    passage = passage_from_ranges(MARKED, [_between(first, last)])
+    assert passage == stored
+    assert _prints(passage) == printed
+    assert FoldedText.of(MARKED).contains_quote(passage)  # the loader's check finds it
+    assert len(locate_passage(MARKED, passage)) == 1
+
+
+@given(st.integers(0, len(MARKED)), st.integers(0, len(MARKED)))
+def test_any_selection_of_a_marked_text_is_found_and_prints_no_marks(a: int, b: int) -> None:
+    passage = passage_from_ranges(MARKED, [(min(a, b), max(a, b))])
+    if not passage:
+        return
+    assert FoldedText.of(MARKED).contains_quote(passage)
+    shown = plain(with_bold(clean(passage)))
+    assert "**" not in shown
+    parts = shown.split(" … ")
+    assert not any(part.startswith(("#", "- ")) or part.endswith(" -") for part in parts)
+    assert "#" not in shown
+
+
+def test_a_finding_across_marks_is_written_and_checks_clean(lib_root: Path) -> None:
+    (lib_root / "texts" / "notes.txt").write_text(MARKED, encoding="utf-8")
+    text = passage_from_ranges(
+        MARKED, [_between("made joint", "places."), _between("- Data", "referral.")]
+    )
+    assert text == (
+        "**shared budgets made joint work** possible in most places. … Data was shared "
+        "**within a week** of a referral."
+    )
+    written = add_finding(lib_root, {"source": "notes", "text": text, "themes": ["trust"]})
+    lib = load_library(lib_root)
+    assert lib.errors == []
+    f = lib.finding(written.finding_id or "")
+    assert f is not None and f.verified and f.text == text
 
 
 def test_every_occurrence_is_located_with_its_page_line_and_section() -> None:

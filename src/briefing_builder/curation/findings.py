@@ -27,7 +27,7 @@ from ..core.files import UnreadableFile
 from ..core.loader import ID_PATTERN, findings_files
 from ..core.model import KINDS, LOCATOR_LABELS, Library, Locator, Source
 from ..core.pages import page_index, page_label
-from ..core.reading import HEADING, layout_text
+from ..core.reading import HEADING, Layout, Piece, layout_text
 from ..core.textmatch import FoldedText, fold_whitespace, quote_parts, read_source_text
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .writes import (
@@ -59,6 +59,7 @@ __all__ = [
     "locate_passage",
     "next_finding_id",
     "passage_from_ranges",
+    "passage_ranges",
     "propose_speaker",
     "read_only_reason",
     "remove_added_finding",
@@ -119,14 +120,147 @@ class Located:
 def passage_from_ranges(source_text: str, ranges: Sequence[tuple[int, int]]) -> str:
     """The words of the selected ranges, white space folded, joined with " … " (ranges sorted).
 
-    Words are left out of a finding only by selecting several ranges, never by typing."""
+    Words are left out of a finding only by selecting several ranges, never by typing. The
+    source's Markdown marks are not words (see :func:`passage_ranges`), so a selection across
+    them still gives a passage the loader's check finds word for word and the export prints
+    without a stray mark."""
     parts = []
-    for start, end in sorted(ranges):
-        start, end = max(0, start), min(len(source_text), end)
-        part = fold_whitespace(source_text[start:end]) if end > start else ""
+    for start, end in passage_ranges(source_text, ranges):
+        part = fold_whitespace(source_text[start:end])
         if part:
             parts.append(part)
     return OMISSION.join(parts)
+
+
+def passage_ranges(source_text: str, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the source text a selection of ``ranges`` quotes, marks handled as the
+    reader shows them (:func:`..core.reading.layout_text`):
+
+    - a ``**bold**`` run partly selected is taken whole, marks and all, so the quote carries
+      both marks and prints the run bold (dropping a mark would make the quote differ from
+      the text, and one mark alone would print as asterisks);
+    - a list item's bullet (``- ``) is left out at either end of a part; between two items it
+      stays, as it stands on the page (the quote is word for word, and no words are left out
+      there, so no " … " either);
+    - a heading's mark (``# ``), or a ``**`` that pairs with nothing, is left out: the range
+      is split around it, so the parts join with " … ";
+    - a heading inside a selection that runs on past it is left out the same way: the
+      locator names the section, the quote keeps to the text (a heading selected on its own
+      is kept).
+
+    Every span is verbatim source text, in order, so the loader's matcher finds the passage."""
+    n = len(source_text)
+    cleaned = sorted((max(0, a), min(n, b)) for a, b in ranges if min(n, b) > max(0, a))
+    if not cleaned:
+        return []
+    layout, runs, kinds = _marks(source_text)
+    widened: list[tuple[int, int]] = []
+    for start, end in cleaned:
+        for a, b in runs:
+            if a < start < b:
+                start = a
+            if a < end < b:
+                end = b
+        if widened and start < widened[-1][1]:  # two parts now share a bold run: one part
+            widened[-1] = (widened[-1][0], max(end, widened[-1][1]))
+        else:
+            widened.append((start, end))
+    out: list[tuple[int, int]] = []
+    for start, end in widened:
+        out.extend(_split_at_marks(source_text, layout, kinds, start, end))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _marks(text: str) -> tuple[Layout, list[tuple[int, int]], bytearray]:
+    """The text as the reader lays it out, its bold runs and which characters are not marks:
+    worked out once per text, not on every change to a selection (do not modify them)."""
+    layout = layout_text(text)
+    runs = _bold_runs(text, layout)
+    return layout, runs, _kinds(text, layout, runs)
+
+
+def _bold_runs(text: str, layout: Layout) -> list[tuple[int, int]]:
+    """Each bold run as the reader shows it, with its two ``**`` marks: (start, end)."""
+    runs: list[tuple[int, int]] = []
+    mark = len("**")
+    for block in layout.blocks:
+        first: Piece | None = None
+        last: Piece | None = None
+        for piece in (*block.pieces, None):
+            if piece is not None and piece.bold:
+                if first is None:
+                    first = piece
+                last = piece
+                continue
+            if first is not None and last is not None:
+                a, b = first.start - mark, last.end + mark
+                if text[a : first.start] == "**" and text[last.end : b] == "**":
+                    runs.append((a, b))
+            first = last = None
+    return runs
+
+
+# What each character of a source text is to a quote (see :func:`_kinds`).
+_MARK, _TEXT, _BULLET = 0, 1, 2
+
+
+def _kinds(text: str, layout: Layout, runs: list[tuple[int, int]]) -> bytearray:
+    """For each character of the text: text a quote may hold (shown by the reader, white space,
+    or a bold run's own mark), a list item's bullet (held only between words, where it reads as
+    the separator it is on the page), or a mark a quote never holds (a heading's ``#``, a
+    ``**`` that pairs with nothing)."""
+    kinds = bytearray(_TEXT if ch.isspace() else _BULLET for ch in text)
+    for block in layout.blocks:
+        for piece in block.pieces:
+            kinds[piece.start : piece.end] = bytes([_TEXT]) * (piece.end - piece.start)
+    for a, b in runs:
+        kinds[a : a + 2] = kinds[b - 2 : b] = bytes([_TEXT, _TEXT])
+    for i, ch in enumerate(text):
+        if ch == "#" and kinds[i] == _BULLET:
+            kinds[i] = _MARK
+    paired = {i for a, b in runs for i in (a, b - 2)}
+    for m in re.finditer(r"\*\*", text):  # shown as typed, but no pair: a stray mark
+        if m.start() not in paired and kinds[m.start()] == _TEXT:
+            kinds[m.start() : m.end()] = bytes([_MARK, _MARK])
+    return kinds
+
+
+def _split_at_marks(
+    text: str, layout: Layout, kinds: bytearray, start: int, end: int
+) -> list[tuple[int, int]]:
+    """The range's spans between the marks (and headings) it crosses, each without a bullet
+    or white space at either end; empty ones left out."""
+    drop = [k == _MARK for k in kinds[start:end]]
+    blocks = [
+        (b.pieces[0].start, b.pieces[-1].end, b.kind == HEADING)
+        for b in layout.blocks
+        if b.pieces and b.pieces[0].start < end and start < b.pieces[-1].end
+    ]
+    if len(blocks) > 1:  # a heading is left out only of a selection that runs past it
+        for a, b, heading in blocks:
+            if heading:
+                for i in range(max(a, start), min(b, end)):
+                    drop[i - start] = True
+
+    def edge(i: int) -> bool:
+        return text[i].isspace() or kinds[i] == _BULLET
+
+    spans: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        while i < end and (drop[i - start] or edge(i)):
+            i += 1
+        j = i
+        while j < end and not drop[j - start]:
+            j += 1
+        k = j
+        while k > i and edge(k - 1):
+            k -= 1
+        if k > i:
+            spans.append((i, k))
+        i = j
+    return spans
 
 
 def locate_passage(
