@@ -203,13 +203,13 @@ def test_a_stopped_reading_writes_nothing(
     dialog = open_dialog(window)
     dialog.set_document(make_pdf(tmp_path / "review.pdf"))
     reading = dialog._reading
-    assert reading is not None and reading.thread is not None
+    assert reading is not None
     assert dialog.reading and dialog.progress_box.isVisibleTo(dialog)
     dialog.stop_button.click()
     assert not dialog.reading
     assert "Stopped reading review.pdf; nothing was added" in dialog.document_message.text()
     # The thread ends (at the next page, or having read it all); what it read never comes back.
-    qtbot.waitUntil(lambda: not reading.thread.is_alive(), timeout=60000)
+    qtbot.waitUntil(lambda: not reading.job.running, timeout=60000)
     QApplication.processEvents()
     assert dialog.extracted is None and dialog.preview.toPlainText() == ""
     assert not dialog.add_button.isEnabled()

@@ -8,18 +8,18 @@ manager's export, or pasted; the id proposed from author and year and checked as
 The writing is the core's :func:`~briefing_builder.curation.add_source.add_source`; when it
 refuses, its message is shown here and the form is kept, so nothing typed is lost.
 
-Plain Python threads, as for opening a library (see ``library_loader``): a thread still reading
+The reading thread is :mod:`.background`'s, as for opening a library: a thread still reading
 when the dialog goes away cannot take Qt objects down with it.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -47,6 +47,7 @@ from ..curation.reference import (
     propose_id,
     read_reference,
 )
+from .background import Job
 from .reference_form import ReferenceForm
 
 log = logging.getLogger(__name__)
@@ -63,44 +64,30 @@ PREVIEW_PAGES = 3
 ERROR_STYLE = "color: #b00020"
 
 
-class _Stopped(Exception):
-    """Raised inside the reading thread when the officer presses Stop."""
-
-
-class _Carrier(QObject):
-    """Carries one reading's news from its thread to the dialog's (queued signals)."""
-
-    progressed = Signal(object, int, int)
-    ended = Signal(object)
-
-
 @dataclass(eq=False)
 class _Reading:
+    """One document being read: its path and the job reading it."""
+
     path: Path
-    carrier: _Carrier
-    stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
-    result: Extracted | None = None
-    error: str | None = None
+    job: Job[Extracted]
 
-    def run(self) -> None:
-        """The thread's work: extract the text; never raises (the dialog is told instead)."""
-        try:
-            self.result = extract(self.path, progress=self._progress)
-        except _Stopped:
-            log.info("Stopped reading %s", self.path)
-        except ExtractionError as exc:
-            self.error = exc.message
-        except Exception as exc:  # a reader library's own failure: told, and logged in full
-            log.error("Cannot read %s", self.path, exc_info=True)
-            self.error = f"{self.path} cannot be read: {one_sentence(exc)}."
-        finally:
-            self.carrier.ended.emit(self)
 
-    def _progress(self, done: int, total: int) -> None:
-        if self.stop.is_set():
-            raise _Stopped
-        self.carrier.progressed.emit(self, done, total)
+def _extract(path: Path) -> Callable[[Job[Extracted]], Extracted]:
+    def work(job: Job[Extracted]) -> Extracted:
+        return extract(path, progress=job.progress)
+
+    return work
+
+
+def _reading_error(path: Path, error: BaseException | None) -> str | None:
+    """What to tell the officer about a reading that failed (None: it did not)."""
+    if error is None:
+        return None
+    if isinstance(error, ExtractionError):
+        return error.message
+    # A reader library's own failure: told, and logged in full.
+    log.error("Cannot read %s", path, exc_info=error)
+    return f"{path} cannot be read: {one_sentence(error)}."
 
 
 def preview_text(extracted: Extracted, pages: int = PREVIEW_PAGES) -> str:
@@ -279,19 +266,14 @@ class AddSourceDialog(QDialog):
         self.path_edit.setText(str(path))
         self.extracted = None
         self.preview.clear()
-        carrier = _Carrier()
-        carrier.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
-        carrier.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
-        reading = _Reading(path, carrier)
+        job = Job(_extract(path), f"extract {path.name}", daemon=True)
+        reading = _Reading(path, job.connect(self._ended, self._progressed))
         self._reading = reading
         kind = FORMATS.get(path.suffix.lower(), "document")
         self._say_document(f"Reading the {kind} {path.name}…")
         self.progress.setRange(0, 0)  # busy until the page count is known
         self.progress_box.show()
-        reading.thread = threading.Thread(
-            target=reading.run, name=f"extract {path.name}", daemon=True
-        )
-        reading.thread.start()
+        job.start()
         self._update()
 
     @staticmethod
@@ -321,7 +303,7 @@ class AddSourceDialog(QDialog):
         reading, self._reading = self._reading, None
         if reading is None:
             return
-        reading.stop.set()
+        reading.job.stop()
         self.progress_box.hide()
         if not quiet:
             self._say_document(
@@ -331,28 +313,31 @@ class AddSourceDialog(QDialog):
         self._update()
 
     @Slot(object, int, int)
-    def _progressed(self, reading: _Reading, done: int, total: int) -> None:
-        if reading is not self._reading:
+    def _progressed(self, job: Job[Extracted], done: int, total: int) -> None:
+        if self._reading is None or job is not self._reading.job:
             return
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
     @Slot(object)
-    def _ended(self, reading: _Reading) -> None:
-        if reading is not self._reading:  # stopped, or another document chosen since
+    def _ended(self, job: Job[Extracted]) -> None:
+        reading = self._reading
+        if reading is None or job is not reading.job:  # stopped, or another document since
+            log.info("Stopped reading %s", job.name)
             return
         self._reading = None
         self.progress_box.hide()
-        if reading.error is not None or reading.result is None:
+        error = _reading_error(reading.path, job.error)
+        if error is not None or job.result is None:
             # The file is named in full in the File field: the message names it short, so a
             # long path does not push the reason out of sight.
-            message = (reading.error or f"{reading.path} could not be read.").replace(
+            message = (error or f"{reading.path} could not be read.").replace(
                 str(reading.path), reading.path.name
             )
             self._say_document(message + " Nothing was added to the library.", error=True)
             self._update()
             return
-        self.extracted = ex = reading.result
+        self.extracted = ex = job.result
         pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
         if ex.page_labels:
             pages += f", printed {ex.page_labels[0]} to {ex.page_labels[-1]}"

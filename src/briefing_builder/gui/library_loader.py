@@ -6,17 +6,15 @@ and the library in use must stay usable, until the new one is ready. The work is
 starts it, shows its progress, passes the cancel request on and hands the result back on the
 window's thread.
 
-Plain Python threads, not ``QThread``: a thread that is still finishing a cancelled load when its
-window goes away can never take Qt objects down with it ("QThread: Destroyed while thread is
-still running"). Each load reports through its own small signal carrier, kept alive by the
-thread, so nothing it emits reaches a deleted object.
+The thread and the delivery of its news are :mod:`.background`'s, as for every long piece of
+work in the window.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -34,6 +32,7 @@ from ..core.cache import OpenedLibrary, open_library
 from ..core.filtering import FilterIndex
 from ..core.loader import LoadCancelled
 from ..core.model import Library
+from .background import Job, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -45,38 +44,22 @@ def nothing_yet(folder: Path) -> OpenedLibrary:
     return OpenedLibrary(library, FilterIndex(library))
 
 
-class _Carrier(QObject):
-    """Carries one load's news from its thread to the window's thread (queued signals)."""
+def _open(folder: Path) -> Callable[[Job[OpenedLibrary]], OpenedLibrary]:
+    def work(job: Job[OpenedLibrary]) -> OpenedLibrary:
+        return open_library(folder, progress=job.progress, cancelled=job.stopping.is_set)
 
-    progressed = Signal(object, int, int)
-    ended = Signal(object)
+    return work
+
+
+def _warm(job: Job[OpenedLibrary], opened: OpenedLibrary) -> None:
+    """In use now: ready its first phrase search meanwhile (on the loader's thread)."""
+    opened.index.warm(job.stopping.is_set)
 
 
 @dataclass(eq=False)
 class _Load:
     folder: Path
-    carrier: _Carrier
-    stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
-    opened: OpenedLibrary | None = None
-    error: BaseException | None = None
-
-    def run(self) -> None:
-        """The thread's work: open the library; never raises (the window is told instead)."""
-        try:
-            self.opened = open_library(
-                self.folder,
-                progress=lambda done, total: self.carrier.progressed.emit(self, done, total),
-                cancelled=self.stop.is_set,
-            )
-        except LoadCancelled:
-            log.info("Stopped opening the library %s", self.folder)
-        except BaseException as exc:  # told to the officer on the window's thread
-            self.error = exc
-        finally:
-            self.carrier.ended.emit(self)
-        if self.opened is not None:  # in use now: ready its first phrase search meanwhile
-            self.opened.index.warm(self.stop.is_set)
+    job: Job[OpenedLibrary]
 
 
 class LoadProgress(QWidget):
@@ -148,15 +131,14 @@ class LibraryLoader(QObject):
         """Open ``folder`` in the background, stopping any load still under way; ``in_use`` is
         the title of the library the officer keeps meanwhile."""
         self._stop_current()
-        carrier = _Carrier()
-        carrier.progressed.connect(self._progressed)
-        carrier.ended.connect(self._ended)
-        load = _Load(folder, carrier)
-        load.thread = threading.Thread(target=load.run, name="library-loader", daemon=False)
+        job = Job(_open(folder), "library-loader", afterwards=_warm).connect(
+            self._ended, self._progressed
+        )
+        load = _Load(folder, job)
         self._current = load
         self._running.append(load)
         self.progress.begin(folder, in_use)
-        load.thread.start()
+        job.start()
 
     @Slot()
     def cancel(self) -> None:
@@ -170,35 +152,39 @@ class LibraryLoader(QObject):
         ended within ``timeout`` seconds."""
         self._stop_current()
         for load in list(self._running):
-            load.stop.set()
+            load.job.stop()
         ok = True
         for load in list(self._running):
-            if load.thread is not None:
-                load.thread.join(timeout)
-                ok = ok and not load.thread.is_alive()
+            ok = load.job.wait(timeout) and ok
         return ok
 
     def _stop_current(self) -> _Load | None:
         load, self._current = self._current, None
         if load is not None:
-            load.stop.set()
+            load.job.stop()
             self.progress.hide()
         return load
 
+    def _load_of(self, job: Job[OpenedLibrary]) -> _Load | None:
+        return next((load for load in self._running if load.job is job), None)
+
     @Slot(object, int, int)
-    def _progressed(self, load: _Load, done: int, total: int) -> None:
-        if load is self._current:
+    def _progressed(self, job: Job[OpenedLibrary], done: int, total: int) -> None:
+        if self._current is not None and job is self._current.job:
             self.progress.advance(done, total)
 
     @Slot(object)
-    def _ended(self, load: _Load) -> None:
-        if load in self._running:
+    def _ended(self, job: Job[OpenedLibrary]) -> None:
+        load = self._load_of(job)
+        if load is not None:
             self._running.remove(load)
-        if load is not self._current:
+        if load is None or load is not self._current:
             return  # replaced or cancelled: its result is not wanted
         self._current = None
         self.progress.hide()
-        if load.error is not None:
-            self.failed.emit(load.folder, load.error)
-        elif load.opened is not None:
-            self.loaded.emit(load.folder, load.opened)
+        if isinstance(job.error, (LoadCancelled, Stopped)):
+            log.info("Stopped opening the library %s", load.folder)
+        elif job.error is not None:
+            self.failed.emit(load.folder, job.error)
+        elif job.result is not None:
+            self.loaded.emit(load.folder, job.result)
