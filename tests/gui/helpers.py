@@ -80,9 +80,19 @@ def tree(window_or_model: MainWindow | OutlineModel) -> list[Any]:
 
 
 def settle(qtbot: QtBot) -> None:
-    """Let zero-delay timers (re-selecting nodes after an outline edit) run."""
+    """Let zero-delay timers (re-selecting nodes after an outline edit) run, and a write to the
+    library under way finish, as the officer waits for the status bar to say it is saved."""
+    wait_for_writes(qtbot)
     qtbot.wait(1)
     QApplication.processEvents()
+
+
+def wait_for_writes(qtbot: QtBot, timeout: int = 60000) -> None:
+    """Until no window has a write to its library under way (its outcome shown)."""
+    for widget in QApplication.topLevelWidgets():
+        curation = getattr(widget, "curation", None)
+        if curation is not None and curation.writing:
+            qtbot.waitUntil(lambda c=curation: not c.writing, timeout=timeout)
 
 
 def tooltip_lines(tip: str) -> list[str]:

@@ -19,7 +19,7 @@ from briefing_builder.gui.outline_model import FlagRole
 
 from .conftest import Dialogs
 from .curating import files_of, library_copy, window_on
-from .helpers import list_ids, settle
+from .helpers import list_ids, settle, wait_for_writes
 
 Button = QMessageBox.StandardButton
 FID = "copacc-2015-006"
@@ -64,9 +64,11 @@ def test_an_edit_is_written_and_the_view_is_kept(qtbot: QtBot, tmp_path: Path) -
     # Library → Undo and Redo, to the byte; the briefing is untouched.
     assert window.curation.act_undo.text().startswith("&Undo edit of “Partnerships tend")
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == before
     assert window.opened.library.finding(FID).speaker is None  # type: ignore[union-attr]
     window.curation.act_redo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == after
     assert window.doc.undo_stack.count() == 0
 
@@ -150,6 +152,7 @@ def test_a_retired_finding_leaves_the_list_and_is_flagged_in_the_briefing(
     assert window.doc.modified == modified  # the briefing itself did not change
     # Library → Undo brings it back, to the byte.
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == before
     assert FID in list_ids(window)
     assert model.flag_text(item) == ""

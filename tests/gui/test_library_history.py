@@ -14,7 +14,7 @@ from briefing_builder.curation.findings import edit_finding
 from ..conftest import write_library
 from .conftest import Dialogs
 from .curating import files_of, library_copy, read_source, select_words, tick_themes, window_on
-from .helpers import list_ids, settle, switch_library
+from .helpers import list_ids, settle, switch_library, wait_for_writes
 
 Button = QMessageBox.StandardButton
 PASSAGE = "All four case study police forces work with a wide range of different partners."
@@ -42,6 +42,7 @@ def test_undo_is_given_up_when_the_file_changed_since(
     theirs = files_of(root)
     dialogs.answer(Button.Ok)
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     settle(qtbot)
     assert dialogs.titles("warning") == ["Cannot undo"]
     assert "undo history has been cleared" in dialogs.calls[-1][2]

@@ -25,7 +25,7 @@ from .curating import (
     tick_themes,
     window_on,
 )
-from .helpers import list_ids, settle, switch_library
+from .helpers import list_ids, settle, switch_library, wait_for_writes
 
 PASSAGE = "All four case study police forces work with a wide range of different partners."
 
@@ -103,9 +103,11 @@ def test_undo_and_redo_restore_the_files_byte_for_byte(qtbot: QtBot, tmp_path: P
     assert after != before
     fid = window.detail.finding.id if window.detail.finding else ""
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == before
     assert fid not in list_ids(window)
     window.curation.act_redo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == after
     assert window.detail.finding is not None and window.detail.finding.id == fid
     # The briefing's Undo (Ctrl+Z) has nothing to do with it.

@@ -16,7 +16,7 @@ from briefing_builder.gui.themes_dialog import ThemesDialog
 
 from .conftest import Dialogs
 from .curating import facet_counts, files_of, library_copy, read_source, window_on
-from .helpers import settle
+from .helpers import settle, wait_for_writes
 
 Button = QMessageBox.StandardButton
 
@@ -56,6 +56,7 @@ def test_a_theme_is_added_and_offered_at_once(qtbot: QtBot, tmp_path: Path) -> N
     assert dialog.current_id() == "victims-and-witnesses"
     assert window.curation.act_undo.text() == "&Undo new theme “Victims and witnesses”"
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == before
     assert "victims-and-witnesses" not in [t.id for t in dialog.library.themes]
 
@@ -77,9 +78,11 @@ def test_a_rename_keeps_the_id_and_every_finding_under_it(qtbot: QtBot, tmp_path
     after = files_of(root)
     assert [k for k in after if after[k] != before[k]] == ["library.yaml"]
     window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == before
     assert dialog.label.text() == "Culture, trust and relationships"
     window.curation.act_redo.trigger()
+    wait_for_writes(qtbot)
     assert files_of(root) == after
 
 

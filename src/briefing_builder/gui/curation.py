@@ -11,6 +11,12 @@ back the last change to the briefing and never touches the library's files; Libr
 back the last change to the library, named ("Undo new finding “…”"). So the briefing's unsaved
 mark and its undo are never changed by curating, and a curator is never surprised by a file
 edit undone with a key meant for the outline.
+
+Every write, and the reading of the library after it, runs on a thread of its own
+(:mod:`.background`): checking a library of 20,000 findings takes seconds, and the officer keeps
+reading, filtering and editing the briefing meanwhile. The status bar says what is being saved;
+the other curation actions wait (greyed out, saying why) until it is done, one write at a time;
+closing the window waits for a write under way, so a file is never left half-written.
 """
 
 from __future__ import annotations
@@ -18,15 +24,26 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
-from ..core.cache import open_library
+from ..core.cache import OpenedLibrary, open_library
 from ..core.loader import load_library
+from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..curation.findings import (
     ConflictError,
@@ -44,6 +61,7 @@ from ..curation.library_edit import (
     read_only_reason,
     remove_added_theme,
 )
+from .background import Job
 from .finding_editor import EditFindingDialog, RetireDialog, finding_values
 from .new_finding_dialog import NewFindingDialog
 from .themes_dialog import ThemesDialog
@@ -91,6 +109,49 @@ def _curated(finding: Finding) -> tuple[Any, ...]:
     return (finding.text, finding.source, *finding_values(finding).values())
 
 
+@dataclass
+class Outcome:
+    """What a write on the background thread came to: what it wrote, or why it refused, and
+    the library as its files are now (read from the cache the write's check has just filled)."""
+
+    written: Written | None
+    refused: CurationError | None
+    opened: OpenedLibrary
+
+
+def _write_and_read(
+    root: Path, write: Callable[[], Written] | None
+) -> Callable[[Job[Outcome]], Outcome]:
+    def work(_job: Job[Outcome]) -> Outcome:
+        written, refused = None, None
+        if write is not None:
+            try:
+                written = write()
+            except CurationError as exc:
+                refused = exc
+        return Outcome(written, refused, open_library(root))
+
+    return work
+
+
+class WriteProgress(QWidget):
+    """What is being saved, with a busy bar (in the status bar while a write is under way)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName("Saving to the library")
+        self.bar.setRange(0, 0)  # busy: a check cannot say how far it has got
+        self.bar.setMaximumWidth(120)
+        self.bar.setTextVisible(False)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+
 class LibraryCommand(QUndoCommand):
     """One curation edit: ``do`` and ``undo`` call the curation core. The edit is already made
     when the command is pushed, so the stack's first redo does nothing."""
@@ -132,6 +193,12 @@ class Curation(QObject):
         self.read_only: str | None = None
         self.new_finding_dialog: NewFindingDialog | None = None
         self.dialog: QWidget | None = None  # the edit, retire or themes dialog open
+        self.busy: str | None = None  # what is being saved now, in words for the officer
+        self._job: Job[Outcome] | None = None
+        self._then: Callable[[Outcome], None] | None = None
+        self.progress = WriteProgress()
+        window.statusBar().addPermanentWidget(self.progress)
+        self.progress.hide()
         self._build_actions()
         self._build_menu()
         self._wire()
@@ -239,6 +306,8 @@ class Curation(QObject):
 
     def _update_actions(self, *_args: object) -> None:
         reason = self.read_only
+        if reason is None and self.busy is not None:
+            reason = f"Wait until the library has been saved: {self.busy[0].lower()}{self.busy[1:]}"
         has_selection = self.window.reader.selected_range() is not None
         finding = self.current_finding()
         tips = {
@@ -269,10 +338,25 @@ class Curation(QObject):
                 action.setToolTip(reason)
         self._new_finding_key.setEnabled(self.window.reader.source_id is not None)
 
+    def _busy_changed(self) -> None:
+        self._update_actions()
+        source_actions = getattr(self.window, "source_actions", None)
+        if source_actions is not None:  # Add source document… waits too
+            source_actions.update_read_only()
+
     # --- reloading -----------------------------------------------------------------------------
 
     def reload(self, select: str | None = None, message: str = "") -> None:
-        """Read the library again after a write, keeping the filters, the finding chosen (or
+        """Read the library again (in the background), then show it as :meth:`show_library`."""
+        self.run(
+            "Reading the library again…",
+            self.root,
+            None,
+            lambda outcome: self.show_library(outcome.opened, select, message),
+        )
+
+    def show_library(self, opened: OpenedLibrary, select: str | None, message: str = "") -> None:
+        """Show the library as read after a write, keeping the filters, the finding chosen (or
         choosing ``select``), where the list was scrolled, and the reader's place."""
         w = self.window
         flt = w.filters.current
@@ -287,11 +371,6 @@ class Curation(QObject):
         reader_scroll = reader.view.verticalScrollBar().value()
         reader_selection = reader.selected_range()
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            opened = open_library(self.root)
-        finally:
-            QApplication.restoreOverrideCursor()
         w.opened = opened
         w.doc.set_library(opened.library)
         w._show_library()
@@ -337,6 +416,66 @@ class Curation(QObject):
 
     # --- running the core ----------------------------------------------------------------------
 
+    @property
+    def writing(self) -> bool:
+        """Whether a write (or the reading after it) is under way."""
+        return self._job is not None
+
+    def run(
+        self,
+        busy: str,
+        root: Path,
+        write: Callable[[], Written] | None,
+        then: Callable[[Outcome], None],
+    ) -> bool:
+        """Make ``write`` (None: only read the library) on the background thread, read the
+        library in ``root`` again, then call ``then`` with the outcome on the window's thread.
+        ``busy`` is said in the status bar meanwhile. False (nothing done) while another write
+        is under way: there is one at a time."""
+        if self._job is not None:
+            self.window.statusBar().showMessage(
+                "Wait until the library has been saved before changing it again.", 6000
+            )
+            return False
+        self.busy = busy
+        self.progress.label.setText(busy)
+        self.progress.setToolTip(
+            f"{busy} You can keep reading, filtering and working on the briefing meanwhile."
+        )
+        self.progress.show()
+        self._then = then
+        self._job = Job(_write_and_read(root, write), "library-write").connect(self._written)
+        self._busy_changed()
+        self._job.start()
+        return True
+
+    @Slot(object)
+    def _written(self, job: Job[Outcome]) -> None:
+        if job is not self._job:
+            return
+        then, self._then, self._job, self.busy = self._then, None, None, None
+        self.progress.hide()
+        self._busy_changed()
+        if job.error is not None or job.result is None:
+            # Not a refusal (those name their file): the disk, or a fault of the app's own.
+            log.error("A write to the library failed", exc_info=job.error)
+            QMessageBox.warning(
+                self.window,
+                "Cannot save the change",
+                "The change to the library could not be saved: "
+                f"{one_sentence(job.error) if job.error else 'it stopped unexpectedly'}.\n\n"
+                "Check that the library's folder can be reached, then try again.",
+            )
+            return
+        if then is not None:
+            then(job.result)
+
+    def finish_writing(self, timeout: float | None = None) -> bool:
+        """Wait for a write under way (the window is closing): a file is never cut half-way.
+        True when none is left running."""
+        job = self._job
+        return job is None or job.wait(timeout)
+
     def _refused(self, title: str, exc: CurationError) -> None:
         QMessageBox.warning(self.window, title, exc.message)
 
@@ -354,18 +493,25 @@ class Curation(QObject):
     ) -> None:
         """Undo or redo one curation edit; if the files changed meanwhile, the history cannot
         be followed any further: it is cleared, and nothing is written."""
-        try:
-            step()
-        except CurationError as exc:
-            QMessageBox.warning(
-                self.window,
-                f"Cannot {which}",
-                f"“{which.capitalize()} {text}” could not be done: {exc.message}\n\n"
-                "The library's files have changed since; its undo history has been cleared.",
-            )
+
+        def then(outcome: Outcome) -> None:
+            if outcome.refused is not None:
+                QMessageBox.warning(
+                    self.window,
+                    f"Cannot {which}",
+                    f"“{which.capitalize()} {text}” could not be done: "
+                    f"{outcome.refused.message}\n\n"
+                    "The library's files have changed since; its undo history has been cleared.",
+                )
+                self.stack.clear()
+            self.show_library(outcome.opened, select, f"{which.capitalize()}: {text}")
+            self._themes_dialog_refresh()
+
+        doing = "Undoing" if which == "undo" else "Redoing"
+        if not self.run(f"{doing} the {text} and checking the library…", self.root, step, then):
+            # Refused before it began (cannot happen while the actions wait): keep the history
+            # true to the files.
             QTimer.singleShot(0, self.stack.clear)  # not while the stack is stepping
-        self.reload(select, f"{which.capitalize()}: {text}")
-        self._themes_dialog_refresh()
 
     # --- new finding ---------------------------------------------------------------------------
 
@@ -413,35 +559,46 @@ class Curation(QObject):
         return dialog
 
     def _add(self, finding: dict[str, Any]) -> bool:
+        """Save the new finding in the background; False: the dialog stays open until it is
+        written (it closes then) or refused (it says why)."""
         dialog = self.new_finding_dialog
         # The library the passage was selected in, even if another has been opened since.
         root = Path(dialog.library.root) if dialog is not None else self.root
-        try:
-            written = add_finding(root, finding)
-        except CurationError as exc:
-            if dialog is not None:
-                dialog.show_error(exc.message)
-            else:
-                self._refused("Cannot add the finding", exc)
-            return False
-        fid = written.finding_id
-        assert fid is not None
         name = quote_name(finding["text"])
-        if root.resolve() != self.root.resolve():
-            self.window.statusBar().showMessage(
-                f"Added the finding {name} to the library in {root}.", 10000
+
+        def then(outcome: Outcome) -> None:
+            if outcome.refused is not None or outcome.written is None:
+                exc = outcome.refused or CurationError("The finding was not added.")
+                if dialog is not None and self.new_finding_dialog is dialog:
+                    dialog.show_error(exc.message)
+                else:
+                    self._refused("Cannot add the finding", exc)
+                return
+            if dialog is not None and self.new_finding_dialog is dialog:
+                dialog.accept()
+            fid = outcome.written.finding_id
+            assert fid is not None
+            if root.resolve() != self.root.resolve():
+                self.window.statusBar().showMessage(
+                    f"Added the finding {name} to the library in {root}.", 10000
+                )
+                return
+            again = {**finding, "id": fid}
+            self.show_library(
+                outcome.opened, fid, f"Added a finding to the library: {name}. {UNDO_HINT}"
             )
-            return True
-        again = {**finding, "id": fid}
-        self.reload(fid, f"Added a finding to the library: {name}. {UNDO_HINT}")
-        added = self.window.opened.library.finding(fid)
-        self._push(
-            f"new finding {name}",
-            lambda: add_finding(root, again),
-            lambda: _remove_if_unchanged(root, fid, added),
-            fid,
-        )
-        return True
+            added = outcome.opened.library.finding(fid)
+            self._push(
+                f"new finding {name}",
+                lambda: add_finding(root, again),
+                lambda: _remove_if_unchanged(root, fid, added),
+                fid,
+            )
+
+        busy = "Saving the new finding and checking the library…"
+        if self.run(busy, root, lambda: add_finding(root, finding), then) and dialog is not None:
+            dialog.show_error(busy)
+        return False
 
     # --- edit and retire -----------------------------------------------------------------------
 
@@ -463,36 +620,54 @@ class Curation(QObject):
         return dialog
 
     def _save_edit(self, changes: dict[str, Any], shown: dict[str, Any]) -> bool:
-        """Write an edit; True when the dialog may close."""
+        """Write an edit in the background; False: the dialog stays open until it is written
+        (it closes then) or refused (it says why)."""
         dialog = self.dialog
         assert isinstance(dialog, EditFindingDialog)
         fid = dialog.finding.id
         name = quote_name(dialog.finding.text)
         expected = {k: shown.get(k) for k in changes}
-        try:
-            written = edit_finding(self.root, fid, changes, expected=expected)
-        except ConflictError as exc:
-            return self._edit_conflict(dialog, changes, exc)
-        except CurationError as exc:
-            self._refused("Cannot change the finding", exc)
-            return False
-        before = dict(written.before or expected)
         root = self.root
-        self._push(
-            f"edit of {name}",
-            lambda: edit_finding(root, fid, changes, expected=before),
-            lambda: edit_finding(root, fid, before, expected=changes),
-            fid,
-        )
-        self.reload(fid, f"Changed the finding {name}. {UNDO_HINT}")
-        return True
+
+        def then(outcome: Outcome) -> None:
+            still_open = self.dialog is dialog
+            if isinstance(outcome.refused, ConflictError):
+                self.show_library(outcome.opened, fid)
+                if still_open and self._edit_conflict(dialog, changes, outcome.refused):
+                    dialog.accept()
+                return
+            if outcome.refused is not None or outcome.written is None:
+                self._refused(
+                    "Cannot change the finding",
+                    outcome.refused or CurationError("The finding was not changed."),
+                )
+                if still_open:
+                    dialog.problem.setText("")
+                return
+            before = dict(outcome.written.before or expected)
+            self._push(
+                f"edit of {name}",
+                lambda: edit_finding(root, fid, changes, expected=before),
+                lambda: edit_finding(root, fid, before, expected=changes),
+                fid,
+            )
+            if still_open:
+                dialog.accept()
+            self.show_library(outcome.opened, fid, f"Changed the finding {name}. {UNDO_HINT}")
+
+        busy = "Saving the change to the finding and checking the library…"
+        write = lambda: edit_finding(root, fid, changes, expected=expected)  # noqa: E731
+        if self.run(busy, root, write, then):
+            dialog.problem.setText(busy)
+            dialog.save_button.setEnabled(False)
+        return False
 
     def _edit_conflict(
         self, dialog: EditFindingDialog, changes: dict[str, Any], exc: ConflictError
     ) -> bool:
+        """The library is shown as it is now; True when the dialog may close."""
         fid = dialog.finding.id
         log.info("Edit of %s not written: %s", fid, exc.message)
-        self.reload(fid)
         new = self.window.opened.library.finding(fid)
         if new is None:
             QMessageBox.information(
@@ -534,18 +709,25 @@ class Curation(QObject):
         return dialog
 
     def _retire(self, finding: Finding, reason: str | None) -> None:
-        try:
-            retire_finding(self.root, finding.id, reason)
-        except CurationError as exc:
-            self._refused("Cannot retire the finding", exc)
-            return
         root, fid, name = self.root, finding.id, quote_name(finding.text)
-        self._push(
-            f"retiring of {name}",
+
+        def then(outcome: Outcome) -> None:
+            if outcome.refused is not None:
+                self._refused("Cannot retire the finding", outcome.refused)
+                return
+            self._push(
+                f"retiring of {name}",
+                lambda: retire_finding(root, fid, reason),
+                lambda: restore_finding(root, fid),
+            )
+            self.show_library(outcome.opened, None, f"Retired the finding {name}. {UNDO_HINT}")
+
+        self.run(
+            "Retiring the finding and checking the library…",
+            root,
             lambda: retire_finding(root, fid, reason),
-            lambda: restore_finding(root, fid),
+            then,
         )
-        self.reload(None, f"Retired the finding {name}. {UNDO_HINT}")
 
     # --- themes --------------------------------------------------------------------------------
 
@@ -564,46 +746,65 @@ class Curation(QObject):
             self.dialog.set_library(self.window.opened.library)
 
     def _add_theme(self, label: str, description: str) -> str | None:
-        """Add a theme; its id, or None when refused."""
+        """Add a theme in the background; the themes dialog shows it once it is written (so
+        None here)."""
         lib = self.window.opened.library
         tid = theme_id_for(label, {t.id for t in lib.themes})
-        try:
-            add_theme(self.root, tid, label, description)
-        except CurationError as exc:
-            self._refused("Cannot add the theme", exc)
-            return None
         root = self.root
-        self._push(
-            f"new theme “{label}”",
+        dialog = self.dialog
+
+        def then(outcome: Outcome) -> None:
+            if outcome.refused is not None:
+                self._refused("Cannot add the theme", outcome.refused)
+                return
+            self._push(
+                f"new theme “{label}”",
+                lambda: add_theme(root, tid, label, description),
+                lambda: remove_added_theme(root, tid),
+            )
+            self.show_library(outcome.opened, None, f"Added the theme “{label}”. {UNDO_HINT}")
+            if isinstance(dialog, ThemesDialog) and self.dialog is dialog:
+                dialog.set_library(self.window.opened.library, choose=tid)
+
+        self.run(
+            "Adding the theme and checking the library…",
+            root,
             lambda: add_theme(root, tid, label, description),
-            lambda: remove_added_theme(root, tid),
+            then,
         )
-        self.reload(None, f"Added the theme “{label}”. {UNDO_HINT}")
-        self._themes_dialog_refresh()
-        return tid
+        return None
 
     def _edit_theme(self, theme_id: str, label: str, description: str) -> bool:
+        """Change a theme in the background; False when it cannot even be begun."""
         theme = self.window.opened.library.theme(theme_id)
         if theme is None:
             return False
         before = {"label": theme.label, "description": theme.description}
         after = {"label": label, "description": description}
-        try:
-            edit_theme(self.root, theme_id, label=label, description=description, expected=before)
-        except CurationError as exc:
-            self._refused("Cannot change the theme", exc)
-            self.reload()
-            self._themes_dialog_refresh()
-            return False
         root = self.root
-        self._push(
-            f"change to the theme “{theme.label}”",
-            lambda: edit_theme(root, theme_id, **after, expected=before),
-            lambda: edit_theme(root, theme_id, **before, expected=after),
+
+        def then(outcome: Outcome) -> None:
+            if outcome.refused is not None:
+                self._refused("Cannot change the theme", outcome.refused)
+                self.show_library(outcome.opened, None)
+                self._themes_dialog_refresh()
+                return
+            self._push(
+                f"change to the theme “{theme.label}”",
+                lambda: edit_theme(root, theme_id, **after, expected=before),
+                lambda: edit_theme(root, theme_id, **before, expected=after),
+            )
+            self.show_library(outcome.opened, None, f"Changed the theme “{label}”. {UNDO_HINT}")
+            self._themes_dialog_refresh()
+
+        return self.run(
+            "Saving the change to the theme and checking the library…",
+            root,
+            lambda: edit_theme(
+                root, theme_id, label=label, description=description, expected=before
+            ),
+            then,
         )
-        self.reload(None, f"Changed the theme “{label}”. {UNDO_HINT}")
-        self._themes_dialog_refresh()
-        return True
 
     # --- reading a source ----------------------------------------------------------------------
 

@@ -1069,6 +1069,7 @@ class MainWindow(QMainWindow):
             return
         self._autosave.stop()
         self.library_loader.shutdown()  # a library still opening is stopped, its thread ended
+        self.curation.finish_writing()  # a write to the library is never cut half-way
         if self.recovery is not None:
             self.recovery.close()
         self.settings.window_geometry = _b64(self.saveGeometry())

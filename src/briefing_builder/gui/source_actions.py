@@ -61,6 +61,9 @@ class SourceActions(QObject):
     def update_read_only(self, *_args: object) -> None:
         """A read-only library cannot have sources added: the action is greyed out and says why."""
         reason = read_only_reason(self._library().root)
+        curation = getattr(self.window, "curation", None)
+        if reason is None and curation is not None and curation.busy is not None:
+            reason = "Wait until the library has been saved before adding a source."
         self.act_add_source.setEnabled(reason is None)
         self.act_add_source.setStatusTip(reason or ADD_SOURCE_TIP)
         self.act_add_source.setToolTip(reason or ADD_SOURCE_TIP)
