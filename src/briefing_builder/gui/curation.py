@@ -129,6 +129,12 @@ def _write_and_read(
                 written = write()
             except CurationError as exc:
                 refused = exc
+            except Exception as exc:  # not a refusal: the disk, or a fault of the app's own
+                log.error("A write to the library in %s failed", root, exc_info=True)
+                refused = CurationError(
+                    f"The change could not be saved: {one_sentence(exc)}. Check that the "
+                    f"library's folder {root} can be reached, then try again."
+                )
         return Outcome(written, refused, open_library(root))
 
     return work
@@ -278,6 +284,9 @@ class Curation(QObject):
         w.list.selectionModel().currentChanged.connect(self._update_actions)
         w.library_loader.loaded.connect(self.library_changed)
         self.stack.indexChanged.connect(self._update_actions)
+        # After the stack's own enabling of Undo and Redo (a write under way keeps them off).
+        self.stack.canUndoChanged.connect(self._update_actions)
+        self.stack.canRedoChanged.connect(self._update_actions)
 
     def _sync_detail_button(self) -> None:
         self.detail_button.setEnabled(self.act_edit_finding.isEnabled())
@@ -332,15 +341,17 @@ class Curation(QObject):
             text = reason if reason is not None else tip
             action.setToolTip(text)
             action.setStatusTip(text)
-        for action in (self.act_undo, self.act_redo):
-            if reason is not None:
-                action.setEnabled(False)
-                action.setToolTip(reason)
+        for action, can in (
+            (self.act_undo, self.stack.canUndo()),
+            (self.act_redo, self.stack.canRedo()),
+        ):
+            action.setEnabled(reason is None and can)
+            action.setToolTip(reason if reason is not None else action.statusTip())
         self._new_finding_key.setEnabled(self.window.reader.source_id is not None)
 
     def _busy_changed(self) -> None:
         self._update_actions()
-        source_actions = getattr(self.window, "source_actions", None)
+        source_actions = getattr(self.window, "sources", None)
         if source_actions is not None:  # Add source document… waits too
             source_actions.update_read_only()
 
@@ -571,6 +582,7 @@ class Curation(QObject):
                 exc = outcome.refused or CurationError("The finding was not added.")
                 if dialog is not None and self.new_finding_dialog is dialog:
                     dialog.show_error(exc.message)
+                    dialog.save_button.setEnabled(True)  # to try again once put right
                 else:
                     self._refused("Cannot add the finding", exc)
                 return
@@ -598,6 +610,7 @@ class Curation(QObject):
         busy = "Saving the new finding and checking the library…"
         if self.run(busy, root, lambda: add_finding(root, finding), then) and dialog is not None:
             dialog.show_error(busy)
+            dialog.save_button.setEnabled(False)  # once is enough
         return False
 
     # --- edit and retire -----------------------------------------------------------------------
@@ -643,6 +656,7 @@ class Curation(QObject):
                 )
                 if still_open:
                     dialog.problem.setText("")
+                    dialog.save_button.setEnabled(True)
                 return
             before = dict(outcome.written.before or expected)
             self._push(
