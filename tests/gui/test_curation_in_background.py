@@ -20,9 +20,10 @@ from briefing_builder.gui import curation
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.new_finding_dialog import NewFindingDialog
 
+from ..conftest import write_library
 from .conftest import Dialogs
 from .curating import files_of, library_copy, read_source, select_words, tick_themes, window_on
-from .helpers import list_ids, settle, wait_for_writes
+from .helpers import list_ids, settle, switch_library, wait_for_writes
 
 Button = QMessageBox.StandardButton
 PASSAGE = "All four case study police forces work with a wide range of different partners."
@@ -214,3 +215,23 @@ def test_a_refused_edit_reaches_the_officer_as_a_message(
     assert files_of(root) == before
     assert window.curation.dialog is dialog and dialog.isVisible()  # what was typed is kept
     assert dialog.save_button.isEnabled()
+
+
+def test_a_library_opened_during_the_write_stays_shown(
+    qtbot: QtBot, tmp_path: Path, gate: Gate
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    start_new_finding(qtbot, window)
+    assert gate.entered.wait(30)
+    other = write_library(tmp_path / "other")
+    switch_library(qtbot, window, other)  # while the write is held
+    before = files_of(other)
+    gate.open.set()
+    settle(qtbot)
+    assert window.opened.library.root.resolve() == other.resolve()
+    assert window.curation.new_finding_dialog is None
+    assert files_of(other) == before
+    assert [f.text for f in load_library(root).findings].count(PASSAGE) == 1
+    assert window.curation.stack.count() == 0
+    assert str(root) in window.statusBar().currentMessage()

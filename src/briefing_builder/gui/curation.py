@@ -478,8 +478,29 @@ class Curation(QObject):
                 "Check that the library's folder can be reached, then try again.",
             )
             return
-        if then is not None:
-            then(job.result)
+        outcome = job.result
+        written_to = outcome.opened.library.root
+        if written_to.resolve() != self.root.resolve():
+            self._written_elsewhere(written_to, outcome)
+        elif then is not None:
+            then(outcome)
+
+    def _written_elsewhere(self, root: Path, outcome: Outcome) -> None:
+        """Another library was opened while the write was under way: the window keeps showing
+        it, and the officer is told how the write in ``root`` went."""
+        dialog = self.new_finding_dialog
+        if dialog is not None and Path(dialog.library.root).resolve() != root.resolve():
+            dialog = None  # not the finding that was being saved
+        if outcome.refused is not None:
+            if dialog is not None:
+                dialog.show_error(outcome.refused.message)
+                dialog.save_button.setEnabled(True)
+            else:
+                self._refused("The change was not saved", outcome.refused)
+            return
+        if dialog is not None:
+            dialog.accept()
+        self.window.statusBar().showMessage(f"Saved the change to the library in {root}.", 10000)
 
     def finish_writing(self, timeout: float | None = None) -> bool:
         """Wait for a write under way (the window is closing): a file is never cut half-way.
@@ -590,11 +611,6 @@ class Curation(QObject):
                 dialog.accept()
             fid = outcome.written.finding_id
             assert fid is not None
-            if root.resolve() != self.root.resolve():
-                self.window.statusBar().showMessage(
-                    f"Added the finding {name} to the library in {root}.", 10000
-                )
-                return
             again = {**finding, "id": fid}
             self.show_library(
                 outcome.opened, fid, f"Added a finding to the library: {name}. {UNDO_HINT}"
