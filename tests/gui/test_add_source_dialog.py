@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.loader import load_library
+from briefing_builder.gui import add_source_dialog
 from briefing_builder.gui.add_source_dialog import AddSourceDialog
 from briefing_builder.gui.main_window import MainWindow
 from tests.conftest import BUNDLED
@@ -100,8 +103,12 @@ def test_add_a_pdf_and_find_it_in_the_window(
     assert dialog.id_edit.text() == "smith-2024"
     shot(dialog, "3-filled")
     assert dialog.add_button.isEnabled()
-    dialog.add_button.click()
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    with qtbot.waitSignal(dialog.finished, timeout=60000) as closed:
+        dialog.add_button.click()
+        # Written on a thread of its own: the dialog says so, and cannot be added twice.
+        assert dialog.adding and not dialog.add_button.isEnabled()
+        assert dialog.add_message.text() == "Adding the source and checking the library…"
+    assert closed.args == [QDialog.DialogCode.Accepted]
     wait_for_library(qtbot, window)
 
     # The text file, the sources.yaml entry after every byte that was there, the window's library.
@@ -151,7 +158,8 @@ def test_word_document_with_an_imported_bibtex_reference(
     qtbot.keyClicks(dialog.id_edit, "csp-review")
     dialog.form.fields["publisher"].setText("Another publisher")
     assert dialog.id_edit.text() == "csp-review"
-    dialog.add_button.click()
+    with qtbot.waitSignal(dialog.finished, timeout=60000):
+        dialog.add_button.click()
     wait_for_library(qtbot, window)
     entry = sources(library)[-1]
     assert entry["id"] == "csp-review" and entry["title"] == csl["title"]
@@ -261,6 +269,7 @@ def test_a_refusal_keeps_the_form(
         fh.write("\n  - id: smith-nd\n    type: report\n    title: Another report\n")
     before = (library / "sources.yaml").read_bytes()
     dialog.add_button.click()
+    qtbot.waitUntil(lambda: not dialog.adding, timeout=60000)
     assert dialog.isVisible() and dialog.added is None
     assert "already has a source 'smith-nd'" in dialog.add_message.text()
     assert dialog.form.authors.names() == [{"family": "Smith", "given": "Jo"}]
@@ -268,6 +277,37 @@ def test_a_refusal_keeps_the_form(
     assert not (library / "texts" / "smith-nd.txt").exists()
     assert not dialog.add_button.isEnabled()  # the id is now taken
     dialog.reject()
+
+
+def test_the_dialog_stays_until_the_source_being_added_is_in(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = threading.Event()
+    write = add_source_dialog.add_source
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        assert gate.wait(60), "the test never let the write go"
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(add_source_dialog, "add_source", held)
+    dialog = open_dialog(window)
+    read(qtbot, dialog, make_pdf(tmp_path / "review.pdf"))
+    dialog.form.authors.add_row("Smith", "Jo")
+    dialog.add_button.click()
+    assert dialog.adding
+    # Cancel while it is being written: a write is never cut half-way, the dialog says so.
+    dialog.reject()
+    assert dialog.isVisible() and dialog.adding
+    assert "closes when it is done" in dialog.add_message.text()
+    with qtbot.waitSignal(dialog.finished, timeout=60000) as closed:
+        gate.set()
+    assert closed.args == [QDialog.DialogCode.Accepted]
+    wait_for_library(qtbot, window)
+    assert window.opened.library.source("smith-nd") is not None
 
 
 def test_a_read_only_library_cannot_have_sources_added(

@@ -116,7 +116,8 @@ def test_first_source_into_a_new_library(
     qtbot.waitUntil(lambda: not add.reading, timeout=60000)
     add.form.authors.add_row("Home Office")
     assert add.id_edit.text() == "home-office-nd"  # no date printed: none invented
-    add.add_button.click()
+    with qtbot.waitSignal(add.finished, timeout=60000):
+        add.add_button.click()
     wait_for_library(qtbot, window)
     lib = load_library(root)
     assert lib.errors == [] and [s.id for s in lib.sources] == ["home-office-nd"]

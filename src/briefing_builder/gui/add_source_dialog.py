@@ -5,8 +5,10 @@ and the window must keep answering; its pages count up in a progress bar, with S
 first pages shown as they will be quoted, each with its printed page label, so the officer can
 see that page 1 is page 1. On the right, its reference: typed, imported from a reference
 manager's export, or pasted; the id proposed from author and year and checked as it is typed.
-The writing is the core's :func:`~briefing_builder.curation.add_source.add_source`; when it
-refuses, its message is shown here and the form is kept, so nothing typed is lost.
+The writing is the core's :func:`~briefing_builder.curation.add_source.add_source`, on a thread
+of its own too (it checks the whole library); the dialog waits for it, even if Cancel is pressed,
+so a write is never cut half-way. When it refuses, its message is shown here and the form is
+kept, so nothing typed is lost.
 
 The reading thread is :mod:`.background`'s, as for opening a library: a thread still reading
 when the dialog goes away cannot take Qt objects down with it.
@@ -117,6 +119,7 @@ class AddSourceDialog(QDialog):
         self.extracted: Extracted | None = None
         self.added: Added | None = None
         self._reading: _Reading | None = None
+        self._adding: Job[Added] | None = None  # the source being written, on its own thread
         self._id_typed = False  # the officer typed the id: it is no longer proposed
         self._existing = existing_ids(self.root)
 
@@ -232,8 +235,15 @@ class AddSourceDialog(QDialog):
         self.add_button.setDefault(True)
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
+        self.add_progress = QProgressBar()
+        self.add_progress.setAccessibleName("Adding the source")
+        self.add_progress.setRange(0, 0)  # busy: the library's check cannot say how far it is
+        self.add_progress.setMaximumWidth(120)
+        self.add_progress.setTextVisible(False)
+        self.add_progress.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.add_message, 1)
+        bottom.addWidget(self.add_progress)
         bottom.addWidget(self.buttons)
 
         columns = QHBoxLayout()
@@ -434,29 +444,66 @@ class AddSourceDialog(QDialog):
         problem = self.id_problem() if self.id_edit.text().strip() else None
         self.id_reason.setText(problem[0].upper() + problem[1:] + "." if problem else "")
         missing = self.missing()
-        self.add_button.setEnabled(not missing)
+        self.add_button.setEnabled(not missing and not self.adding)
+        if self.adding:
+            return
         if not self.add_message.styleSheet():  # a refusal stays until the next Add
             self.add_message.setText("To add it: " + "; ".join(missing) + "." if missing else "")
 
+    @property
+    def adding(self) -> bool:
+        """Whether the source is being written to the library now."""
+        return self._adding is not None
+
     def add(self) -> None:
-        if self.missing() or self.extracted is None:
+        """Write the text and the reference on a thread of their own (the library's check takes
+        seconds on a large library); the dialog closes once they are in, or says why not."""
+        if self.adding or self.missing() or self.extracted is None:
             self._update()
             return
-        sid = self.id_edit.text().strip()
+        root, extracted, csl = self.root, self.extracted, self.form.csl()
+        sid, short = self.id_edit.text().strip(), self.form.short_name()
+
+        def work(_job: Job[Added]) -> Added:
+            return add_source(root, extracted, csl, sid, short=short)
+
+        self._adding = Job(work, f"add source {sid}").connect(self._added)
         self.add_message.setStyleSheet("")
-        try:
-            self.added = add_source(
-                self.root, self.extracted, self.form.csl(), sid, short=self.form.short_name()
-            )
-        except AddSourceError as exc:
-            details = "".join(f"\n• {p}" for p in exc.problems[:6])
-            self.add_message.setStyleSheet(ERROR_STYLE)
-            self.add_message.setText(exc.message + details)
-            self._existing = existing_ids(self.root)  # a colleague may have added one meanwhile
-            self._update()
+        self.add_message.setText("Adding the source and checking the library…")
+        self.add_progress.show()
+        self._update()
+        self._adding.start()
+
+    @Slot(object)
+    def _added(self, job: Job[Added]) -> None:
+        if job is not self._adding:
             return
-        self.accept()
+        self._adding = None
+        self.add_progress.hide()
+        if job.error is None and job.result is not None:
+            self.added = job.result
+            self.accept()
+            return
+        exc = job.error
+        if isinstance(exc, AddSourceError):
+            message = exc.message + "".join(f"\n• {p}" for p in exc.problems[:6])
+        else:  # not a refusal: the disk, or a fault of the app's own
+            log.error("Cannot add the source to %s", self.root, exc_info=exc)
+            message = (
+                f"The source could not be added: {one_sentence(exc) if exc else 'unknown'}. "
+                f"Check that the library's folder {self.root} can be reached, then try again."
+            )
+        self.add_message.setStyleSheet(ERROR_STYLE)
+        self.add_message.setText(message)
+        self._existing = existing_ids(self.root)  # a colleague may have added one meanwhile
+        self._update()
 
     def done(self, result: int) -> None:
+        if self.adding:  # a write is never cut half-way: the dialog closes once it is in
+            self.add_message.setStyleSheet("")
+            self.add_message.setText(
+                "Adding the source and checking the library… The dialog closes when it is done."
+            )
+            return
         self.stop_reading(quiet=True)
         super().done(result)
