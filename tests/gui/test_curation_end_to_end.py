@@ -189,7 +189,9 @@ def add_report(qtbot: QtBot, window: MainWindow, pdf: Path) -> None:
     dialog.id_edit.setText("north-2023")
     assert dialog.id_reason.text() == ""
     assert dialog.add_button.isEnabled(), dialog.add_message.text()
-    dialog.add_button.click()
+    # The write runs in the background; the dialog closes once the source is in.
+    with qtbot.waitSignal(dialog.finished, timeout=60000):
+        dialog.add_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     wait_for_library(qtbot, window)
 
