@@ -16,7 +16,7 @@ from typing import IO, Any, overload
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, narrowest, string_arrays, write_columns
+from .columns import Columns, ColumnsError, narrowest, packed_arrays, string_arrays, write_columns
 from .filtering import FilterIndex
 from .model import Finding, Library, Locator, Problem, Source, Theme
 from .strength import EvidenceStrength
@@ -123,7 +123,7 @@ def write_library(
         **string_arrays("f.id", ids),
         "f.source": _codes(srcs, sources),
         "f.kind": _codes(kinds_, kinds),
-        **string_arrays("f.text", texts, compressed=True),
+        **packed_arrays("f.text", index.packed(texts, "texts")),
         "f.label": _codes(labels_, labels),
         **string_arrays("f.value", values),
         **_optional("f.title", titles),
