@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ import yaml
 from briefing_builder.core import filtering, loader
 from briefing_builder.core.columns import BLOCK_ROWS, Columns
 from briefing_builder.core.filtering import Filter, FilterIndex
+from briefing_builder.core.finding_columns import join_columns, run_columns
 from briefing_builder.core.index_parts import index_part, join_parts
 from briefing_builder.core.library_columns import read_library
 from briefing_builder.core.library_columns import write_library as write_library_columns
@@ -282,8 +284,8 @@ def test_the_cache_entry_is_the_same_however_the_index_is_built(
     parallel, parallel_parts = load_library_indexed(library_root)
     monkeypatch.undo()
     # Every file's part compressed by its worker but the one redone here (an id used before).
-    assert all(p.texts is None and p.words is None for p in serial_parts)
-    unpacked = [p for p in parallel_parts if p.texts is None or p.words is None]
+    assert all(p.texts is None and p.words is None and p.columns is None for p in serial_parts)
+    unpacked = [p for p in parallel_parts if None in (p.texts, p.words, p.columns)]
     assert len(unpacked) == 1 and len(parallel_parts) == len(serial_parts)
     by_parts = FilterIndex(parallel, parts=parallel_parts)
     by_files = FilterIndex(serial, parts=serial_parts)
@@ -310,3 +312,19 @@ def test_the_cache_entry_is_the_same_however_the_index_is_built(
     assert set(file_ends) <= set(rows) and max(np.diff([0, *rows])) <= BLOCK_ROWS
     for flt in _filters(serial)[:40]:
         assert index_a.query(flt).indices.tolist() == index_b.query(flt).indices.tolist(), flt
+
+
+def test_finding_columns_are_the_same_however_the_findings_are_cut(library_root: Path) -> None:
+    """Names are coded in order of first use across the runs, as in one run of them all."""
+    findings = load_library(library_root).findings
+    whole, names = join_columns([run_columns(findings)])
+    cuts = [0, 1, 1, 97, 700, 701, len(findings)]
+    arrays, cut_names = join_columns([run_columns(findings[a:b]) for a, b in pairwise(cuts)])
+    assert cut_names == names and list(arrays) == list(whole)
+    for name, array in whole.items():
+        assert arrays[name].dtype == array.dtype and arrays[name].tolist() == array.tolist(), name
+    assert len(names["places"]) > 3 and names["kinds"] == list(
+        dict.fromkeys(f.kind for f in findings)
+    )
+    empty, _ = join_columns([])
+    assert all(a.size == 0 for a in empty.values())

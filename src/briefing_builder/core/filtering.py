@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
@@ -25,8 +26,9 @@ from .columns import (
     posting_arrays,
     string_arrays,
 )
+from .finding_columns import RunColumns, run_columns
 from .index_parts import IndexPart, Run, index_part, join_parts
-from .model import KIND_LABELS, KINDS, Library
+from .model import KIND_LABELS, KINDS, Finding, Library
 from .search import Query, joined_tokens, tokens
 from .strength import NOT_RATED, strength_value, strength_values
 
@@ -241,12 +243,23 @@ class FilterIndex:
         the parts compressed them (``which``: "texts" or "words"); compressed here where a part
         did not (read in this process, or the index read from the cache)."""
         out: list[Packed] = []
-        at = 0
-        for run in self.runs or [Run(self.size, None, None)]:
+        for run, (a, b) in self._runs():
             done: Packed | None = getattr(run, which)
-            out.append(done if done is not None else pack_strings(values[at : at + run.size]))
-            at += run.size
+            out.append(done if done is not None else pack_strings(values[a:b]))
         return out
+
+    def finding_columns(self, findings: Sequence[Finding]) -> list[RunColumns]:
+        """The columns of ``findings`` (the library's) run by run, as the parts made them;
+        made here where a part did not."""
+        return [
+            run.columns if run.columns is not None else run_columns(findings[a:b])
+            for run, (a, b) in self._runs()
+        ]
+
+    def _runs(self) -> list[tuple[Run, tuple[int, int]]]:
+        runs = self.runs or [Run(self.size, None, None, None)]
+        ends = np.cumsum([0, *(r.size for r in runs)]).tolist()
+        return list(zip(runs, pairwise(ends), strict=True))
 
     @classmethod
     def from_columns(cls, library: Library, meta: dict[str, Any], cols: Columns) -> FilterIndex:
