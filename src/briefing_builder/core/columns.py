@@ -263,16 +263,21 @@ def posting_arrays(
         return {name: postings.docs, f"{name}.offsets": narrowest(postings.offsets)}
     if offsets is None:
         raise ValueError("posting lists without their offsets")
-    words = offsets.size - 1
-    docs = np.asarray(postings, dtype=np.int64)
-    word = np.repeat(np.arange(words, dtype=np.int64), np.diff(offsets))
-    span = docs // POSTING_SPAN
-    order = np.argsort(span, kind="stable")  # each span's lists stay in word, then finding order
+    docs = np.asarray(postings)
     spans = -(-size // POSTING_SPAN) or 1
-    counts = np.bincount(span * words + word, minlength=spans * words)
+    # Each span's lists in turn, in word then finding order: a mask per span keeps the order
+    # (a few passes over the postings, instead of sorting them), and each word's count in a
+    # span is read off the running count of the mask at the word's bounds.
+    bounds = np.asarray(offsets, dtype=np.int64)
+    pieces, counts = [], []
+    for s in range(spans):
+        inside = (docs >= s * POSTING_SPAN) & (docs < (s + 1) * POSTING_SPAN)
+        pieces.append(docs[inside] - s * POSTING_SPAN)
+        running = np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
+        counts.append(running[bounds[1:]] - running[bounds[:-1]])
     return {
-        name: (docs[order] & (POSTING_SPAN - 1)).astype("<u2"),
-        f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(counts)))),
+        name: np.concatenate(pieces).astype("<u2"),
+        f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(np.concatenate(counts))))),
     }
 
 
