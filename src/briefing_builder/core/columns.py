@@ -9,7 +9,9 @@ decoded leniently).
 
 Long text (the findings' quotes, the index's words) is kept in zlib blocks of a few hundred
 strings (:class:`BlockStringColumn`), which shrinks it four to five times; a block is inflated
-when one of its strings is first asked for. zlib, from the standard library, because it is
+when one of its strings is first asked for. Runs of strings compressed apart (each findings file's,
+by the worker process that read it: :class:`Packed`) are joined block for block, so a block may
+hold fewer strings where a run ended; ``.zrows`` records each block's last row. zlib, from the standard library, because it is
 quick at its lowest levels, checksums every block (a damaged one is found, not misread) and
 needs nothing installed. Codes and offsets are kept in the narrowest integer type that holds
 them, and the filter index's posting lists as 16-bit numbers (:class:`Postings`).
