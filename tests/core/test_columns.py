@@ -10,6 +10,7 @@ import os
 import shutil
 import struct
 import zlib
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,8 @@ from briefing_builder.core.columns import (
     ColumnsError,
     StringColumn,
     narrowest,
+    pack_strings,
+    packed_arrays,
     posting_arrays,
     string_arrays,
     write_columns,
@@ -342,8 +345,11 @@ def test_a_damaged_text_block_in_the_cache_is_never_an_exception(tmp_path: Path)
     fresh = open_library(root, cache_dir=cache_dir)
     entry = _entry(cache_dir)
     data = bytearray(entry.read_bytes())
-    for name in ("f.text.z", "ix.doc_words.z"):
-        data[_array_offset(entry, name) + 12] ^= 0x01
+    for name in ("f.text", "ix.doc_words"):
+        # A byte of every block (one block or more for each findings file read).
+        zends = open_columns(entry).array(f"{name}.zends").tolist()
+        for start in [0, *zends[:-1]]:
+            data[_array_offset(entry, f"{name}.z") + start + 12] ^= 0x01
     entry.write_bytes(bytes(data))
     damaged = open_library(root, cache_dir=cache_dir)
     assert damaged.from_cache  # the header is whole: the damage shows only in the text
@@ -372,3 +378,50 @@ def test_warming_inflates_every_block_until_stopped(tmp_path: Path) -> None:
     assert sorted(column._blocks) == [0, 1]
     column.warm()
     assert sorted(column._blocks) == [0, 1, 2] and column.take([699, 1]) == [MANY[699], MANY[1]]
+
+
+def test_strings_compressed_in_runs_come_back_as_written(tmp_path: Path) -> None:
+    """Runs compressed apart (one findings file each, in worker processes) joined into one
+    column: blocks that hold fewer strings where a run ends are read at the right rows."""
+    cuts = [0, 5, 5, 300, 301, 700]  # an empty run, a run of one, runs longer than a block
+    runs = [pack_strings(MANY[a:b]) for a, b in pairwise(cuts)]
+    path = columns_file(tmp_path, {}, packed_arrays("t", runs))
+    cols = open_columns(path)
+    assert cols.integers("t.zrows").tolist() == [5, 261, 300, 301, 557, 700]
+    column = cols.strings("t", kept_blocks=2)
+    assert isinstance(column, BlockStringColumn)
+    assert list(column) == MANY and column[:] == MANY
+    for row in (0, 4, 5, 260, 261, 299, 300, 301, 556, 557, 699, -1):
+        assert column[row] == MANY[row], row
+    rows = [699, 0, 300, 261, 4, 557, 5]
+    assert column.take(rows) == [MANY[r] for r in rows]
+    # The same strings compressed in one run: the same text, in blocks cut elsewhere.
+    (tmp_path / "one").mkdir()
+    whole = open_columns(
+        columns_file(tmp_path / "one", {}, string_arrays("t", MANY, compressed=True))
+    )
+    assert whole.strings("t").tolist() == MANY and whole.integers("t.zrows").tolist() == [
+        256,
+        512,
+        700,
+    ]
+
+
+@pytest.mark.parametrize(
+    "zrows",
+    [
+        [5, 5, 300, 556, 700],
+        [5, 261, 300, 556, 699],
+        [5, 261, 300, 556, 701],
+        [261, 5, 300, 556, 700],
+    ],
+)
+def test_blocks_that_do_not_divide_the_rows_are_refused(zrows: list[int]) -> None:
+    runs = [pack_strings(MANY[:5]), pack_strings(MANY[5:300]), pack_strings(MANY[300:])]
+    arrays = packed_arrays("t", runs)
+    assert arrays["t.zrows"].tolist() == [5, 261, 300, 556, 700]
+    BlockStringColumn(arrays["t.z"], arrays["t.zends"], arrays["t.ends"], None, arrays["t.zrows"])
+    with pytest.raises(ColumnsError):
+        BlockStringColumn(
+            arrays["t.z"], arrays["t.zends"], arrays["t.ends"], None, np.asarray(zrows)
+        )

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,12 @@ import pytest
 import yaml
 
 from briefing_builder.core import filtering, loader
+from briefing_builder.core.columns import BLOCK_ROWS, Columns
 from briefing_builder.core.filtering import Filter, FilterIndex
+from briefing_builder.core.finding_columns import join_columns, run_columns
 from briefing_builder.core.index_parts import index_part, join_parts
+from briefing_builder.core.library_columns import read_library
+from briefing_builder.core.library_columns import write_library as write_library_columns
 from briefing_builder.core.loader import load_library, load_library_indexed
 from briefing_builder.core.model import Finding, Library, Locator
 from briefing_builder.core.search import index_words, join_hyphens, split_hyphens
@@ -259,3 +264,67 @@ def test_files_left_when_the_workers_fail_are_indexed_here(
     assert _arrays(FilterIndex(library, parts=parts)) == _arrays(
         FilterIndex(serial, parts=serial_parts)
     )
+
+
+def _entry(path: Path, library: Library, index: FilterIndex) -> bytes:
+    with path.open("wb") as fh:
+        write_library_columns(fh, ["key"], library, index)
+    return path.read_bytes()
+
+
+def test_the_cache_entry_is_the_same_however_the_index_is_built(
+    library_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Worker processes compress their files' texts and words for the cache entry; the entry
+    is the same, byte for byte, as the one compressed in this process from the same files, and
+    one built from slices that cut across the files reads back the same."""
+    serial, serial_parts = load_library_indexed(library_root)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    parallel, parallel_parts = load_library_indexed(library_root)
+    monkeypatch.undo()
+    # Every file's part compressed by its worker but the one redone here (an id used before).
+    assert all(p.texts is None and p.words is None and p.columns is None for p in serial_parts)
+    unpacked = [p for p in parallel_parts if None in (p.texts, p.words, p.columns)]
+    assert len(unpacked) == 1 and len(parallel_parts) == len(serial_parts)
+    by_parts = FilterIndex(parallel, parts=parallel_parts)
+    by_files = FilterIndex(serial, parts=serial_parts)
+    entry = _entry(tmp_path / "parts.columns", parallel, by_parts)
+    assert _entry(tmp_path / "files.columns", serial, by_files) == entry
+
+    monkeypatch.setattr(filtering, "PART_SIZE", 97)
+    sliced = FilterIndex(load_library(library_root))
+    monkeypatch.undo()
+    _entry(tmp_path / "sliced.columns", sliced.library, sliced)
+    read = []
+    for name in ("parts", "sliced"):
+        with (tmp_path / f"{name}.columns").open("rb") as fh:
+            got = read_library(fh, lambda key: key == ["key"])
+        assert got is not None
+        read.append(got)
+    (lib_a, index_a), (lib_b, index_b) = read
+    assert list(lib_a.findings) == list(lib_b.findings) == list(serial.findings)
+    assert list(index_a._doc_words) == list(index_b._doc_words) == list(by_parts._doc_words)
+    # The blocks follow the files: none holds findings of two files.
+    with (tmp_path / "parts.columns").open("rb") as fh:
+        rows = Columns(fh).integers("f.text.zrows").tolist()
+    file_ends = np.cumsum([p.size for p in parallel_parts]).tolist()
+    assert set(file_ends) <= set(rows) and max(np.diff([0, *rows])) <= BLOCK_ROWS
+    for flt in _filters(serial)[:40]:
+        assert index_a.query(flt).indices.tolist() == index_b.query(flt).indices.tolist(), flt
+
+
+def test_finding_columns_are_the_same_however_the_findings_are_cut(library_root: Path) -> None:
+    """Names are coded in order of first use across the runs, as in one run of them all."""
+    findings = load_library(library_root).findings
+    whole, names = join_columns([run_columns(findings)])
+    cuts = [0, 1, 1, 97, 700, 701, len(findings)]
+    arrays, cut_names = join_columns([run_columns(findings[a:b]) for a, b in pairwise(cuts)])
+    assert cut_names == names and list(arrays) == list(whole)
+    for name, array in whole.items():
+        assert arrays[name].dtype == array.dtype and arrays[name].tolist() == array.tolist(), name
+    assert len(names["places"]) > 3 and names["kinds"] == list(
+        dict.fromkeys(f.kind for f in findings)
+    )
+    empty, _ = join_columns([])
+    assert all(a.size == 0 for a in empty.values())

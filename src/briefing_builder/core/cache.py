@@ -312,6 +312,7 @@ def open_library(
     cache_dir = cache_dir or default_cache_dir()
     if not use_cache or library_folder_problem(root) is not None or not _private_folder(cache_dir):
         opened = _build(root, steps)
+        opened.index.runs = None  # the compressed text is for a cache entry: none is written
         steps.finished()
         return opened
     listing = _listing(root)
@@ -337,5 +338,6 @@ def open_library(
                 os.chmod(entry, 0o600)
         except OSError:
             pass
+    opened.index.runs = None  # written (or not to be): the compressed text is not kept
     steps.finished()
     return opened

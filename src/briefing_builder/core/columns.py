@@ -9,7 +9,9 @@ decoded leniently).
 
 Long text (the findings' quotes, the index's words) is kept in zlib blocks of a few hundred
 strings (:class:`BlockStringColumn`), which shrinks it four to five times; a block is inflated
-when one of its strings is first asked for. zlib, from the standard library, because it is
+when one of its strings is first asked for. Runs of strings compressed apart (each findings file's,
+by the worker process that read it: :class:`Packed`) are joined block for block, so a block may
+hold fewer strings where a run ended; ``.zrows`` records each block's last row. zlib, from the standard library, because it is
 quick at its lowest levels, checksums every block (a damaged one is found, not misread) and
 needs nothing installed. Codes and offsets are kept in the narrowest integer type that holds
 them, and the filter index's posting lists as 16-bit numbers (:class:`Postings`).
@@ -21,6 +23,7 @@ bytes at a 16-byte boundary, offsets counted from the start of the file.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import mmap
@@ -29,7 +32,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, overload
+from typing import IO, Any, NamedTuple, overload
 
 import numpy as np
 
@@ -143,8 +146,13 @@ class Columns:
         a :class:`BlockStringColumn` keeping ``kept_blocks`` blocks inflated (None: all)."""
         ends = self.integers(f"{name}.ends")
         if f"{name}.z" in self._arrays:
+            zrows = self.integers(f"{name}.zrows") if f"{name}.zrows" in self._arrays else None
             return BlockStringColumn(
-                self.array(f"{name}.z", "|u1"), self.integers(f"{name}.zends"), ends, kept_blocks
+                self.array(f"{name}.z", "|u1"),
+                self.integers(f"{name}.zends"),
+                ends,
+                kept_blocks,
+                zrows,
             )
         return StringColumn(self.array(f"{name}.utf8", "|u1"), ends)
 
@@ -185,6 +193,47 @@ def narrowest(values: np.ndarray | Sequence[int]) -> np.ndarray:
     return a.astype("<i8")
 
 
+class Packed(NamedTuple):
+    """Strings compressed in zlib blocks, ready to be joined with other runs' into one column
+    (:func:`packed_arrays`): what a worker process makes of its file's long text, so that the
+    process writing the cache only concatenates."""
+
+    data: bytes  # the blocks, one after another
+    zlens: np.ndarray  # int64: the compressed length of each block
+    rows: np.ndarray  # int64: how many strings each block holds
+    lengths: np.ndarray  # int64: each string's length in characters
+
+
+def pack_strings(values: Sequence[str]) -> Packed:
+    """``values`` in zlib blocks of :data:`BLOCK_ROWS` strings (the last may hold fewer)."""
+    n = len(values)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    blocks = [
+        # Level 1: level 6 saves a sixth more and takes five times as long to write.
+        zlib.compress("".join(values[r : r + BLOCK_ROWS]).encode("utf-8", "surrogatepass"), 1)
+        for r in range(0, n, BLOCK_ROWS)
+    ]
+    zlens = np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks))
+    rows = np.fromiter((min(BLOCK_ROWS, n - r) for r in range(0, n, BLOCK_ROWS)), np.int64)
+    return Packed(b"".join(blocks), zlens, rows, lengths)
+
+
+def packed_arrays(name: str, runs: Sequence[Packed]) -> dict[str, np.ndarray]:
+    """The arrays of one compressed column (see :meth:`Columns.strings`) holding the strings of
+    ``runs`` in order: their blocks concatenated as they are, each block's last row recorded
+    (blocks need not all hold :data:`BLOCK_ROWS`)."""
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+    return {
+        f"{name}.z": np.frombuffer(b"".join(r.data for r in runs), dtype=np.uint8),
+        f"{name}.zends": narrowest(np.cumsum(cat([r.zlens for r in runs]))),
+        f"{name}.zrows": narrowest(np.cumsum(cat([r.rows for r in runs]))),
+        f"{name}.ends": narrowest(np.cumsum(cat([r.lengths for r in runs]))),
+    }
+
+
 def string_arrays(
     name: str, values: Sequence[str], *, compressed: bool = False
 ) -> dict[str, np.ndarray]:
@@ -192,18 +241,7 @@ def string_arrays(
     ``compressed``: in zlib blocks of :data:`BLOCK_ROWS` strings, for long text, where each
     string's end is counted in characters (a block is decoded whole, then sliced)."""
     if compressed:
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        blocks = [
-            # Level 1: level 6 saves a sixth more and takes five times as long to write.
-            zlib.compress("".join(values[r : r + BLOCK_ROWS]).encode("utf-8", "surrogatepass"), 1)
-            for r in range(0, len(values), BLOCK_ROWS)
-        ]
-        zends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
-        return {
-            f"{name}.z": np.frombuffer(b"".join(blocks), dtype=np.uint8),
-            f"{name}.zends": narrowest(zends),
-            f"{name}.ends": narrowest(np.cumsum(lengths)),
-        }
+        return packed_arrays(name, [pack_strings(values)])
     joined = "".join(values)
     if joined.isascii():  # one character, one byte: no string encoded on its own
         data = joined.encode("ascii")
@@ -227,16 +265,21 @@ def posting_arrays(
         return {name: postings.docs, f"{name}.offsets": narrowest(postings.offsets)}
     if offsets is None:
         raise ValueError("posting lists without their offsets")
-    words = offsets.size - 1
-    docs = np.asarray(postings, dtype=np.int64)
-    word = np.repeat(np.arange(words, dtype=np.int64), np.diff(offsets))
-    span = docs // POSTING_SPAN
-    order = np.argsort(span, kind="stable")  # each span's lists stay in word, then finding order
+    docs = np.asarray(postings)
     spans = -(-size // POSTING_SPAN) or 1
-    counts = np.bincount(span * words + word, minlength=spans * words)
+    # Each span's lists in turn, in word then finding order: a mask per span keeps the order
+    # (a few passes over the postings, instead of sorting them), and each word's count in a
+    # span is read off the running count of the mask at the word's bounds.
+    bounds = np.asarray(offsets, dtype=np.int64)
+    pieces, counts = [], []
+    for s in range(spans):
+        inside = (docs >= s * POSTING_SPAN) & (docs < (s + 1) * POSTING_SPAN)
+        pieces.append(docs[inside] - s * POSTING_SPAN)
+        running = np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
+        counts.append(running[bounds[1:]] - running[bounds[:-1]])
     return {
-        name: (docs[order] & (POSTING_SPAN - 1)).astype("<u2"),
-        f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(counts)))),
+        name: np.concatenate(pieces).astype("<u2"),
+        f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(np.concatenate(counts))))),
     }
 
 
@@ -307,10 +350,24 @@ class BlockStringColumn(Sequence[str]):
     to more than four bytes for each character it says it holds."""
 
     def __init__(
-        self, data: np.ndarray, zends: np.ndarray, ends: np.ndarray, kept_blocks: int | None
+        self,
+        data: np.ndarray,
+        zends: np.ndarray,
+        ends: np.ndarray,
+        kept_blocks: int | None,
+        zrows: np.ndarray | None = None,
     ) -> None:
-        blocks = -(-ends.size // BLOCK_ROWS)
-        if zends.size != blocks:
+        n = int(ends.size)
+        if zrows is None:  # every block BLOCK_ROWS strings, the last fewer
+            starts = list(range(0, n, BLOCK_ROWS))
+        else:  # blocks cut where the runs written together met (see packed_arrays)
+            steps = np.diff(zrows.astype(np.int64), prepend=0)
+            if zrows.size and (bool((steps <= 0).any()) or int(zrows[-1]) != n):
+                raise ColumnsError("a compressed string column's blocks do not divide its rows")
+            if n and not zrows.size:
+                raise ColumnsError("a compressed string column has the wrong number of blocks")
+            starts = [0, *zrows[:-1].tolist()] if zrows.size else []
+        if zends.size != len(starts):
             raise ColumnsError("a compressed string column has the wrong number of blocks")
         if zends.size and (not _ascending(zends) or int(zends[-1]) > data.size):
             raise ColumnsError("a compressed string column's blocks are out of order")
@@ -319,6 +376,8 @@ class BlockStringColumn(Sequence[str]):
         self._data = memoryview(data.data) if data.size else memoryview(b"")
         self._zends = zends
         self._ends = ends
+        self._starts = starts  # each block's first row
+        self._bounds = [*starts, n]
         self._kept = kept_blocks
         self._blocks: OrderedDict[int, list[str]] = OrderedDict()
         self._lock = threading.Lock()  # the window and a background load may both read
@@ -345,7 +404,7 @@ class BlockStringColumn(Sequence[str]):
         return rows
 
     def _inflate(self, b: int) -> list[str]:
-        first, stop = b * BLOCK_ROWS, min((b + 1) * BLOCK_ROWS, len(self))
+        first, stop = self._bounds[b], self._bounds[b + 1]
         base = int(self._ends[first - 1]) if first else 0
         cuts = (self._ends[first:stop].astype(np.int64) - base).tolist()  # in characters
         z0 = int(self._zends[b - 1]) if b else 0
@@ -375,10 +434,19 @@ class BlockStringColumn(Sequence[str]):
         if not -n <= i < n:
             raise IndexError("string column index out of range")
         i %= n
-        return self._block(i // BLOCK_ROWS)[i % BLOCK_ROWS]
+        b = self._where(i)
+        return self._block(b)[i - self._starts[b]]
+
+    def _where(self, i: int) -> int:
+        """The block that holds row ``i``."""
+        b = i // BLOCK_ROWS  # where it is when no run was cut short
+        starts = self._starts
+        if b < len(starts) and starts[b] <= i < self._bounds[b + 1]:
+            return b
+        return bisect.bisect_right(starts, i) - 1
 
     def __iter__(self) -> Iterator[str]:
-        for b in range(-(-len(self) // BLOCK_ROWS)):
+        for b in range(len(self._starts)):
             yield from self._block(b)
 
     def tolist(self) -> list[str]:
@@ -387,7 +455,7 @@ class BlockStringColumn(Sequence[str]):
     def warm(self, stopped: Callable[[], bool] | None = None) -> None:
         """Inflate every block now (until ``stopped()``), so that the first search to read
         them all does not wait for it: about 0.15 s for 100,000 findings' words."""
-        for b in range(-(-len(self) // BLOCK_ROWS)):
+        for b in range(len(self._starts)):
             if stopped is not None and stopped():
                 return
             self._block(b)
@@ -397,11 +465,11 @@ class BlockStringColumn(Sequence[str]):
         blocks: dict[int, list[str]] = {}
         out = []
         for r in rows:
-            b, k = divmod(r, BLOCK_ROWS)
+            b = self._where(r)
             block = blocks.get(b)
             if block is None:
                 block = blocks[b] = self._block(b)
-            out.append(block[k])
+            out.append(block[r - self._starts[b]])
         return out
 
 

@@ -10,13 +10,25 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, Postings, narrowest, posting_arrays, string_arrays
-from .index_parts import IndexPart, index_part, join_parts
-from .model import KIND_LABELS, KINDS, Library
+from .columns import (
+    Columns,
+    ColumnsError,
+    Packed,
+    Postings,
+    narrowest,
+    pack_strings,
+    packed_arrays,
+    posting_arrays,
+    string_arrays,
+)
+from .finding_columns import RunColumns, run_columns
+from .index_parts import IndexPart, Run, index_part, join_parts
+from .model import KIND_LABELS, KINDS, Finding, Library
 from .search import Query, joined_tokens, tokens
 from .strength import NOT_RATED, strength_value, strength_values
 
@@ -199,6 +211,8 @@ class FilterIndex:
         # parts too ('"co-operation between"' finds "co-operation between").
         self._compounds = joined.compounds
         self._compound_names = sorted(joined.compounds)
+        # What the parts compressed for the cache entry; dropped once it is written.
+        self.runs: list[Run] | None = joined.runs
 
     # --- kept in the cache ------------------------------------------------------------------
 
@@ -220,9 +234,32 @@ class FilterIndex:
             "ix.place_val": narrowest(self.place_val),
             **posting_arrays("ix.postings", self._postings, self._offsets, self.size),
             **string_arrays("ix.vocab", self._vocab),
-            **string_arrays("ix.doc_words", self._doc_words, compressed=True),
+            **packed_arrays("ix.doc_words", self.packed(self._doc_words, "words")),
         }
         return meta, arrays
+
+    def packed(self, values: Sequence[str], which: str) -> list[Packed]:
+        """``values`` (one per finding: their texts, or their words) compressed run by run, as
+        the parts compressed them (``which``: "texts" or "words"); compressed here where a part
+        did not (read in this process, or the index read from the cache)."""
+        out: list[Packed] = []
+        for run, (a, b) in self._runs():
+            done: Packed | None = getattr(run, which)
+            out.append(done if done is not None else pack_strings(values[a:b]))
+        return out
+
+    def finding_columns(self, findings: Sequence[Finding]) -> list[RunColumns]:
+        """The columns of ``findings`` (the library's) run by run, as the parts made them;
+        made here where a part did not."""
+        return [
+            run.columns if run.columns is not None else run_columns(findings[a:b])
+            for run, (a, b) in self._runs()
+        ]
+
+    def _runs(self) -> list[tuple[Run, tuple[int, int]]]:
+        runs = self.runs or [Run(self.size, None, None, None)]
+        ends = np.cumsum([0, *(r.size for r in runs)]).tolist()
+        return list(zip(runs, pairwise(ends), strict=True))
 
     @classmethod
     def from_columns(cls, library: Library, meta: dict[str, Any], cols: Columns) -> FilterIndex:
@@ -266,6 +303,7 @@ class FilterIndex:
             raise ColumnsError("the index's hyphenated words are not a mapping")
         self._compounds = {str(k): _names(v) for k, v in compounds.items()}
         self._compound_names = sorted(self._compounds)
+        self.runs = None
         self.theme_masks = self._value_masks(self.theme_doc, self.theme_val, len(self.themes.names))
         self.place_masks = self._value_masks(self.place_doc, self.place_val, len(self.places.names))
         self._strength_codes()

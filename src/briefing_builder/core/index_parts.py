@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .columns import Packed, pack_strings
+from .finding_columns import RunColumns, run_columns
 from .model import KINDS, Finding
 from .search import _HYPHENS, join_hyphens, normalise, split_hyphens
 
@@ -61,13 +63,26 @@ class IndexPart(NamedTuple):
     word_counts: np.ndarray  # int64: how many findings have each word of vocab
     postings: np.ndarray  # int32 rows with each word, word by word, rows in ascending order
     compounds: tuple[tuple[str, str], ...]  # ("cooperation", "co operation"), first seen first
+    # Made by a worker process for the cache entry (None when not asked for): the findings'
+    # texts and their words (as in doc_words) compressed, and their other fields as columns, so
+    # the cache entry's writer only joins them.
+    texts: Packed | None = None
+    words: Packed | None = None
+    columns: RunColumns | None = None  # the findings' other columns
 
 
 def index_part(
-    findings: Sequence[Finding], theme_ids: Sequence[str], source_ids: Sequence[str]
+    findings: Sequence[Finding],
+    theme_ids: Sequence[str],
+    source_ids: Sequence[str],
+    *,
+    packed: bool = False,
 ) -> IndexPart:
     """Index ``findings``, whose themes and sources are among ``theme_ids`` and ``source_ids``
-    (the library's, in its order: the codes are positions in them)."""
+    (the library's, in its order: the codes are positions in them). ``packed``: also make
+    their columns of the cache entry (texts and words compressed, the other fields as arrays:
+    :func:`.columns.pack_strings`, :func:`.finding_columns.run_columns`), in a worker
+    process, where it runs alongside the other files' parsing rather than after it."""
     n = len(findings)
     source_of = {s: i for i, s in enumerate(source_ids)}
     theme_of = {t: i for i, t in enumerate(theme_ids)}
@@ -80,6 +95,14 @@ def index_part(
     place_doc, place_val = _pairs(places, place_of)
     texts = [f"{f.text} {f.speaker}" if f.speaker else f.text for f in findings]
     words = _words(texts)
+    packs: tuple[Packed | None, Packed | None, RunColumns | None] = (None, None, None)
+    if packed:
+        doc_words = words[0].split(_SEP) if n else []
+        packs = (
+            pack_strings([f.text for f in findings]),
+            pack_strings(doc_words),
+            run_columns(findings),
+        )
     return IndexPart(
         n,
         source_code,
@@ -90,6 +113,7 @@ def index_part(
         place_val,
         tuple(place_of),
         *words,
+        *packs,
     )
 
 
@@ -200,6 +224,16 @@ def _distinct(keys: np.ndarray, limit: int) -> np.ndarray:
     return np.unique(keys)
 
 
+class Run(NamedTuple):
+    """A part's findings as the cache entry keeps them: how many, their texts and words
+    already compressed, and their other columns (None: made when the entry is written)."""
+
+    size: int
+    texts: Packed | None
+    words: Packed | None
+    columns: RunColumns | None
+
+
 class JoinedIndex(NamedTuple):
     """The parts joined: the arrays of a :class:`~.filtering.FilterIndex`."""
 
@@ -214,6 +248,7 @@ class JoinedIndex(NamedTuple):
     postings: np.ndarray  # int32, word by word
     offsets: np.ndarray  # int64: where each word's postings start, and the end
     compounds: dict[str, list[str]]  # joined word -> its forms in parts, sorted
+    runs: list[Run]  # each part's size and what it packed for the cache entry
 
 
 def join_parts(
@@ -277,4 +312,5 @@ def join_parts(
         postings,
         offsets,
         {w: sorted(forms) for w, forms in compounds.items()},
+        [Run(p.size, p.texts, p.words, p.columns) for p in parts],
     )

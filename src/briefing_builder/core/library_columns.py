@@ -16,8 +16,9 @@ from typing import IO, Any, overload
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, narrowest, string_arrays, write_columns
+from .columns import Columns, ColumnsError, packed_arrays, write_columns
 from .filtering import FilterIndex
+from .finding_columns import join_columns
 from .model import Finding, Library, Locator, Problem, Source, Theme
 from .strength import EvidenceStrength
 
@@ -58,30 +59,6 @@ def _shape(value: Any) -> Any:
     return type(value).__name__
 
 
-def _codes(values: Sequence[str], names: dict[str, int]) -> np.ndarray:
-    for v in dict.fromkeys(values):  # each distinct value once, in order of first use
-        names.setdefault(v, len(names))
-    return narrowest([names[v] for v in values])
-
-
-def _ragged(
-    name: str, rows: Sequence[tuple[str, ...]], names: dict[str, int]
-) -> dict[str, np.ndarray]:
-    ends = np.cumsum(np.fromiter(map(len, rows), dtype="<i8", count=len(rows)))
-    flat = [v for row in rows for v in row]
-    for v in dict.fromkeys(flat):
-        names.setdefault(v, len(names))
-    codes = [names[v] for v in flat]
-    return {f"{name}.ends": narrowest(ends), name: narrowest(codes)}
-
-
-def _optional(name: str, values: Sequence[str | None]) -> dict[str, np.ndarray]:
-    present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    # Short and often absent: compressed they would save about 1 MB at 100,000 findings and
-    # cost a block inflated for each field of a finding read.
-    return {**string_arrays(name, [v or "" for v in values]), f"{name}.set": present}
-
-
 def write_library(
     out: IO[bytes],
     key: Any,
@@ -91,50 +68,13 @@ def write_library(
 ) -> None:
     """Write ``library`` and ``index`` under ``key`` (which :func:`read_library` compares).
     :class:`Unkept` when a value could not be read back exactly; nothing useful is written then."""
-    # One pass over the findings, each field into its own list.
-    fields: tuple[list[Any], ...] = tuple([] for _ in range(14))
-    (ids, srcs, kinds_, texts, labels_, values, titles, themes_, places_, speakers, notes) = fields[
-        :11
-    ]
-    files_, lines, verified = fields[11:]
-    for f in library.findings:
-        loc = f.locator
-        ids.append(f.id)
-        srcs.append(f.source)
-        kinds_.append(f.kind)
-        texts.append(f.text)
-        labels_.append(loc.label)
-        values.append(loc.value)
-        titles.append(loc.title)
-        themes_.append(f.themes)
-        places_.append(f.places)
-        speakers.append(f.speaker)
-        notes.append(f.note)
-        files_.append(f.file)
-        lines.append(f.line)
-        verified.append(f.verified)
-    sources: dict[str, int] = {}
-    kinds: dict[str, int] = {}
-    labels: dict[str, int] = {}
-    files: dict[str, int] = {}
-    themes: dict[str, int] = {}
-    places: dict[str, int] = {}
-    arrays: dict[str, np.ndarray] = {
-        **string_arrays("f.id", ids),
-        "f.source": _codes(srcs, sources),
-        "f.kind": _codes(kinds_, kinds),
-        **string_arrays("f.text", texts, compressed=True),
-        "f.label": _codes(labels_, labels),
-        **string_arrays("f.value", values),
-        **_optional("f.title", titles),
-        **_ragged("f.themes", themes_, themes),
-        **_ragged("f.places", places_, places),
-        **_optional("f.speaker", speakers),
-        **_optional("f.note", notes),
-        "f.file": _codes(files_, files),
-        "f.line": narrowest(lines),
-        "f.verified": np.asarray(verified, dtype=bool),
-    }
+    findings = library.findings
+    # Each run of findings' columns, made by the worker process that read it, or here.
+    columns, names = join_columns(index.finding_columns(findings))
+    packed = index.runs and all(r.texts is not None for r in index.runs)
+    texts = [] if packed else [f.text for f in findings]
+    arrays = dict(columns)
+    arrays.update(packed_arrays("f.text", index.packed(texts, "texts")))
     if cancelled is not None and cancelled():
         return
     index_meta, index_arrays = index.to_columns()
@@ -160,14 +100,7 @@ def write_library(
         "retired": sorted(library.retired_ids),
         "problems": [[p.file, p.line, p.message, p.warning] for p in library.problems],
         "read_files": {k: list(v) for k, v in library.read_files.items()},
-        "names": {
-            "sources": list(sources),
-            "kinds": list(kinds),
-            "labels": list(labels),
-            "files": list(files),
-            "themes": list(themes),
-            "places": list(places),
-        },
+        "names": names,
         "index": index_meta,
     }
     _exact_json(index_meta)

@@ -894,7 +894,7 @@ def _read_in_worker(
     if index is None:
         return findings, problems, retired, None
     with gc_paused():
-        part = index_part(findings, themes, index)
+        part = index_part(findings, themes, index, packed=True)
     return findings, problems, retired, part
 
 
