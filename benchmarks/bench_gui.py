@@ -58,6 +58,11 @@ FILTER_TARGET_S = 0.050
 STALL_TARGET_S = 0.100
 STARTUP_TARGET_S = 1.5
 TYPED = "partnership working"
+TYPING_TIMEOUT_MS = 30_000  # after the last key: a key lost must end the run, not hang it
+
+
+class TypingTimeout(RuntimeError):
+    """The typed text never reached the search box (a key was lost or undone)."""
 
 
 # --- filter to view -----------------------------------------------------------------------------
@@ -131,6 +136,16 @@ def type_and_watch(app: QApplication, window: MainWindow, per_key_ms: int) -> tu
     # Until the last key and the filter after it have been handled, and a little more.
     end_ms = (len(TYPED) + 1) * per_key_ms + 400
     while clock.elapsed() < end_ms or search.text() != TYPED:
+        if clock.elapsed() > end_ms + TYPING_TIMEOUT_MS:
+            heartbeat.stop()
+            window.filters.filterChanged.disconnect(count)
+            raise TypingTimeout(
+                f"the typed text did not reach the search box within "
+                f"{TYPING_TIMEOUT_MS / 1000:.0f} s of the last key: it holds {search.text()!r} "
+                f"(enabled {search.isEnabled()}, read-only {search.isReadOnly()}, "
+                f"focus on {type(app.focusWidget()).__name__}, "
+                f"modal {type(app.activeModalWidget()).__name__})"
+            )
         app.processEvents()
         time.sleep(0.0005)
     heartbeat.stop()

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__, cli_curation
 from .core.cache import open_library
 from .core.filtering import Filter
+from .core.library_columns import records
+from .core.loader import gc_paused
 from .core.logs import one_sentence, setup_logging, where_logged
-from .core.model import KINDS, Finding, Library
+from .core.model import KINDS, Library
 from .core.paths import bundled_library
 from .core.strength import MARYLAND_LEVELS, NOT_RATED
 from .core.wording import count_label
@@ -224,19 +227,66 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def finding_to_json(f: Finding, lib: Library) -> dict[str, object]:
-    src = lib.source(f.source)
-    return {
-        "id": f.id,
-        "source": f.source,
-        "source_title": src.title if src else None,
-        "kind": f.kind,
-        "text": f.text,
-        "speaker": f.speaker,
-        "themes": list(f.themes),
-        "places": list(f.places),
-        "locator": {"label": f.locator.label, "value": f.locator.value, "title": f.locator.title},
-    }
+def _line_encoder() -> Callable[[object], str]:
+    """``json.dumps(value, ensure_ascii=False)`` for plain data (no cycles), many times over.
+
+    ``JSONEncoder.encode`` sets up the C encoder afresh for each value, which cost more than the
+    encoding itself for a finding; this sets it up once (the standard library's own C encoder,
+    when present: it always is in CPython).
+    """
+    plain = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return plain.encode
+    chunks = make(
+        None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+JSON_CHUNK = 2048  # findings encoded and written at a time
+
+
+def _write_json(rows: list[int], lib: Library, out: TextIO) -> None:
+    """The findings at ``rows`` as a JSON array, one finding a line.
+
+    Each finding by the C encoder (an indented dump goes through the pure-Python encoder, which
+    took most of the time for tens of thousands of findings), written a chunk at a time so that
+    the whole text (tens of megabytes) is never held twice, with the collector paused: the
+    findings and their dictionaries are many objects and no cycles.
+    """
+    if not rows:
+        out.write("[]\n")
+        return
+    encode = _line_encoder()
+    titles = {s.id: s.title for s in lib.sources}
+    listed = records(lib.findings, rows)
+    out.write("[\n")
+    with gc_paused():
+        for start in range(0, len(rows), JSON_CHUNK):
+            if start:
+                out.write(",\n")
+            out.write(
+                ",\n".join(
+                    encode(
+                        {
+                            "id": fid,
+                            "source": source,
+                            "source_title": titles.get(source),
+                            "kind": kind,
+                            "text": text,
+                            "speaker": speaker,
+                            "themes": themes,
+                            "places": places,
+                            "locator": {"label": label, "value": value, "title": title},
+                        }
+                    )
+                    for fid, source, kind, text, speaker, themes, places, label, value, title in (
+                        itertools.islice(listed, JSON_CHUNK)
+                    )
+                )
+            )
+    out.write("\n]\n")
 
 
 def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -263,15 +313,10 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         strength=frozenset(args.strength),
     )
     result = opened.index.query(flt, facets=False)
-    findings = [lib.findings[i] for i in result.indices.tolist()]
     if args.json:
-        # One finding a line, each by the C encoder: an indented dump goes through the pure-Python
-        # encoder, which took most of the time for tens of thousands of findings.
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        out.write("[\n" if findings else "[")
-        out.write(",\n".join(encode(finding_to_json(f, lib)) for f in findings))
-        out.write("\n]\n" if findings else "]\n")
+        _write_json(result.indices.tolist(), lib, out)
         return 0
+    findings = [lib.findings[i] for i in result.indices.tolist()]
     for f in findings:
         src = lib.source(f.source)
         label = src.short if src else f.source

@@ -156,6 +156,24 @@ def _named(codes: np.ndarray, names: list[str]) -> list[str]:
     return named
 
 
+Record = tuple[
+    str, str, str, str, str | None, list[str], list[str], str, str, str | None
+]  # id, source, kind, text, speaker, themes, places, locator label, value and title
+
+
+def records(findings: Sequence[Finding], rows: Sequence[int]) -> Iterator[Record]:
+    """The listed fields of the findings at ``rows``: from the columns when the findings are a
+    :class:`FindingTable` (read from the cache), else from the findings themselves."""
+    if isinstance(findings, FindingTable):
+        yield from findings.records(rows)
+        return
+    for i in rows:
+        f = findings[i]
+        loc = f.locator
+        yield (f.id, f.source, f.kind, f.text, f.speaker, list(f.themes), list(f.places),
+               loc.label, loc.value, loc.title)  # fmt: skip
+
+
 class FindingTable(Sequence[Finding]):
     """The findings of a library from the cache: each built when first asked for, then kept."""
 
@@ -301,3 +319,24 @@ class FindingTable(Sequence[Finding]):
 
     def ids(self) -> Sequence[str]:
         return self._id
+
+    def records(self, rows: Sequence[int]) -> Iterator[Record]:
+        """The listed fields of the findings at ``rows``, read from the columns: no finding is
+        built or kept (a command listing tens of thousands of findings reads each once)."""
+        fields = self._fields()
+        source, kind, label = fields[:3]
+        title_set, speaker_set = fields[6:8]
+        theme_ends, themes, place_ends, places = fields[9:]
+        for i in rows:
+            yield (
+                self._id[i],
+                source[i],
+                kind[i],
+                self._text[i],
+                self._speaker[i] if speaker_set[i] else None,
+                themes[theme_ends[i] : theme_ends[i + 1]],
+                places[place_ends[i] : place_ends[i + 1]],
+                label[i],
+                self._value[i],
+                self._title[i] if title_set[i] else None,
+            )

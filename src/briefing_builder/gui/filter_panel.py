@@ -273,7 +273,9 @@ class FilterPanel(QWidget):
     def current(self) -> Filter:
         return self._filter
 
-    def set_library(self, library: Library) -> None:
+    def set_library(self, library: Library, *, keep_search: bool = False) -> None:
+        """Offer ``library``'s values, nothing ticked; the search box is emptied unless
+        ``keep_search`` (words typed while the first library was opening apply to it)."""
         self._library = library
         self.models["themes"].set_values([(t.id, t.label, t.description) for t in library.themes])
         self.models["sources"].set_values([(s.id, s.short, s.title) for s in library.sources])
@@ -282,10 +284,14 @@ class FilterPanel(QWidget):
         places = sorted(library.places, key=lambda p: (-library.place_count(p), p.casefold()))
         self.models["places"].set_values([(p, p, "") for p in places])
         self._set_strength_values(library)
-        self._filter = Filter(theme_mode=self._filter.theme_mode)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self._filter = Filter(
+            theme_mode=self._filter.theme_mode, text=self.search.text() if keep_search else ""
+        )
+        if not keep_search:
+            self._debounce.stop()
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
 
     def _set_strength_values(self, library: Library) -> None:
         """The Maryland levels the library's sources have, strongest first, and "Not rated";

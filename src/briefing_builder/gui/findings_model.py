@@ -92,12 +92,15 @@ class FindingsModel(QAbstractListModel):
             order = np.lexsort((pos, src))
         return rows[order]
 
-    def set_library(self, library: Library, index: FilterIndex) -> QueryResult:
+    def set_library(
+        self, library: Library, index: FilterIndex, flt: Filter | None = None
+    ) -> QueryResult:
+        """Show ``library`` through ``flt`` (by default the filter in use, cleared)."""
         self.beginResetModel()
         self._set(library, index)
         self._rows = np.zeros(0, dtype=np.int64)
         self.endResetModel()
-        return self.apply_filter(self._filter.cleared())
+        return self.apply_filter(flt if flt is not None else self._filter.cleared())
 
     def apply_filter(self, flt: Filter) -> QueryResult:
         result = self._index.query(flt)

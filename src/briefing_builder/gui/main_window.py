@@ -475,10 +475,10 @@ class MainWindow(QMainWindow):
 
     # --- library -------------------------------------------------------------------------------
 
-    def _show_library(self) -> None:
+    def _show_library(self, *, keep_search: bool = False) -> None:
         lib = self.opened.library
-        self.filters.set_library(lib)
-        result = self.model.set_library(lib, self.opened.index)
+        self.filters.set_library(lib, keep_search=keep_search)
+        result = self.model.set_library(lib, self.opened.index, self.filters.current)
         self.filters.show_result(result)
         self.detail.library = lib
         self.reader.set_library(lib)
@@ -528,9 +528,10 @@ class MainWindow(QMainWindow):
             )
             self._report_flags()
             return
+        starting = not self.opened.library.findings  # what was typed meanwhile is for this one
         self.opened = opened
         self.doc.set_library(opened.library)
-        self._show_library()
+        self._show_library(keep_search=starting)
         self.settings.last_library = str(folder)
         self._save_settings()
         self._report_flags()
