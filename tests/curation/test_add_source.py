@@ -193,7 +193,7 @@ def test_a_colleagues_change_is_never_overwritten(
     md = tmp_path / "hub.md"
     md.write_text(MARKDOWN, encoding="utf-8")
     sources = library / "sources.yaml"
-    real_load = add_source_module.load_library
+    real_load = add_source_module.current_library
 
     def load_then_colleague_edits(root: Path) -> object:
         lib = real_load(root)
@@ -201,7 +201,7 @@ def test_a_colleagues_change_is_never_overwritten(
             fh.write("# a colleague's note\n")
         return lib
 
-    monkeypatch.setattr(add_source_module, "load_library", load_then_colleague_edits)
+    monkeypatch.setattr(add_source_module, "current_library", load_then_colleague_edits)
     theirs_before = sources.read_bytes()
     with pytest.raises(AddSourceError, match="changed on disk"):
         add_source(library, extract(md), {"type": "report", "title": "Hub"}, "hub-nd")

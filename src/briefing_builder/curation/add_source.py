@@ -23,13 +23,19 @@ import yaml
 
 from ..core.atomic import write_bytes
 from ..core.files import UnreadableFile, read_regular_file
-from ..core.loader import load_library
-from ..core.model import Library, Problem
+from ..core.model import Problem
 from ..core.pages import compress_page_labels
 from ..core.yamlio import YamlProblem, load_yaml_text
 from .extract import Extracted
-from .library_edit import read_only_reason
 from .reference import check_fields, id_problem, merge
+from .writes import (
+    CurationError,
+    current_library,
+    encode,
+    error_counts,
+    read_only_reason,
+    write_checked,
+)
 
 SOURCES = "sources.yaml"
 TEXTS = "texts"
@@ -148,10 +154,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _errors(lib: Library) -> set[tuple[str, int | None, str]]:
-    return {(p.file, p.line, p.message) for p in lib.errors}
-
-
 def add_source(
     root: Path | str,
     extracted: Extracted,
@@ -210,18 +212,8 @@ def add_source(
             f"{sources_path} is not laid out as a plain list under 'references:' at its end, so "
             "the new source cannot be appended safely; add it by hand (nothing was written)."
         )
-    baseline = _errors(load_library(root))
+    baseline = error_counts(current_library(root))
 
-    # The file must still be as read: a colleague's change since is never overwritten.
-    try:
-        now = read_regular_file(sources_path) if sources_path.exists() else b""
-    except UnreadableFile as exc:
-        raise AddSourceError(f"{sources_path} {exc.message}; nothing was written.") from None
-    if now != before_bytes:
-        raise AddSourceError(
-            f"{sources_path} changed on disk while the source was being added (someone else "
-            "edited it?); nothing was written. Try again."
-        )
     try:
         (root / TEXTS).mkdir(exist_ok=True)
         write_bytes(text_path, extracted.text.encode("utf-8"))
@@ -229,30 +221,20 @@ def add_source(
         raise AddSourceError(
             f"{text_path} cannot be written ({exc.strerror or exc}); nothing was added."
         ) from None
-    bom = b"\xef\xbb\xbf" if before_bytes.startswith(b"\xef\xbb\xbf") else b""
+    # The one checked write of the curation edits: refused if a colleague changed the file
+    # since it was read, undone if the library's check finds a new error.
     try:
-        write_bytes(sources_path, bom + after.encode("utf-8"))
-    except OSError as exc:
-        _remove(text_path)
-        raise AddSourceError(
-            f"{sources_path} cannot be written ({exc.strerror or exc}); nothing was added."
-        ) from None
-
-    lib = load_library(root)
-    new_errors = [p for p in lib.errors if (p.file, p.line, p.message) not in baseline]
-    if new_errors:
-        try:
-            if existed:
-                write_bytes(sources_path, before_bytes)
-            else:
-                _remove(sources_path)
-        finally:
-            _remove(text_path)
-        raise AddSourceError(
-            f"The library check found problems with the new source, so it was not added "
-            f"({sources_path} is as it was):",
-            new_errors,
+        lib = write_checked(
+            root,
+            sources_path,
+            before_bytes if existed else None,
+            encode(after, before_bytes),
+            baseline,
+            undone="the source was not added",
         )
+    except CurationError as exc:
+        _remove(text_path)
+        raise AddSourceError(exc.message, exc.problems) from None
     warnings = [p for p in lib.problems if p.warning and f"'{sid}'" in p.message]
     return Added(sid, text_path, sources_path, entry, warnings)
 
