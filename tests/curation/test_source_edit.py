@@ -1,0 +1,197 @@
+"""A source's reference changed in sources.yaml after it was added: only its changed keys'
+lines rewritten, every other byte kept; conflicts, read-only libraries and bad values refused
+with nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing_builder.core.loader import load_library
+from briefing_builder.curation.source_edit import (
+    ConflictError,
+    CurationError,
+    edit_source,
+    source_entry,
+)
+
+from .library import LIBRARY, SOURCES, make_library, snapshot
+
+# The last source gets a comment of its own, and the file ends with one.
+TAILED = SOURCES.replace(
+    "  - id: notes\n",
+    "  # Minutes of the board, typed up.\n  - id: notes\n",
+) + ("\n# More sources are added at the end.\n")
+
+
+@pytest.fixture
+def lib_root(tmp_path: Path) -> Path:
+    return make_library(tmp_path / "lib", {"sources.yaml": TAILED})
+
+
+def test_a_title_change_rewrites_only_its_line_and_undoes_byte_for_byte(lib_root: Path) -> None:
+    path = lib_root / "sources.yaml"
+    written = edit_source(lib_root, "guide", {"title": "Policing  together:\nthe guide"})
+    assert path.read_text("utf-8") == TAILED.replace(
+        "title: Policing together\n", "title: 'Policing together: the guide'\n"
+    )
+    lib = load_library(lib_root)
+    assert lib.ok, lib.errors
+    src = lib.source("guide")
+    assert src is not None and src.title == "Policing together: the guide"
+    assert written.before == {"title": "Policing together"}
+    edit_source(
+        lib_root, "guide", written.before, expected={"title": "Policing together: the guide"}
+    )
+    assert path.read_text("utf-8") == TAILED
+
+
+def test_names_dates_and_short_name_in_the_files_own_style(lib_root: Path) -> None:
+    path = lib_root / "sources.yaml"
+    changes = {
+        "author": [{"literal": "Home Office"}, {"family": "Jones", "given": "Bea"}],
+        "issued": {"date-parts": [[2022, 3]]},
+        "URL": "https://example.org/review",
+        "accessed": {"date-parts": [[2025, 3, 3]]},
+        "short": "HO review",
+    }
+    written = edit_source(lib_root, "review", changes)
+    text = path.read_text("utf-8")
+    assert text == TAILED.replace(
+        "    author: [{literal: Home Office}]\n"
+        "    issued: {date-parts: [[2021]]}\n"
+        "    text: texts/review.txt\n",
+        "    author: [{literal: Home Office}, {family: Jones, given: Bea}]\n"
+        "    URL: https://example.org/review\n"
+        "    issued: {date-parts: [[2022, 3]]}\n"
+        "    accessed: {date-parts: [[2025, 3, 3]]}\n"
+        "    short: HO review\n"
+        "    text: texts/review.txt\n",
+    )
+    src = load_library(lib_root).source("review")
+    assert src is not None
+    assert (src.short, src.year, src.csl["author"][1]) == (
+        "HO review",
+        2022,
+        {"family": "Jones", "given": "Bea"},
+    )
+    # Removing keys (None) and putting the old values back restores the file.
+    assert written.before == {
+        "author": [{"literal": "Home Office"}],
+        "issued": {"date-parts": [[2021]]},
+        "URL": None,
+        "accessed": None,
+        "short": None,
+    }
+    edit_source(lib_root, "review", written.before, expected=changes)
+    assert path.read_text("utf-8") == TAILED
+
+
+def test_the_last_source_keeps_the_comments_around_it(lib_root: Path) -> None:
+    path = lib_root / "sources.yaml"
+    edit_source(lib_root, "notes", {"title": "Board minutes", "publisher": "The Board"})
+    assert path.read_text("utf-8") == TAILED.replace(
+        "    title: Meeting notes\n", "    title: Board minutes\n"
+    ).replace(
+        "    text: texts/notes.txt\n",
+        "    publisher: The Board\n    text: texts/notes.txt\n",
+    )
+    assert path.read_text("utf-8").endswith("\n# More sources are added at the end.\n")
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_kept(tmp_path: Path) -> None:
+    raw = b"\xef\xbb\xbf" + TAILED.replace("\n", "\r\n").encode("utf-8")
+    root = make_library(tmp_path / "lib", {"sources.yaml": raw})
+    edit_source(root, "deck", {"title": "Working in partnership (slides)"})
+    after = (root / "sources.yaml").read_bytes()
+    assert after == raw.replace(
+        b"title: Working in partnership\r\n", b"title: Working in partnership (slides)\r\n"
+    )
+    assert load_library(root).ok
+
+
+def test_a_change_since_the_reference_was_shown_is_a_conflict(lib_root: Path) -> None:
+    before = snapshot(lib_root)
+    with pytest.raises(ConflictError, match=r"sources\.yaml:10: .*changed by someone else.*title"):
+        edit_source(lib_root, "guide", {"title": "New"}, expected={"title": "Policing apart"})
+    assert snapshot(lib_root) == before
+    shown = source_entry(lib_root, "guide")
+    edit_source(lib_root, "guide", {"title": "New"}, expected={"title": shown["title"]})
+    src = load_library(lib_root).source("guide")
+    assert src is not None and src.title == "New"
+
+
+def test_a_read_only_library_is_never_changed(lib_root: Path) -> None:
+    (lib_root / "library.yaml").write_text(LIBRARY + "read-only: true\n", "utf-8")
+    before = snapshot(lib_root)
+    with pytest.raises(CurationError, match="marked read-only"):
+        edit_source(lib_root, "guide", {"title": "New"})
+    assert snapshot(lib_root) == before
+
+
+@pytest.mark.parametrize(
+    ("source", "changes", "says"),
+    [
+        ("guide", {"id": "guide-2"}, "id cannot be changed"),
+        ("guide", {"text": "texts/other.txt"}, "not 'text'"),
+        ("guide", {"title": "  "}, "needs a title"),
+        ("guide", {"type": "pamphlet-ish"}, "not a CSL type"),
+        ("guide", {"author": "Ann Smith"}, "list of names"),
+        ("nope", {"title": "X"}, "no source 'nope'"),
+    ],
+)
+def test_bad_changes_are_refused_before_writing(
+    lib_root: Path, source: str, changes: dict[str, object], says: str
+) -> None:
+    before = snapshot(lib_root)
+    with pytest.raises(CurationError, match=says):
+        edit_source(lib_root, source, changes)
+    assert snapshot(lib_root) == before
+
+
+def test_a_bad_value_is_refused_by_the_check_at_its_line(lib_root: Path) -> None:
+    before = snapshot(lib_root)
+    with pytest.raises(CurationError, match="library check found problems") as caught:
+        edit_source(lib_root, "guide", {"issued": {"date-parts": [[2019, 13]]}})
+    problems = caught.value.problems
+    assert problems, "the check's problem is reported"
+    assert problems[0].file.endswith("sources.yaml") and problems[0].line == 14
+    assert "date" in problems[0].message
+    assert snapshot(lib_root) == before
+
+
+def test_block_lists_of_names_keep_their_layout_and_the_comment_under_them(
+    tmp_path: Path,
+) -> None:
+    sources = (
+        "references:\n"
+        "  - id: n8\n"
+        "    type: report\n"
+        '    title: "Policing Partnerships: Evidence Review"\n'
+        "    author:\n"
+        "      - {family: Loftus, given: Bethan}\n"
+        "      - {family: Skinns, given: Layla}\n"
+        "    # Contributors, not authors, as the title page says.\n"
+        "    contributor:\n"
+        "      - literal: N8 Policing Research Partnership\n"
+        "    text: texts/notes.txt\n"
+    )
+    root = make_library(
+        tmp_path / "lib",
+        {"sources.yaml": sources, "findings/review.yaml": None, "findings/guide.yaml": None},
+    )
+    path = root / "sources.yaml"
+    written = edit_source(
+        root,
+        "n8",
+        {
+            "author": [{"family": "Loftus", "given": "Bethan"}, {"literal": "N8 PRP"}],
+            "title": "Policing Partnerships: an Evidence Review",
+        },
+    )
+    assert path.read_text("utf-8") == sources.replace(
+        "      - {family: Skinns, given: Layla}\n", "      - literal: N8 PRP\n"
+    ).replace("Partnerships: Evidence", "Partnerships: an Evidence")
+    edit_source(root, "n8", written.before)
+    assert path.read_text("utf-8") == sources
