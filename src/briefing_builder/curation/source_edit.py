@@ -45,6 +45,7 @@ __all__ = [
     "CurationError",
     "Written",
     "edit_source",
+    "reference_changes",
     "source_entry",
 ]
 
@@ -161,6 +162,16 @@ def _normal(value: Any) -> Any:
         return value.isoformat()
     text = " ".join(str(getattr(value, "written", None) or value).split())
     return text or None
+
+
+def reference_changes(shown: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]:
+    """The editable fields whose value in ``now`` (a form's) differs from ``shown`` (the
+    source's, as :func:`source_entry` gave them): each with its new value, None to remove it.
+    A field ``now`` leaves out is removed."""
+    keys = [k for k in (*shown, *now) if k in EDITABLE]
+    return {
+        k: now.get(k) for k in dict.fromkeys(keys) if _normal(shown.get(k)) != _normal(now.get(k))
+    }
 
 
 def _value(key: str, value: Any) -> Any:
