@@ -108,6 +108,14 @@ def add_parsers(
     source.add_argument("--event", metavar="TEXT", help="the event it was given at (a speech)")
     source.add_argument("--short", metavar="TEXT", help="a short label for lists and filters")
     source.add_argument(
+        "--design", metavar="TEXT", help="the study design, in words (its evidence strength)"
+    )
+    source.add_argument(
+        "--maryland",
+        metavar="LEVEL",
+        help="its Maryland Scientific Methods Scale level, 1 to 5 ('' for not rated)",
+    )
+    source.add_argument(
         "--id", metavar="NEW", help="refused: findings and briefings cite a source by its id"
     )
 
@@ -269,7 +277,13 @@ _SOURCE_TEXT_OPTIONS = {
 
 def _edit_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .curation.reference import parse_date, parse_name
-    from .curation.source_edit import ID_FIXED, CurationError, edit_source
+    from .curation.source_edit import (
+        ID_FIXED,
+        STRENGTH,
+        CurationError,
+        edit_source,
+        source_entry,
+    )
 
     command = args.command
     library: Path | None = getattr(args, "library", None)
@@ -303,9 +317,14 @@ def _edit_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 command, err, f"{option} {value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
             )
         changes[key] = date
-    if not changes:
-        return _fail(command, err, "say what to change (see --help)")
     try:
+        if args.design is not None or args.maryland is not None:
+            strength = _strength(args, source_entry(library, args.source).get(STRENGTH))
+            if isinstance(strength, str):
+                return _fail(command, err, strength)
+            changes[STRENGTH] = strength
+        if not changes:
+            return _fail(command, err, "say what to change (see --help)")
         written = edit_source(library, args.source, changes)
     except CurationError as exc:
         return _fail(command, err, exc.message, exc.problems)
@@ -317,3 +336,26 @@ def _edit_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"Changed source '{args.source}' in {written.path}.", file=err)
     print(args.source, file=out)
     return 0
+
+
+def _strength(args: argparse.Namespace, current: Any) -> dict[str, Any] | str | None:
+    """The source's evidence strength with --design and --maryland applied (its EMMIE notes
+    kept); None when nothing is left; a message when --maryland is not a level."""
+    from .core.strength import MARYLAND_MAX
+
+    out: dict[str, Any] = dict(current) if isinstance(current, dict) else {}
+    if args.design is not None:
+        out["design"] = args.design.strip() or None
+    if args.maryland is not None:
+        text = args.maryland.strip().lower()
+        if text in ("", "none"):
+            out["maryland"] = None
+        elif text.isdigit() and 1 <= int(text) <= MARYLAND_MAX:
+            out["maryland"] = int(text)
+        else:
+            return (
+                f"--maryland {args.maryland!r} is not a Maryland Scientific Methods Scale level: "
+                f"give a whole number from 1 to {MARYLAND_MAX}, or '' for not rated"
+            )
+    kept = {k: v for k, v in out.items() if v is not None}
+    return kept or None

@@ -77,6 +77,7 @@ def test_edit_source_changes_the_reference_and_only_its_lines(lib_root: Path) ->
         (["guide", "--title", ""], "needs a title"),
         (["guide", "--type", "novel"], "'novel' is not a CSL type"),
         (["guide", "--author", "Smith, Ann", "--no-authors"], "--no-authors goes without"),
+        (["guide", "--maryland", "6"], "--maryland '6' is not a Maryland"),
     ],
 )
 def test_refusals_are_one_message_and_write_nothing(
@@ -99,3 +100,21 @@ def test_a_read_only_library_is_refused(lib_root: Path) -> None:
     assert proc.returncode == 1
     assert "marked read-only" in proc.stderr and "Nothing was written" in proc.stderr
     assert snapshot(lib_root) == before
+
+
+def test_edit_source_sets_the_evidence_strength(lib_root: Path) -> None:
+    proc = run(
+        "edit-source", "deck", "--library", lib_root, "--design", "Slides", "--maryland", "2"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (lib_root / "sources.yaml").read_text("utf-8") == SOURCES.replace(
+        "    text: texts/deck.txt\n",
+        "    text: texts/deck.txt\n    evidence-strength:\n      design: Slides\n      maryland: 2\n",
+    )
+    proc = run("edit-source", "deck", "--library", lib_root, "--maryland", "")
+    assert proc.returncode == 0, proc.stderr
+    src = load_library(lib_root).source("deck")
+    assert src is not None and src.strength is not None
+    assert (src.strength.design, src.strength.maryland) == ("Slides", None)
+    run("edit-source", "deck", "--library", lib_root, "--design", "")
+    assert (lib_root / "sources.yaml").read_text("utf-8") == SOURCES

@@ -195,3 +195,55 @@ def test_block_lists_of_names_keep_their_layout_and_the_comment_under_them(
     ).replace("Partnerships: Evidence", "Partnerships: an Evidence")
     edit_source(root, "n8", written.before)
     assert path.read_text("utf-8") == sources
+
+
+STRENGTHS = """\
+references:
+  - id: review
+    type: report
+    title: Annual review of partnerships
+    text: texts/review.txt
+    # As its method section says.
+    evidence-strength:
+      design: 'Matched comparison'   # the report's own words
+      emmie:
+        effect: Burglary fell by a fifth.
+
+  - id: guide
+    type: report
+    title: Policing together
+    text: texts/guide.txt
+"""
+
+
+def test_the_evidence_strength_is_changed_key_by_key(tmp_path: Path) -> None:
+    root = make_library(
+        tmp_path / "lib",
+        {"sources.yaml": STRENGTHS, "findings/review.yaml": None, "findings/guide.yaml": None},
+    )
+    path = root / "sources.yaml"
+    shown = source_entry(root, "review")["evidence-strength"]
+    new = {**shown, "design": "Quasi-experimental", "maryland": 3}
+    written = edit_source(root, "review", {"evidence-strength": new}, {"evidence-strength": shown})
+    # The EMMIE notes and the comments stay as written; the level goes in its place.
+    assert path.read_text("utf-8") == STRENGTHS.replace(
+        "      design: 'Matched comparison'   # the report's own words\n",
+        "      design: 'Quasi-experimental'   # the report's own words\n      maryland: 3\n",
+    )
+    src = load_library(root).source("review")
+    assert src is not None and src.strength is not None
+    assert (src.strength.design, src.strength.maryland) == ("Quasi-experimental", 3)
+    edit_source(root, "review", written.before, {"evidence-strength": new})
+    assert path.read_text("utf-8") == STRENGTHS
+    # A source without one gets it one key a line, at the end, before the blank line.
+    added = edit_source(root, "guide", {"evidence-strength": {"design": "Guidance", "maryland": 1}})
+    assert path.read_text("utf-8") == STRENGTHS + (
+        "    evidence-strength:\n      design: Guidance\n      maryland: 1\n"
+    )
+    edit_source(root, "guide", added.before)
+    assert path.read_text("utf-8") == STRENGTHS
+    # A level off the scale is refused by the library check, at its line.
+    with pytest.raises(CurationError) as caught:
+        edit_source(root, "review", {"evidence-strength": {**shown, "maryland": 7}})
+    assert [(p.line, "'maryland'" in p.message) for p in caught.value.problems] == [(9, True)]
+    assert path.read_text("utf-8") == STRENGTHS

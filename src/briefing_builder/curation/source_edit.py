@@ -21,6 +21,7 @@ from typing import Any
 
 from ..core import yamlio
 from ..core.csl import CSL_DATE_VARIABLES, CSL_NAME_VARIABLES, CSL_TEXT_VARIABLES, CSL_TYPES
+from ..core.strength import EMMIE
 from ..core.yamlio import LineDict, LineList, YamlProblem, load_yaml_text
 from .reference import DATE_FIELDS, NAME_FIELDS, TEXT_FIELDS
 from .writes import (
@@ -51,9 +52,12 @@ __all__ = [
 
 SOURCES = "sources.yaml"
 SHORT = "short"
-#: What of a source can be changed here: its CSL reference and its short label. Not its id
-#: (findings and briefings cite it), its text, page labels or evidence strength.
-EDITABLE = frozenset(CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES | {"type", SHORT})
+STRENGTH = "evidence-strength"
+#: What of a source can be changed here: its CSL reference, its short label and the strength
+#: of its evidence. Not its id (findings and briefings cite it), its text or page labels.
+EDITABLE = frozenset(
+    CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES | {"type", SHORT, STRENGTH}
+)
 ID_FIXED = (
     "A source's id cannot be changed: findings and briefings cite the source by it. Add the "
     "document again under the new id if it must change"
@@ -73,6 +77,8 @@ _ORDER = (
     "page-labels",
     "evidence-strength",
 )
+# The same within ``evidence-strength:`` (docs/evidence-format.md).
+_STRENGTH_ORDER = ("design", "maryland", "emmie", *(key for key, _ in EMMIE))
 _ITEM_START = re.compile(r"^( *)- ")
 
 
@@ -181,7 +187,33 @@ def _value(key: str, value: Any) -> Any:
         return None
     if isinstance(value, str):
         return value if value == " ".join(value.split()) and value else _normal(value)
+    if isinstance(value, Mapping):
+        out = {str(k): v for k, item in value.items() if (v := _value(k, item)) is not None}
+        return out or None
     return _normal(value)
+
+
+def _as_read(value: Any) -> Any:
+    """A value as the round trip read it, as plain data whose unquoted text is marked
+    :class:`AsRead` (for undo: put back exactly as it was written)."""
+    if isinstance(value, Mapping):
+        return {str(k): _as_read(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_read(v) for v in value]
+    if type(value) is str:
+        return AsRead(value)
+    return value
+
+
+def _unmarked(value: Any) -> Any:
+    """Plain data without :class:`AsRead` marks (the round trip writes only plain text)."""
+    if isinstance(value, AsRead):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: _unmarked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return value
 
 
 def _checked(changes: Mapping[str, Any], path: Path, undone: str) -> dict[str, Any]:
@@ -190,8 +222,10 @@ def _checked(changes: Mapping[str, Any], path: Path, undone: str) -> dict[str, A
     unknown = sorted(k for k in changes if k not in EDITABLE)
     if unknown:
         raise CurationError(
-            "Only a source's reference (its CSL fields) and its short name can be changed "
-            "here, not " + ", ".join(f"'{k}'" for k in unknown) + f"; {undone}."
+            "Only a source's reference (its CSL fields), its short name and its evidence "
+            "strength can be changed here, not "
+            + ", ".join(f"'{k}'" for k in unknown)
+            + f"; {undone}."
         )
     out = {k: _value(k, v) for k, v in changes.items()}
     if "title" in out and not out["title"]:
@@ -203,6 +237,10 @@ def _checked(changes: Mapping[str, Any], path: Path, undone: str) -> dict[str, A
             raise CurationError(
                 f"'{out['type']}' is not a CSL type (e.g. report, book, speech, webpage); {undone}."
             )
+    if out.get(STRENGTH) is not None and not isinstance(out[STRENGTH], dict):
+        raise CurationError(
+            f"'{STRENGTH}' should be a mapping with design, maryland and/or emmie; {undone}."
+        )
     for key in CSL_NAME_VARIABLES & set(out):
         names = out[key]
         if names is not None and not (
@@ -283,11 +321,7 @@ def _date_node(old: Any, date: dict[str, Any]) -> Any:
     return yamlio.flow_map(fields)
 
 
-def _node(key: str, old: Any, value: Any) -> Any:
-    if key in CSL_NAME_VARIABLES and isinstance(value, list):
-        return _names_node(old, value)
-    if key in CSL_DATE_VARIABLES and isinstance(value, Mapping):
-        return _date_node(old, dict(value))
+def _scalar(old: Any, value: Any) -> Any:
     if isinstance(value, AsRead):
         return str(value)
     if isinstance(value, str):
@@ -295,40 +329,93 @@ def _node(key: str, old: Any, value: Any) -> Any:
 
         # Text read from the file (an undo) is written as it was; new text as what it replaces.
         return value if isinstance(value, ScalarString) else yamlio.styled_like(old, value)
-    if isinstance(value, Mapping):
-        return yamlio.flow_map(dict(value))
     return value
+
+
+def _update_map(old: Any, value: Mapping[str, Any]) -> Any:
+    """``old`` (a mapping of the round trip, kept with its layout and comments) changed key by
+    key to ``value``; a new mapping one key a line (the house style) when there was none."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(old, CommentedMap):
+        return CommentedMap({k: _unmarked(v) for k, v in value.items()})
+    for key in [k for k in old if k not in value]:
+        _set(old, key, None)
+    for key, item in value.items():
+        if _normal(old.get(key)) == _normal(item) and not isinstance(item, AsRead):
+            continue
+        if isinstance(item, Mapping):  # the EMMIE notes: one a line, as the rest
+            sub = old.get(key)
+            new = _update_map(sub, item)
+            if new is not sub:
+                _put(old, key, new)
+        else:
+            _set(old, key, item)
+    return old
+
+
+def _node(key: str, old: Any, value: Any) -> Any:
+    if key in CSL_NAME_VARIABLES and isinstance(value, list):
+        return _names_node(old, _unmarked(value))
+    if key in CSL_DATE_VARIABLES and isinstance(value, Mapping):
+        return _date_node(old, _unmarked(dict(value)))
+    if isinstance(value, Mapping) and (key == STRENGTH or isinstance(old, Mapping)):
+        return _update_map(old, value)
+    if isinstance(value, Mapping):
+        return yamlio.flow_map(_unmarked(dict(value)))
+    return _scalar(old, value)
 
 
 def _set(item: Any, key: str, value: Any) -> None:
     """Set ``key`` of a round-trip mapping (None: remove it), keeping the comments and blank
     lines after the source in their place when its last key changes."""
-    keys = list(item)
-    last = keys[-1] if keys else None
     if value is None:
         if key not in item:
             return
         del item[key]
-        if key == last and item and key in item.ca.items:
-            item.ca.items[list(item)[-1]] = item.ca.items.pop(key)
         return
     new = _node(key, item.get(key), value)
+    if key in item and new is item[key]:
+        return  # changed in place
+    _put(item, key, new)
+
+
+def _put(item: Any, key: str, new: Any) -> None:
+    """Set ``key`` to a value ready to be written, in the house order."""
+    keys = list(item)
+    one_line = not isinstance(new, (Mapping, list)) or yamlio.is_flow(new)
     if key in item:
         # Replaced in its place, not assigned: assigning plain text over quoted text would keep
         # the quotes (an undo puts back text as it was written).
         at, comment = keys.index(key), item.ca.items.get(key)
         del item[key]
         item.insert(at, key, new)
-        if comment is not None:
+        if comment is not None and one_line:
             item.ca.items[key] = comment
         return
-    at = 1
+    order = _ORDER if key in _ORDER else _STRENGTH_ORDER
+    at = 0
     for i, k in enumerate(keys):
-        if k in _ORDER and key in _ORDER and _ORDER.index(k) < _ORDER.index(key):
+        if k in order and key in order and order.index(k) < order.index(key):
             at = i + 1
     item.insert(at, key, new)
-    if at == len(keys) and last is not None and last in item.ca.items:
-        item.ca.items[key] = item.ca.items.pop(last)
+
+
+def _drop_tail(node: Any) -> None:
+    """Take the blank and comment lines after the source off its last value (the round trip
+    keeps them there): they are kept from the file's own lines, wherever the keys now end. A
+    comment on the last value's own line stays with it."""
+    while isinstance(node, (Mapping, list)) and len(node) and hasattr(node, "ca"):
+        last = list(node)[-1] if isinstance(node, Mapping) else len(node) - 1
+        tokens = node.ca.items.get(last) or []
+        for i, token in enumerate(tokens):
+            value = getattr(token, "value", None)
+            if isinstance(value, str):
+                if value.startswith("\n"):
+                    tokens[i] = None
+                else:
+                    token.value = value.split("\n")[0] + "\n"
+        node = node[last]
 
 
 # --- the edit ---------------------------------------------------------------------------------
@@ -394,14 +481,12 @@ def edit_source(
     before: dict[str, Any] = {}
     for key in new_values:
         old = rt.get(key)
-        if isinstance(old, str):
-            before[key] = old if type(old) is not str else AsRead(old)
-        else:
-            before[key] = plain_data(old)
+        before[key] = _as_read(plain_data(old))
     if not new_values:
         return Written(path, None, before, [])
     assert trip is not None
     old_keys = {k: rt.lc.key(k)[0] - 1 for k in rt}  # lines of old_lines
+    _drop_tail(rt)
     for key, value in new_values.items():
         _set(rt, key, value)
     dumped = trip.dump()
