@@ -154,3 +154,41 @@ def test_a_read_only_library_greys_it_out_and_says_why(qtbot: QtBot, tmp_path: P
         assert not action.isEnabled()
         assert action.toolTip() == curation.read_only
     assert curation.edit_source(SID) is None and curation.dialog is None
+
+
+def test_the_evidence_strength_is_set_and_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    before = files_of(root)
+    dialog = open_editor(window)
+    assert dialog.design.text() == "Invited case studies and submissions from practitioners"
+    assert dialog.maryland.currentText() == "Not rated"
+    dialog.maryland.setCurrentIndex(dialog.maryland.findData(2))
+    assert dialog.changes() == {
+        "evidence-strength": {
+            "design": "Invited case studies and submissions from practitioners",
+            "maryland": 2,
+        }
+    }
+    dialog.try_save()
+    wait_for_writes(qtbot)
+    settle(qtbot)
+    assert b"      maryland: 2\n" in (root / "sources.yaml").read_bytes()
+    assert "Maryland SMS level 2 of 5" in window.detail.browser.toPlainText()
+    window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
+    assert files_of(root) == before
+    assert "Maryland SMS level" not in window.detail.browser.toPlainText()
+
+
+def test_every_source_opens_unchanged(qtbot: QtBot, tmp_path: Path) -> None:
+    """What the form shows of each source gives it back as it is: opening and saving nothing
+    would change nothing."""
+    window = window_on(qtbot, library_copy(tmp_path))
+    for src in window.opened.library.sources:
+        dialog = window.curation.edit_source(src.id)
+        assert dialog is not None
+        assert dialog.changes() == {}, src.id
+        assert not dialog.save_button.isEnabled()
+        dialog.reject()
+        settle(qtbot)

@@ -14,15 +14,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from ..curation.source_edit import EDITABLE, SHORT, reference_changes
+from ..core.strength import EMMIE, MARYLAND_LEVELS, MARYLAND_MAX, maryland_explained
+from ..curation.source_edit import EDITABLE, SHORT, STRENGTH, reference_changes
 from .reference_form import ReferenceForm, date_text
 
 #: What the form's date fields hold; a date written another way (a season, "circa") is kept
@@ -60,6 +65,7 @@ class EditSourceDialog(QDialog):
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.RichText)
         self.form = ReferenceForm()
+        self._build_strength()
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Why the reference cannot be saved")
@@ -70,21 +76,68 @@ class EditSourceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.form, 1)
+        layout.addWidget(self.strength_box)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
-        self.form.set_csl({k: v for k, v in self.shown.items() if k != SHORT})
+        self.form.set_csl({k: v for k, v in self.shown.items() if k not in (SHORT, STRENGTH)})
         self.form.short.setText(str(self.shown.get(SHORT) or ""))
         # The fields the form does not show (a note, contributors...): kept as they are.
         self.form.kept_label.setText("Kept as it is:")
         self.form.kept.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.form.kept.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.form.changed.connect(self._update)
+        self.design.textChanged.connect(self._update)
+        self.maryland.currentIndexChanged.connect(self._update)
         self._update()
         self.resize(660, self.sizeHint().height())
         layout.activate()
         self.resize(660, max(self.height(), layout.totalHeightForWidth(660)))
+
+    def _build_strength(self) -> None:
+        """The study design and its Maryland level; EMMIE notes are kept as they are."""
+        strength = self.shown.get(STRENGTH)
+        self._strength: dict[str, Any] = dict(strength) if isinstance(strength, Mapping) else {}
+        self.strength_box = QGroupBox("Evidence strength")
+        form = QFormLayout(self.strength_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.design = QLineEdit(str(self._strength.get("design") or ""))
+        self.design.setPlaceholderText("The study design, in words, as the source describes it")
+        self.design.setAccessibleName("Study design")
+        form.addRow("Study desi&gn:", self.design)
+        self.maryland = QComboBox()
+        self.maryland.setAccessibleName("Maryland Scientific Methods Scale level")
+        self.maryland.setToolTip(maryland_explained())
+        self.maryland.addItem("Not rated", None)
+        for n, meaning in MARYLAND_LEVELS.items():
+            self.maryland.addItem(f"Level {n} of {MARYLAND_MAX}: {meaning}", n)
+        written = self._strength.get("maryland")
+        at = self.maryland.findData(written) if written is not None else 0
+        if at < 0:  # not a level the scale has: kept as written until another is chosen
+            self.maryland.addItem(f"As written: {written}", written)
+            at = self.maryland.count() - 1
+        self.maryland.setCurrentIndex(at)
+        self.maryland.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.maryland.setMinimumContentsLength(30)
+        form.addRow("&Maryland level:", self.maryland)
+        notes = self._strength.get("emmie")
+        if isinstance(notes, Mapping) and notes:
+            headings = dict(EMMIE)
+            shown = ", ".join(headings.get(str(k), str(k)) for k in notes)
+            kept = QLabel(f"{shown} (kept as they are)")
+            kept.setWordWrap(True)
+            form.addRow("EMMIE notes:", kept)
+
+    def strength(self) -> dict[str, Any] | None:
+        """The evidence strength as the fields now give it (None: none)."""
+        out = dict(self._strength)
+        out["design"] = " ".join(self.design.text().split()) or None
+        out["maryland"] = self.maryland.currentData()
+        kept = {k: v for k, v in out.items() if v is not None}
+        return kept or None
 
     def values(self) -> dict[str, Any]:
         """The reference as the form now gives it."""
@@ -92,6 +145,9 @@ class EditSourceDialog(QDialog):
         short = self.form.short_name()
         if short:
             now[SHORT] = short
+        strength = self.strength()
+        if strength is not None:
+            now[STRENGTH] = strength
         for key in FORM_DATES:
             old = self.shown.get(key)
             if old is not None and not date_text(old) and key not in now:
