@@ -118,8 +118,13 @@ def test_from_the_reader_and_the_findings_list_menu(qtbot: QtBot, tmp_path: Path
     curation.act_edit_reader_source.trigger()
     dialog = curation.dialog
     assert isinstance(dialog, EditSourceDialog) and dialog.source_id == "npia-2009"
-    dialog.reject()
+    dialog.form.fields["title"].setText("Working in partnership: a police perspective")
+    dialog.try_save()
+    wait_for_writes(qtbot)
     settle(qtbot)
+    # The reader stays on the source, under its new title.
+    assert reader.source_id == "npia-2009"
+    assert "Working in partnership: a police perspective" in reader.title.text()
     choose(window)
     menu = window.context_menus.findings_menu()
     assert "Edit source re&ference…" in [a.text() for a in menu.actions()]

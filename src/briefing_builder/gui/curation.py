@@ -1,5 +1,5 @@
 """Curating the library from the window: new findings from the reader, editing, retiring,
-themes — each an undoable step of the library's own history.
+themes, correcting a source's reference — each an undoable step of the library's own history.
 
 Every write is the curation core's (:mod:`..curation.findings`, :mod:`..curation.library_edit`):
 it checks, writes atomically and refuses with a message naming the file. The window only asks,
