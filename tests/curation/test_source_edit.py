@@ -247,3 +247,17 @@ def test_the_evidence_strength_is_changed_key_by_key(tmp_path: Path) -> None:
         edit_source(root, "review", {"evidence-strength": {**shown, "maryland": 7}})
     assert [(p.line, "'maryland'" in p.message) for p in caught.value.problems] == [(9, True)]
     assert path.read_text("utf-8") == STRENGTHS
+
+
+def test_a_source_written_on_one_line_is_left_to_be_changed_by_hand(tmp_path: Path) -> None:
+    one_line = SOURCES.replace(
+        "  - id: notes\n    type: report\n    title: Meeting notes\n"
+        "    author: [{literal: Partnership Board}]\n    text: texts/notes.txt\n",
+        "  - {id: notes, type: report, title: Meeting notes, text: texts/notes.txt}\n",
+    )
+    assert one_line != SOURCES
+    root = make_library(tmp_path / "lib", {"sources.yaml": one_line})
+    before = snapshot(root)
+    with pytest.raises(CurationError, match=r"sources\.yaml:\d+: .*not laid out one key a line"):
+        edit_source(root, "notes", {"title": "Board minutes"})
+    assert snapshot(root) == before

@@ -470,6 +470,7 @@ def edit_source(
         not isinstance(seq, list)
         or len(seq) != 1
         or not isinstance(seq[0], Mapping)
+        or yamlio.is_flow(seq[0])
         or str(seq[0].get("id")) != source_id
     ):
         raise CurationError(
