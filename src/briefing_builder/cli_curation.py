@@ -1,4 +1,5 @@
-"""The curation commands of ``briefing-builder``: add, edit and retire findings from scripts.
+"""The curation commands of ``briefing-builder``: add, edit and retire findings, and correct a
+source's reference, from scripts.
 
 Each prints one plain message and exits 1 when anything is wrong, and then nothing is written.
 """
@@ -12,7 +13,7 @@ from typing import Any, TextIO
 
 from .core.model import KINDS, LOCATOR_LABELS
 
-COMMANDS = ("add-finding", "edit-finding", "retire-finding", "restore-finding")
+COMMANDS = ("add-finding", "edit-finding", "retire-finding", "restore-finding", "edit-source")
 
 
 def add_parsers(
@@ -73,6 +74,51 @@ def add_parsers(
     restore.add_argument("finding", metavar="ID", help="the finding's id")
     library_arg(restore)
 
+    source = sub.add_parser(
+        "edit-source",
+        help="change a source's reference: title, authors, date, publisher, web address...",
+        description="Change the given fields of a source's reference in sources.yaml; every "
+        "other line of the file stays as it was. An empty value (--publisher '') removes the "
+        "field. The id cannot be changed: findings and briefings cite the source by it.",
+    )
+    source.add_argument("source", metavar="ID", help="the source's id")
+    library_arg(source)
+    source.add_argument("--type", metavar="TYPE", help="CSL type: report, book, speech...")
+    source.add_argument("--title", metavar="TEXT", help="its title")
+    source.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an author as 'Family, Given' (repeatable; replaces the authors)",
+    )
+    source.add_argument(
+        "--organisation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an organisation as author (repeatable; replaces the authors)",
+    )
+    source.add_argument("--no-authors", action="store_true", help="remove the authors")
+    source.add_argument("--year", metavar="DATE", help="when issued: YYYY, YYYY-MM or YYYY-MM-DD")
+    source.add_argument("--publisher", metavar="NAME")
+    source.add_argument("--series", metavar="TEXT", help="the series it is part of")
+    source.add_argument("--url", metavar="URL", help="where it is published online")
+    source.add_argument("--accessed", metavar="DATE", help="when the URL was viewed: YYYY-MM-DD")
+    source.add_argument("--event", metavar="TEXT", help="the event it was given at (a speech)")
+    source.add_argument("--short", metavar="TEXT", help="a short label for lists and filters")
+    source.add_argument(
+        "--design", metavar="TEXT", help="the study design, in words (its evidence strength)"
+    )
+    source.add_argument(
+        "--maryland",
+        metavar="LEVEL",
+        help="its Maryland Scientific Methods Scale level, 1 to 5 ('' for not rated)",
+    )
+    source.add_argument(
+        "--id", metavar="NEW", help="refused: findings and briefings cite a source by its id"
+    )
+
 
 def _finding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -103,6 +149,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run one of :data:`COMMANDS`."""
     if args.command == "add-finding":
         return _add_finding(args, out, err)
+    if args.command == "edit-source":
+        return _edit_source(args, out, err)
     return _change_finding(args, out, err)
 
 
@@ -213,3 +261,101 @@ def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"Added finding '{written.finding_id}' to {written.path}.", file=err)
     print(f"{written.finding_id}\t{shown}", file=out)
     return 0
+
+
+# CSL field of a source -> the edit-source option giving it.
+_SOURCE_TEXT_OPTIONS = {
+    "type": "type",
+    "title": "title",
+    "publisher": "publisher",
+    "collection-title": "series",
+    "URL": "url",
+    "event-title": "event",
+    "short": "short",
+}
+
+
+def _edit_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .curation.reference import parse_date, parse_name
+    from .curation.source_edit import (
+        ID_FIXED,
+        STRENGTH,
+        CurationError,
+        edit_source,
+        source_entry,
+    )
+
+    command = args.command
+    library: Path | None = getattr(args, "library", None)
+    if library is None:
+        return _fail(command, err, "say which library with --library DIR")
+    if not library.is_dir():
+        return _fail(command, err, f"the library folder {library} does not exist")
+    if args.id is not None:
+        return _fail(command, err, f"{ID_FIXED} (nothing was written)")
+    changes: dict[str, Any] = {}
+    for key, option in _SOURCE_TEXT_OPTIONS.items():
+        value = getattr(args, option)
+        if value is not None:
+            changes[key] = value.strip() or None
+    names = [parse_name(a) for a in args.author if a.strip()] + [
+        parse_name(o, organisation=True) for o in args.organisation if o.strip()
+    ]
+    if names and args.no_authors:
+        return _fail(command, err, "--no-authors goes without --author and --organisation")
+    if names or args.no_authors:
+        changes["author"] = names or None
+    for key, value, option in (
+        ("issued", args.year, "--year"),
+        ("accessed", args.accessed, "--accessed"),
+    ):
+        if value is None:
+            continue
+        date = parse_date(value) if value.strip() else None
+        if value.strip() and date is None:
+            return _fail(
+                command, err, f"{option} {value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
+            )
+        changes[key] = date
+    try:
+        if args.design is not None or args.maryland is not None:
+            strength = _strength(args, source_entry(library, args.source).get(STRENGTH))
+            if isinstance(strength, str):
+                return _fail(command, err, strength)
+            changes[STRENGTH] = strength
+        if not changes:
+            return _fail(command, err, "say what to change (see --help)")
+        written = edit_source(library, args.source, changes)
+    except CurationError as exc:
+        return _fail(command, err, exc.message, exc.problems)
+    for problem in written.warnings:
+        print(f"briefing-builder: warning: {problem}", file=err)
+    if not written.before:  # every value given was the source's already
+        print(f"Source '{args.source}' already had that reference; nothing was changed.", file=err)
+    else:
+        print(f"Changed source '{args.source}' in {written.path}.", file=err)
+    print(args.source, file=out)
+    return 0
+
+
+def _strength(args: argparse.Namespace, current: Any) -> dict[str, Any] | str | None:
+    """The source's evidence strength with --design and --maryland applied (its EMMIE notes
+    kept); None when nothing is left; a message when --maryland is not a level."""
+    from .core.strength import MARYLAND_MAX
+
+    out: dict[str, Any] = dict(current) if isinstance(current, dict) else {}
+    if args.design is not None:
+        out["design"] = args.design.strip() or None
+    if args.maryland is not None:
+        text = args.maryland.strip().lower()
+        if text in ("", "none"):
+            out["maryland"] = None
+        elif text.isdigit() and 1 <= int(text) <= MARYLAND_MAX:
+            out["maryland"] = int(text)
+        else:
+            return (
+                f"--maryland {args.maryland!r} is not a Maryland Scientific Methods Scale level: "
+                f"give a whole number from 1 to {MARYLAND_MAX}, or '' for not rated"
+            )
+    kept = {k: v for k, v in out.items() if v is not None}
+    return kept or None

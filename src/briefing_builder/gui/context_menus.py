@@ -43,8 +43,12 @@ OUTLINE_MENU: tuple[str | None, ...] = (
 
 #: The findings list's menu: the window's actions, then Copy and the filters for the finding.
 FINDINGS_MENU: tuple[str | None, ...] = ("act_add", "act_show_source")
-#: Then the library's own: change or retire the finding (gui/curation.py).
-CURATION_MENU: tuple[str | None, ...] = ("act_edit_finding", "act_retire_finding")
+#: Then the library's own: change or retire the finding, correct its source (gui/curation.py).
+CURATION_MENU: tuple[str | None, ...] = (
+    "act_edit_finding",
+    "act_retire_finding",
+    "act_edit_source",
+)
 
 
 def add_actions(menu: QMenu, owner: object, names: Sequence[str | None]) -> None:

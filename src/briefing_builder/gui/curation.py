@@ -1,5 +1,5 @@
 """Curating the library from the window: new findings from the reader, editing, retiring,
-themes — each an undoable step of the library's own history.
+themes, correcting a source's reference — each an undoable step of the library's own history.
 
 Every write is the curation core's (:mod:`..curation.findings`, :mod:`..curation.library_edit`):
 it checks, writes atomically and refuses with a message naming the file. The window only asks,
@@ -61,9 +61,11 @@ from ..curation.library_edit import (
     read_only_reason,
     remove_added_theme,
 )
+from ..curation.source_edit import edit_source, source_entry
 from .background import Job
 from .finding_editor import EditFindingDialog, RetireDialog, finding_values
 from .new_finding_dialog import NewFindingDialog
+from .source_editor import EditSourceDialog
 from .themes_dialog import ThemesDialog
 
 if TYPE_CHECKING:
@@ -227,6 +229,13 @@ class Curation(QObject):
         self.act_edit_finding.triggered.connect(lambda: self.edit_finding())
         self.act_retire_finding = QAction("Re&tire finding…", w)
         self.act_retire_finding.triggered.connect(lambda: self.retire_finding())
+        self.act_edit_source = QAction("Edit source re&ference…", w)
+        self.act_edit_source.triggered.connect(lambda: self.edit_source())
+        # In the reader's right-click menu: the reference of the source being read.
+        self.act_edit_reader_source = QAction("Edit this source's reference…", w.reader)
+        self.act_edit_reader_source.triggered.connect(
+            lambda: self.edit_source(self.window.reader.source_id)
+        )
         self.act_themes = QAction("T&hemes…", w)
         self.act_themes.triggered.connect(self.themes)
         self.act_undo = self.stack.createUndoAction(w, "&Undo")
@@ -250,6 +259,7 @@ class Curation(QObject):
         menu.addSeparator()
         self.read_menu = menu.addMenu("Read a &source")
         self.read_menu.aboutToShow.connect(self._fill_read_menu)
+        menu.addAction(self.act_edit_source)
         menu.addAction(self.act_themes)
         bar = w.menuBar()
         help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
@@ -271,6 +281,7 @@ class Curation(QObject):
         reader = w.reader
         reader.widget().addAction(self._new_finding_key)
         self.reader_button = reader.add_tool_action(self.act_new_finding)
+        reader.view.menu_actions.append(self.act_edit_reader_source)
         reader.selectionChanged.connect(self._update_actions)
         w.list.addAction(self.act_edit_finding)
         w.detail.addAction(self.act_edit_finding)
@@ -313,12 +324,28 @@ class Curation(QObject):
         findings = w.selected_findings()
         return findings[0] if len(findings) == 1 else w.detail.finding
 
+    def current_source(self) -> str | None:
+        """The source of the finding chosen, else the source being read: whose reference
+        Edit source reference… changes."""
+        lib = self.window.opened.library
+        finding = self.current_finding()
+        sid = finding.source if finding is not None else self.window.reader.source_id
+        return sid if sid is not None and lib.source(sid) is not None else None
+
+    def _source_tip(self, source_id: str | None) -> str:
+        src = self.window.opened.library.source(source_id) if source_id else None
+        if src is None:
+            return "Choose a finding, or read a source, to correct its source's reference"
+        return f"Correct the reference of “{src.title}”: title, authors, date, publisher…"
+
     def _update_actions(self, *_args: object) -> None:
         reason = self.read_only
         if reason is None and self.busy is not None:
             reason = f"Wait until the library has been saved: {self.busy[0].lower()}{self.busy[1:]}"
         has_selection = self.window.reader.selected_range() is not None
         finding = self.current_finding()
+        source = self.current_source()
+        read = self.window.reader.source_id
         tips = {
             self.act_new_finding: (
                 has_selection,
@@ -334,6 +361,8 @@ class Curation(QObject):
                 finding is not None,
                 "Take the chosen finding out of the library's list; its number is never reused",
             ),
+            self.act_edit_source: (source is not None, self._source_tip(source)),
+            self.act_edit_reader_source: (read is not None, self._source_tip(read)),
             self.act_themes: (True, "Add a theme, rename one or describe it"),
         }
         for action, (possible, tip) in tips.items():
@@ -758,6 +787,67 @@ class Curation(QObject):
             lambda: retire_finding(root, fid, reason),
             then,
         )
+
+    # --- a source's reference ---------------------------------------------------------------
+
+    def edit_source(self, source_id: str | None = None) -> EditSourceDialog | None:
+        """Edit source reference… for ``source_id`` (default: :meth:`current_source`)."""
+        sid = source_id or self.current_source()
+        if sid is None or self.read_only is not None:
+            return None
+        try:
+            entry = source_entry(self.root, sid)
+        except CurationError as exc:
+            self._refused("Cannot edit the reference", exc)
+            return None
+        lib = self.window.opened.library
+        findings = sum(1 for f in lib.findings if f.source == sid)
+        dialog = EditSourceDialog(sid, entry, findings, self._save_source, self.window)
+        self._keep(dialog)
+        dialog.open()
+        return dialog
+
+    def _save_source(self, changes: dict[str, Any], shown: dict[str, Any]) -> bool:
+        """Write the change to the reference in the background; False: the dialog stays open
+        until it is written (it closes then) or refused (it says why)."""
+        dialog = self.dialog
+        assert isinstance(dialog, EditSourceDialog)
+        sid, root = dialog.source_id, self.root
+        src = self.window.opened.library.source(sid)
+        name = f"“{src.title}”" if src is not None else f"'{sid}'"
+
+        def then(outcome: Outcome) -> None:
+            still_open = self.dialog is dialog
+            if outcome.refused is not None or outcome.written is None:
+                exc = outcome.refused or CurationError("The reference was not changed.")
+                if isinstance(exc, ConflictError):
+                    self.show_library(outcome.opened, None)
+                if still_open:
+                    dialog.show_error("\n".join([exc.message, *(f"  {p}" for p in exc.problems)]))
+                    dialog.save_button.setEnabled(True)  # to try again once put right
+                else:
+                    self._refused("Cannot change the reference", exc)
+                return
+            before = dict(outcome.written.before or shown)
+            self._push(
+                f"change to the reference of {name}",
+                lambda: edit_source(root, sid, changes, expected=before),
+                lambda: edit_source(root, sid, before, expected=changes),
+            )
+            if still_open:
+                dialog.accept()
+            now = outcome.opened.library.source(sid)
+            named = f"“{now.title}”" if now is not None else name
+            self.show_library(
+                outcome.opened, None, f"Changed the reference of {named}. {UNDO_HINT}"
+            )
+
+        busy = "Saving the reference and checking the library…"
+        write = lambda: edit_source(root, sid, changes, expected=shown)  # noqa: E731
+        if self.run(busy, root, write, then):
+            dialog.show_error(busy)
+            dialog.save_button.setEnabled(False)
+        return False
 
     # --- themes --------------------------------------------------------------------------------
 

@@ -1,0 +1,181 @@
+"""Edit source reference…: the reference form an added source was given, filled in from
+``sources.yaml``, to correct a title, an author or a date after the source was added.
+
+The id is shown but cannot be changed: findings and briefings cite the source by it. What is
+saved is only the fields the officer changed (:func:`..curation.source_edit.reference_changes`),
+with the values the dialog showed, so that a colleague's change meanwhile is never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.strength import EMMIE, MARYLAND_LEVELS, MARYLAND_MAX, maryland_explained
+from ..curation.source_edit import EDITABLE, SHORT, STRENGTH, reference_changes
+from .reference_form import ReferenceForm, date_text
+
+#: What the form's date fields hold; a date written another way (a season, "circa") is kept
+#: while its field is left empty.
+FORM_DATES = ("issued", "accessed")
+
+
+class EditSourceDialog(QDialog):
+    """The source's reference in the form, its id shown fixed.
+
+    ``save(changes, expected)`` is called with the fields changed and the values the dialog
+    showed; it returns True when the change was written (the dialog then closes), False while it
+    is being written or when it was refused (the dialog stays open, its message says why)."""
+
+    def __init__(
+        self,
+        source_id: str,
+        entry: Mapping[str, Any],
+        findings: int,
+        save: Callable[[dict[str, Any], dict[str, Any]], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit source reference")
+        self.source_id = source_id
+        self._save = save
+        self.shown: dict[str, Any] = {k: v for k, v in entry.items() if k in EDITABLE}
+        cited = f"{findings} finding{'s' if findings != 1 else ''}"
+        self.intro = QLabel(
+            f"<p>Source id: <b>{escape(source_id)}</b> ({cited} in this library). The id "
+            "cannot be changed: findings and briefings cite the source by it.</p>"
+            "<p>Every citation of this source uses the reference as you save it here, in this "
+            "library and in briefings exported from now on.</p>"
+        )
+        self.intro.setWordWrap(True)
+        self.intro.setTextFormat(Qt.TextFormat.RichText)
+        self.form = ReferenceForm()
+        self._build_strength()
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Why the reference cannot be saved")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(self.strength_box)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        self.form.set_csl({k: v for k, v in self.shown.items() if k not in (SHORT, STRENGTH)})
+        self.form.short.setText(str(self.shown.get(SHORT) or ""))
+        # The fields the form does not show (a note, contributors...): kept as they are.
+        self.form.kept_label.setText("Kept as it is:")
+        self.form.kept.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.form.kept.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.form.changed.connect(self._update)
+        self.design.textChanged.connect(self._update)
+        self.maryland.currentIndexChanged.connect(self._update)
+        self._update()
+        self.resize(660, self.sizeHint().height())
+        layout.activate()
+        self.resize(660, max(self.height(), layout.totalHeightForWidth(660)))
+
+    def _build_strength(self) -> None:
+        """The study design and its Maryland level; EMMIE notes are kept as they are."""
+        strength = self.shown.get(STRENGTH)
+        self._strength: dict[str, Any] = dict(strength) if isinstance(strength, Mapping) else {}
+        self.strength_box = QGroupBox("Evidence strength")
+        form = QFormLayout(self.strength_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.design = QLineEdit(str(self._strength.get("design") or ""))
+        self.design.setPlaceholderText("The study design, in words, as the source describes it")
+        self.design.setAccessibleName("Study design")
+        form.addRow("Study desi&gn:", self.design)
+        self.maryland = QComboBox()
+        self.maryland.setAccessibleName("Maryland Scientific Methods Scale level")
+        self.maryland.setToolTip(maryland_explained())
+        self.maryland.addItem("Not rated", None)
+        for n, meaning in MARYLAND_LEVELS.items():
+            self.maryland.addItem(f"Level {n} of {MARYLAND_MAX}: {meaning}", n)
+        written = self._strength.get("maryland")
+        at = self.maryland.findData(written) if written is not None else 0
+        if at < 0:  # not a level the scale has: kept as written until another is chosen
+            self.maryland.addItem(f"As written: {written}", written)
+            at = self.maryland.count() - 1
+        self.maryland.setCurrentIndex(at)
+        self.maryland.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.maryland.setMinimumContentsLength(30)
+        form.addRow("&Maryland level:", self.maryland)
+        notes = self._strength.get("emmie")
+        if isinstance(notes, Mapping) and notes:
+            headings = dict(EMMIE)
+            shown = ", ".join(headings.get(str(k), str(k)) for k in notes)
+            kept = QLabel(f"{shown} (kept as they are)")
+            kept.setWordWrap(True)
+            form.addRow("EMMIE notes:", kept)
+
+    def strength(self) -> dict[str, Any] | None:
+        """The evidence strength as the fields now give it (None: none)."""
+        out = dict(self._strength)
+        out["design"] = " ".join(self.design.text().split()) or None
+        out["maryland"] = self.maryland.currentData()
+        kept = {k: v for k, v in out.items() if v is not None}
+        return kept or None
+
+    def values(self) -> dict[str, Any]:
+        """The reference as the form now gives it."""
+        now = self.form.csl()
+        short = self.form.short_name()
+        if short:
+            now[SHORT] = short
+        strength = self.strength()
+        if strength is not None:
+            now[STRENGTH] = strength
+        for key in FORM_DATES:
+            old = self.shown.get(key)
+            if old is not None and not date_text(old) and key not in now:
+                now[key] = old  # not a date the field can show, and left empty: kept
+        return now
+
+    def changes(self) -> dict[str, Any]:
+        return reference_changes(self.shown, self.values())
+
+    def _update(self) -> None:
+        problems = self.form.problems()
+        if problems:
+            text = "To save the reference, " + "; ".join(problems) + "."
+        elif not self.changes():
+            text = "Nothing has been changed yet."
+        else:
+            text = ""
+        self.problem.setText(text)
+        self.save_button.setEnabled(not text)
+
+    def show_error(self, text: str) -> None:
+        """Why the reference was not saved (or that it is being saved)."""
+        self.problem.setText(text)
+
+    def try_save(self) -> None:
+        if not self.save_button.isEnabled():
+            return
+        changes = self.changes()
+        expected = {k: self.shown.get(k) for k in changes}
+        if self._save(changes, expected):
+            self.accept()
