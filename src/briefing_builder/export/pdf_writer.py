@@ -1,6 +1,6 @@
 """The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. With its
-helper for the organisation's template (:mod:`.pdf_template`), the only module that imports
-reportlab.
+helpers for the organisation's template (:mod:`.pdf_template`) and for loading fonts
+(:mod:`.pdf_fonts`), the only module that imports reportlab.
 
 * Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
   every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks
@@ -41,7 +41,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -78,6 +77,7 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans, elide
+from .pdf_fonts import load_font
 from .pdf_tags import StructElem, Tagger, finish, link_texts, tagger
 from .template import Template
 
@@ -140,7 +140,7 @@ def register_family(name: str, files: dict[str, Path]) -> None:
     faces are ``name``, ``name-Bold``, ``name-Italic`` and ``name-BoldItalic``."""
     for face, path in files.items():
         try:
-            pdfmetrics.registerFont(TTFont(face, str(path)))
+            pdfmetrics.registerFont(load_font(face, path))
         except Exception as exc:
             raise FontFileError(path, exc) from exc
     pdfmetrics.registerFontFamily(
