@@ -1,6 +1,7 @@
 """The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. With its
-helpers for the organisation's template (:mod:`.pdf_template`) and for loading fonts
-(:mod:`.pdf_fonts`), the only module that imports reportlab.
+helpers for the organisation's template (:mod:`.pdf_template`), for loading fonts
+(:mod:`.pdf_fonts`) and for importing reportlab's paragraph module (:mod:`.pdf_paragraph`), the
+only module that imports reportlab.
 
 * Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
   every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks
@@ -23,6 +24,7 @@ helpers for the organisation's template (:mod:`.pdf_template`) and for loading f
 from __future__ import annotations
 
 import copy
+import html
 import io
 import logging
 import re
@@ -31,8 +33,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
+# First: reportlab's paragraph module, imported without compiling a pattern it rarely uses.
+from . import pdf_paragraph  # noqa: F401
+
+# isort: split
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -191,8 +196,14 @@ def _printable(text: str) -> str:
     return text.translate(_char_map) if _char_map else text
 
 
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities (``html.escape``: the module reportlab's parser loads
+    anyway, where ``xml.sax.saxutils`` would load urllib, http and ssl for one function)."""
+    return html.escape(text, quote=False)
+
+
 def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return escape(value).replace('"', "&quot;")
 
 
 _URL_BREAK = re.compile(r"(?<=[/.\-?&])(?=.)")
