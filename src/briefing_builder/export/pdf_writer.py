@@ -1228,9 +1228,9 @@ class _StoryBuilder:
             text_ = h.text if len(h.text) <= CONTENTS_ENTRY_MAX else _cut(h.text)
             label = f"{h.number}\u2002{text_}" if h.number else text_
             style = self.s["contents"] if h.level <= 1 else self.s["contents2"]
-            text = markup((Span(label, link="#" + h.anchor),), link_colour=False)
+            entry = _para((Span(label, link="#" + h.anchor),), style, link_colour=False)
             page_style = self.s["page"] if h.level <= 1 else self.s["page2"]
-            entry, page = _Para(text, style), _PageRef(h.anchor, page_style, self.forms)
+            page = _PageRef(h.anchor, page_style, self.forms)
             if toc is not None:
                 ref = toc.add("TOCI").add("Reference", links={"#" + h.anchor: label})
                 entry.bb_elem = page.bb_elem = ref
