@@ -103,3 +103,21 @@ def test_a_font_reportlab_cannot_use_raises(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"(?i)ttf|font|format|magic|version"):
         pdf_fonts.load_font("Bad", bad, tmp_path / "cache")
     assert _entries(tmp_path / "cache") == []
+
+
+def test_nothing_is_kept_when_reportlab_makes_fonts_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another reportlab's fonts may hold more than this module puts around a kept face: then
+    nothing is kept, and every export parses the files as before."""
+    real = pdf_fonts._font_with
+
+    def lacking(name: str, face: Any) -> TTFont:
+        font = real(name, face)
+        del font._asciiReadable
+        return font
+
+    monkeypatch.setattr(pdf_fonts, "_font_with", lacking)
+    font = pdf_fonts.load_font("F", FACES[0], tmp_path)
+    assert _entries(tmp_path) == []
+    assert _face_state(font) == _face_state(TTFont("P", str(FACES[0])))

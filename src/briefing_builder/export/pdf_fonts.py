@@ -35,13 +35,8 @@ from weakref import WeakKeyDictionary
 
 import reportlab
 from reportlab import rl_config
-from reportlab.pdfbase.ttfonts import (
-    TTEncoding,
-    TTFNameBytes,
-    TTFont,
-    TTFontFace,
-    unShapedFontGlob,
-)
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
 from ..core.atomic import atomic_output
 from ..core.cache import default_cache_dir, owned_privately, private_folder
@@ -223,7 +218,7 @@ def _font_with(name: str, face: TTFontFace) -> TTFont:
     font.encoding = TTEncoding()
     font.state = WeakKeyDictionary()
     font._asciiReadable = rl_config.ttfAsciiReadable
-    font.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+    font.shapable = not any(fnmatch(name, g) for g in getattr(ttfonts, "unShapedFontGlob", ()))
     return font
 
 
@@ -310,5 +305,11 @@ def load_font(name: str, path: Path, cache_dir: Path | None = None) -> TTFont:
     if kept is not None:
         return _font_with(name, _face_from(*kept, data, path))
     font = TTFont(name, str(path))
-    _write_entry(entry, key, font.face)
+    # Kept only if a font made around a kept face is what this reportlab makes (its version
+    # might make a font with more to it): else every export parses, as before.
+    made = _font_with(name, font.face)
+    if {k: type(v) for k, v in vars(made).items()} == {k: type(v) for k, v in vars(font).items()}:
+        _write_entry(entry, key, font.face)
+    else:
+        log.info("Reportlab %s makes fonts this module cannot; not kept", reportlab.Version)
     return font
