@@ -17,8 +17,9 @@ only module that imports reportlab.
 * Tagged for screen readers (:mod:`.pdf_tags`): each flowable draws into the structure element
   the story builder made for it, and decoration is marked as artifacts; the tree is added once
   reportlab has written the file.
-* Speed: each paragraph's lines are broken once per width (keep-with-next groups measure them
-  too), and reportlab's frame copies skip the notes; a 500-finding briefing takes about a second.
+* Speed: paragraphs reach reportlab as ready-made text fragments, not markup to parse; each
+  paragraph's lines are broken once per width (keep-with-next groups measure them too), and
+  reportlab's frame copies skip the notes; a 500-finding briefing takes about half a second.
 """
 
 from __future__ import annotations
