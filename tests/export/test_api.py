@@ -190,5 +190,5 @@ def test_only_the_writers_import_their_libraries() -> None:
         # Each writer and its helpers (the organisation's template; for the PDF, its fonts and
         # the import of reportlab's paragraph module).
         assert imports_docx == (path.name in ("docx_writer.py", "docx_template.py")), path.name
-        pdf_modules = ("pdf_writer.py", "pdf_template.py", "pdf_fonts.py", "pdf_paragraph.py")
+        pdf_modules = ("pdf_writer.py", "pdf_template.py", "pdf_fonts.py")
         assert imports_reportlab == (path.name in pdf_modules), path.name

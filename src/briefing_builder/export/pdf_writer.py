@@ -1,7 +1,6 @@
 """The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. With its
 helpers for the organisation's template (:mod:`.pdf_template`), for loading fonts
-(:mod:`.pdf_fonts`) and for importing reportlab's paragraph module (:mod:`.pdf_paragraph`), the
-only module that imports reportlab.
+(:mod:`.pdf_fonts`), the only module that imports reportlab.
 
 * Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
   every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks
@@ -35,10 +34,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-# First: reportlab's paragraph module, imported without compiling a pattern it rarely uses.
-from . import pdf_paragraph  # noqa: F401
-
-# isort: split
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
