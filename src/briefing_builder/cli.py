@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import itertools
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -330,6 +332,23 @@ def _cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off for one command; reference counting still frees memory.
+
+    An export leaves few cycles, but while it imports the writers' libraries and lays the
+    document out, the collector walks everything alive (the modules, the library) again and
+    again: about 50 ms of a 0.7 s Word export, for half a megabyte of memory not freed early.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Export a briefing file; every failure is one plain message and exit code 1."""
     from .core.briefing_io import BriefingError, library_path, read_briefing
@@ -538,7 +557,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _cmd_list(args, sys.stdout, sys.stderr)
         if args.command == "export":
-            return _cmd_export(args, sys.stdout, sys.stderr)
+            with _collector_off():
+                return _cmd_export(args, sys.stdout, sys.stderr)
         if args.command == "add-source":
             return _cmd_add_source(args, sys.stdout, sys.stderr)
         if args.command == "new-library":

@@ -146,3 +146,33 @@ def test_numbered_paragraphs_and_annex_ids(tmp_path: Path) -> None:
     d = docx.Document(str(out))
     assert not any(p.style.name == "Numbered Paragraph" for p in d.paragraphs)
     assert d.tables[-1].rows[0].cells[-1].text == "Wording check"  # no ids unless asked
+
+
+def test_the_collector_is_off_during_an_export_and_on_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export command pauses the cyclic garbage collector (it would walk the modules and
+    the library again and again) and puts it back as it was, also when the export fails."""
+    import gc
+
+    from briefing_builder import export
+
+    seen: list[bool] = []
+    real = export.export_to_file
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "export_to_file", recording)
+    assert gc.isenabled()
+    assert cli.main(["export", str(MINIMAL), "-o", str(tmp_path / "m.docx")]) == 0
+    assert seen == [False] and gc.isenabled()
+    assert cli.main(["export", str(MINIMAL), "-o", str(tmp_path / "m.unknown")]) == 1
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:  # off before: off after
+        assert cli.main(["export", str(MINIMAL), "-o", str(tmp_path / "n.docx")]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

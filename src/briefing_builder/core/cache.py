@@ -113,7 +113,7 @@ def _entry_path(cache_dir: Path, root: Path) -> Path:
     return cache_dir / f"{digest}.columns"
 
 
-def _owned_privately(st: os.stat_result) -> bool:
+def owned_privately(st: os.stat_result) -> bool:
     """Ours, and no one else may write it (always true where there are no owners)."""
     getuid = getattr(os, "getuid", None)
     if getuid is None:  # pragma: no cover - Windows: the folder is in the user's profile
@@ -121,7 +121,7 @@ def _owned_privately(st: os.stat_result) -> bool:
     return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _private_folder(cache_dir: Path) -> bool:
+def private_folder(cache_dir: Path) -> bool:
     """Create the cache folder (0700); whether it is safe to read entries from and write to."""
     try:
         cache_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +137,7 @@ def _private_folder(cache_dir: Path) -> bool:
     if not stat.S_ISDIR(st.st_mode):
         log.warning("The library cache folder %s is not a folder; not caching", cache_dir)
         return False
-    if _owned_privately(st):
+    if owned_privately(st):
         return True
     if hasattr(os, "getuid") and st.st_uid == os.getuid():
         try:  # our own folder, made by an earlier version with the umask's permissions
@@ -178,7 +178,7 @@ def _read_entry(
     try:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode) or not _owned_privately(st):
+            if not stat.S_ISREG(st.st_mode) or not owned_privately(st):
                 log.warning(
                     "The library cache entry %s belongs to someone else or others may write to "
                     "it; it is not used",
@@ -310,7 +310,7 @@ def open_library(
     steps = _Progress(progress, cancelled)
     root = _absolute(Path(root))
     cache_dir = cache_dir or default_cache_dir()
-    if not use_cache or library_folder_problem(root) is not None or not _private_folder(cache_dir):
+    if not use_cache or library_folder_problem(root) is not None or not private_folder(cache_dir):
         opened = _build(root, steps)
         opened.index.runs = None  # the compressed text is for a cache entry: none is written
         steps.finished()

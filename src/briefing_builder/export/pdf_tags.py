@@ -17,8 +17,8 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 LANGUAGE = "en-GB"
 
@@ -238,7 +238,7 @@ def tagger(canv: Any) -> Tagger:
 
 def _xmp(title: str, author: str, producer: str) -> bytes:
     def x(text: str) -> str:
-        return escape(text)
+        return escape(text, quote=False)
 
     creator = (
         f"<dc:creator><rdf:Seq><rdf:li>{x(author)}</rdf:li></rdf:Seq></dc:creator>"

@@ -1,6 +1,6 @@
 """The PDF writer: renders a :class:`~.document.Document` as a PDF for a committee pack. With its
-helper for the organisation's template (:mod:`.pdf_template`), the only module that imports
-reportlab.
+helpers for the organisation's template (:mod:`.pdf_template`), for loading fonts
+(:mod:`.pdf_fonts`), the only module that imports reportlab.
 
 * Text is set in DejaVu Sans, shipped in ``resources/fonts`` and embedded (subset) in the file, so
   every character of the library prints (≠ ⇒ … curly quotes, ā); a character the font lacks
@@ -16,13 +16,15 @@ reportlab.
 * Tagged for screen readers (:mod:`.pdf_tags`): each flowable draws into the structure element
   the story builder made for it, and decoration is marked as artifacts; the tree is added once
   reportlab has written the file.
-* Speed: each paragraph's lines are broken once per width (keep-with-next groups measure them
-  too), and reportlab's frame copies skip the notes; a 500-finding briefing takes about a second.
+* Speed: paragraphs reach reportlab as ready-made text fragments, not markup to parse; each
+  paragraph's lines are broken once per width (keep-with-next groups measure them too), and
+  reportlab's frame copies skip the notes; a 500-finding briefing takes about half a second.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import io
 import logging
 import re
@@ -31,7 +33,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -41,7 +42,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -58,6 +58,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 from ..core.paths import resources_dir
 from .base import Progress, WriterCapabilities
@@ -76,6 +78,7 @@ from .document import (
     TitleBlock,
 )
 from .inline import Span, Spans, elide
+from .pdf_fonts import load_font
 from .pdf_tags import StructElem, Tagger, finish, link_texts, tagger
 from .template import Template
 
@@ -138,7 +141,7 @@ def register_family(name: str, files: dict[str, Path]) -> None:
     faces are ``name``, ``name-Bold``, ``name-Italic`` and ``name-BoldItalic``."""
     for face, path in files.items():
         try:
-            pdfmetrics.registerFont(TTFont(face, str(path)))
+            pdfmetrics.registerFont(load_font(face, path))
         except Exception as exc:
             raise FontFileError(path, exc) from exc
     pdfmetrics.registerFontFamily(
@@ -189,8 +192,14 @@ def _printable(text: str) -> str:
     return text.translate(_char_map) if _char_map else text
 
 
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities (``html.escape``: the module reportlab's parser loads
+    anyway, where ``xml.sax.saxutils`` would load urllib, http and ssl for one function)."""
+    return html.escape(text, quote=False)
+
+
 def _attr(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return escape(value).replace('"', "&quot;")
 
 
 _URL_BREAK = re.compile(r"(?<=[/.\-?&])(?=.)")
@@ -239,6 +248,100 @@ def markup(
             text = f'<a href="{_attr(s.link)}"{colour}>{text}</a>'
         out.append(text)
     return "".join(out)
+
+
+_TAG = "\x00"  # stands where the markup has a tag: not white space, and never in the text
+_ENTITY = re.compile(r"([&<>])")
+# A run's format: (bold, italic, superscript, link), the link being None (not a link), "in"
+# (a place in the document) or "out" (a URL, coloured as such where asked).
+_Format = tuple[bool, bool, bool, str | None]
+_PLAIN: _Format = (False, False, False, None)
+
+
+def _template_frag(style: ParagraphStyle, fmt: _Format, link_colour: bool) -> Any:
+    """The fragment reportlab's parser makes of one run of text in ``fmt`` for ``style``, parsed
+    once per style and kept on it (the styles are made afresh for each export)."""
+    cache: dict[tuple[_Format, bool], Any] = style.__dict__.setdefault("_bb_frags", {})
+    key = (fmt, link_colour and fmt[3] == "out")
+    frag = cache.get(key)
+    if frag is None:
+        bold, italic, superscript, link = fmt
+        href = None if link is None else "#x" if link == "in" else "x:"
+        span = Span("x", bold=bold, italic=italic, superscript=superscript, link=href)
+        text = markup((span,), link_colour=link_colour)
+        _, frags, _ = ParaParser().parse(text, style)
+        if not frags or len(frags) != 1 or frags[0].text != "x" or frags[0].us_lines:
+            raise ValueError(f"unexpected fragments for {text!r}")
+        frag = cache[key] = frags[0]
+    return frag
+
+
+def _frags(
+    spans: Spans,
+    style: ParagraphStyle,
+    link_colour: bool = True,
+    url_width: tuple[float, float] | None = None,
+) -> list[Any] | None:
+    """The fragments reportlab's parser would make of ``markup(spans, ...)``, made without
+    parsing it (parsing the markup was a third of the layout): the same runs of text, with white
+    space cleaned as reportlab cleans it, the same attributes. None when a span needs the parser
+    (a URL broken into lines)."""
+    text = []
+    regions: list[tuple[_Format, str | None]] = [(_PLAIN, None)]  # between one tag and the next
+    for s in spans:
+        if _TAG in s.text:
+            return None
+        link = None
+        if s.link:
+            link = "in" if s.link.startswith("#") else "out"
+            if url_width and link == "out" and text_width(s.text, url_width[1]) > url_width[0]:
+                return None
+        fmt = (s.bold, s.italic, s.superscript, link)
+        if fmt == _PLAIN:
+            text.append(_printable(s.text))
+        else:
+            text += (_TAG, _printable(s.text), _TAG)
+            regions += ((fmt, s.link), (_PLAIN, None))
+    parts = cleanBlockQuotedText("".join(text)).split(_TAG)
+    if len(parts) != len(regions):
+        return None
+    # As parsed: the fragments outside links share one empty list of links; each link's
+    # fragments share theirs, which holds the link's number in the paragraph and its target.
+    outside: list[Any] = []
+    lines: list[Any] = []
+    links = 0
+    frags = []
+    for part, (fmt, href) in zip(parts, regions, strict=True):
+        targets: list[Any] = outside
+        if href is not None:
+            targets = [(links, href.strip())]
+            links += 1
+        if not part:
+            continue
+        template = _template_frag(style, fmt, link_colour)
+        # The parser makes a fragment of each character it reads as an entity (&amp; &lt; &gt;).
+        pieces = _ENTITY.split(part) if ("&" in part or "<" in part or ">" in part) else (part,)
+        for piece in pieces:
+            if piece:
+                frags.append(template.clone(text=piece, link=targets, us_lines=lines))
+    textTransformFrags(frags, style)
+    return frags
+
+
+def _para(
+    spans: Spans,
+    style: ParagraphStyle,
+    *,
+    bulletText: str | None = None,
+    link_colour: bool = True,
+    url_width: tuple[float, float] | None = None,
+) -> _Para:
+    """A paragraph of ``spans``, as ``_Para(markup(spans, ...), style, bulletText)`` makes it."""
+    frags = _frags(spans, style, link_colour, url_width)
+    if frags is None:
+        text = markup(spans, link_colour=link_colour, url_width=url_width)
+        return _Para(text, style, bulletText=bulletText)
+    return _Para("", style, bulletText=bulletText, frags=frags)
 
 
 # --- styles -----------------------------------------------------------------------------------
@@ -573,16 +676,11 @@ class _NotesFrame(Frame):
             cached = self.note_cache.get(note.number)
             if cached is None:
                 # No link from the mark to its note: the note is at the foot of the same page.
-                p = _Para(
-                    markup(
-                        note.spans,
-                        url_width=(
-                            self._aW - self.note_style.leftIndent,
-                            self.note_style.fontSize,
-                        ),
-                    ),
+                p = _para(
+                    note.spans,
                     self.note_style,
                     bulletText=str(note.number),
+                    url_width=(self._aW - self.note_style.leftIndent, self.note_style.fontSize),
                 )
                 _, h = p.wrap(self._aW, PAGE_H)
                 cached = self.note_cache[note.number] = (p, h)
@@ -1020,8 +1118,8 @@ class _StoryBuilder:
         style = self.s["note"]
         height = 10.0
         for note in notes:
-            text = markup(note.spans, url_width=(FRAME_W - style.leftIndent, style.fontSize))
-            p = _Para(text, style, bulletText=str(note.number))
+            width = (FRAME_W - style.leftIndent, style.fontSize)
+            p = _para(note.spans, style, bulletText=str(note.number), url_width=width)
             height += p.wrap(FRAME_W, PAGE_H)[1] + style.spaceAfter
         return height
 
@@ -1036,20 +1134,16 @@ class _StoryBuilder:
         if meta.organisation:
             self.story.append(
                 self._tag(
-                    _Para(markup((Span(meta.organisation.upper()),)), self.s["organisation"]),
+                    _para((Span(meta.organisation.upper()),), self.s["organisation"]),
                     "P",
                 )
             )
-        self.story.append(self._tag(_Para(markup((Span(meta.title),)), self.s["title"]), "P"))
+        self.story.append(self._tag(_para((Span(meta.title),), self.s["title"]), "P"))
         if meta.subtitle:
-            self.story.append(
-                self._tag(_Para(markup((Span(meta.subtitle),)), self.s["subtitle"]), "P")
-            )
+            self.story.append(self._tag(_para((Span(meta.subtitle),), self.s["subtitle"]), "P"))
         if block.byline:
             self.story.append(Spacer(1, 4))
-            self.story.append(
-                self._tag(_Para(markup((Span(block.byline),)), self.s["byline"]), "P")
-            )
+            self.story.append(self._tag(_para((Span(block.byline),), self.s["byline"]), "P"))
         self.story.append(
             _Rule(width="100%", thickness=0.8, color=BAR, spaceBefore=4, spaceAfter=10)
         )
@@ -1058,9 +1152,7 @@ class _StoryBuilder:
         """The marking at the top of the first page's text too: screen readers skip the
         running header, where it is drawn on every page."""
         if marking:
-            self.story.append(
-                self._tag(_Para(markup((Span(marking),)), self.s["body-marking"]), "P")
-            )
+            self.story.append(self._tag(_para((Span(marking),), self.s["body-marking"]), "P"))
 
     def front_sheet(self, block: FrontSheet) -> None:
         """The meeting's details as a two-column table, then "Recommendations — The Committee is
@@ -1071,10 +1163,10 @@ class _StoryBuilder:
             rows = []
             for label, value in block.rows:
                 row = details.add("TR")
-                head = self._tag(_Para(markup((Span(label),)), self.s["front-label"]), "TH", row)
+                head = self._tag(_para((Span(label),), self.s["front-label"]), "TH", row)
                 head.bb_elem.attributes = {"O": "Table", "Scope": "Row"}
                 rows.append(
-                    [head, self._tag(_Para(markup(value), self.s["front-value"]), "TD", row, value)]
+                    [head, self._tag(_para(value, self.s["front-value"]), "TD", row, value)]
                 )
             table = _Table(rows, colWidths=[38 * mm, FRAME_W - 38 * mm], hAlign="LEFT")
             table.setStyle(
@@ -1094,15 +1186,13 @@ class _StoryBuilder:
             self.story.append(table)
         if block.recommendations:
             self.story.append(
-                self._tag(_Para(markup((Span(block.heading),)), self.s["front-heading"]), "P")
+                self._tag(_para((Span(block.heading),), self.s["front-heading"]), "P")
             )
-            self.story.append(
-                self._tag(_Para(markup((Span(block.lead),)), self.s["front-lead"]), "P")
-            )
+            self.story.append(self._tag(_para((Span(block.lead),), self.s["front-lead"]), "P"))
             recommendations = self.tags.root.add("L")
             for n, spans in enumerate(block.recommendations, start=1):
                 item = recommendations.add("LI")
-                para = _Para(markup(spans), self.s["recommendation"], bulletText=block.letter(n))
+                para = _para(spans, self.s["recommendation"], bulletText=block.letter(n))
                 para.bb_label = item.add("Lbl")
                 self.story.append(self._tag(para, "LBody", item, spans))
         self.story.append(Spacer(1, 10))
@@ -1134,9 +1224,9 @@ class _StoryBuilder:
             text_ = h.text if len(h.text) <= CONTENTS_ENTRY_MAX else _cut(h.text)
             label = f"{h.number}\u2002{text_}" if h.number else text_
             style = self.s["contents"] if h.level <= 1 else self.s["contents2"]
-            text = markup((Span(label, link="#" + h.anchor),), link_colour=False)
+            entry = _para((Span(label, link="#" + h.anchor),), style, link_colour=False)
             page_style = self.s["page"] if h.level <= 1 else self.s["page2"]
-            entry, page = _Para(text, style), _PageRef(h.anchor, page_style, self.forms)
+            page = _PageRef(h.anchor, page_style, self.forms)
             if toc is not None:
                 ref = toc.add("TOCI").add("Reference", links={"#" + h.anchor: label})
                 entry.bb_elem = page.bb_elem = ref
@@ -1156,18 +1246,18 @@ class _StoryBuilder:
         return table
 
     def paragraph(self, p: Paragraph) -> None:
-        text = markup(p.spans)
+        spans = p.spans
         if p.list_kind == "bullet":
-            self.story.append(self._item(_Para(text, self.s["bullet"], bulletText="•"), p))
+            self.story.append(self._item(_para(spans, self.s["bullet"], bulletText="•"), p))
         elif p.list_kind == "number":
             n = self.list_counters.get(p.list_id, 0) + 1
             self.list_counters[p.list_id] = n
-            self.story.append(self._item(_Para(text, self.s["number"], bulletText=f"{n}."), p))
+            self.story.append(self._item(_para(spans, self.s["number"], bulletText=f"{n}."), p))
         else:
             style = self.s["lead-in" if p.role == "lead-in" else "body"]
             # A numbered paragraph's number hangs at the left margin, its text indented.
-            bullet = {"bulletText": p.number} if p.number else {}
-            self.story.append(self._tag(_Para(text, style, **bullet), "P", spans=p.spans))
+            para = _para(spans, style, bulletText=p.number or None)
+            self.story.append(self._tag(para, "P", spans=spans))
 
     def _item(self, para: _Para, p: Paragraph) -> _Para:
         """A list item: L (one per list), LI, its label (the bullet or number) and its body."""
@@ -1179,11 +1269,10 @@ class _StoryBuilder:
         return self._tag(para, "LBody", item, p.spans)
 
     def quote(self, q: Quote) -> None:
-        text = markup(q.text)
         attribution = q.attribution
         quote = self.tags.root.add("BlockQuote")
         para = self._tag(
-            _Para(text, self.s["quote" if attribution else "quote-last"]), "P", quote, q.text
+            _para(q.text, self.s["quote" if attribution else "quote-last"]), "P", quote, q.text
         )
         if q.note is not None:
             para.bb_notes = (q.note,)
@@ -1194,7 +1283,7 @@ class _StoryBuilder:
         if attribution:
             self.story.append(
                 self._tag(
-                    _Para(markup(attribution, link_colour=False), self.s["attribution"]),
+                    _para(attribution, self.s["attribution"], link_colour=False),
                     "P",
                     quote,
                     attribution,
@@ -1238,7 +1327,7 @@ class _StoryBuilder:
             rows.append(
                 [
                     self._tag(
-                        _Para(escape(_printable(v)), flag if i == block.flag_column else cell),
+                        _para((Span(v),), flag if i == block.flag_column else cell),
                         "TD",
                         row,
                     )
