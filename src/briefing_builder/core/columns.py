@@ -125,6 +125,23 @@ class Columns:
                 raise ColumnsError(f"array {name!r} lies outside the file")
             self._arrays[name] = np.frombuffer(self._map, dtype=dtype, count=count, offset=offset)
 
+    @classmethod
+    def of(cls, meta: Any, arrays: dict[str, np.ndarray]) -> Columns:
+        """Columns held in memory, as :func:`write_columns` would write ``arrays`` (already in
+        the types it writes): what a library just read from its files is viewed through, read
+        exactly as one from the cache is, before (or without) its entry being written."""
+        self = cls.__new__(cls)
+        self.meta = meta
+        for name, a in arrays.items():
+            if a.ndim != 1 or a.dtype.str not in _DTYPES:
+                raise ValueError(f"column {name!r} is not a one-dimensional plain number array")
+        self._arrays = dict(arrays)
+        return self
+
+    def named(self, prefix: str) -> dict[str, np.ndarray]:
+        """Every array whose name starts with ``prefix``, in the order they were written."""
+        return {name: a for name, a in self._arrays.items() if name.startswith(prefix)}
+
     def array(self, name: str, dtype: str | None = None) -> np.ndarray:
         """The array called ``name`` (of ``dtype``, if given): :class:`ColumnsError` if absent."""
         a = self._arrays.get(name)

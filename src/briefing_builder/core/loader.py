@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
+from .columns import Packed
 from .csl import (
     CSL_DATE_VARIABLES,
     CSL_NAME_VARIABLES,
@@ -32,7 +35,9 @@ from .csl import (
     NAME_KEYS,
 )
 from .files import UnreadableFile, _kind, _reason
+from .finding_columns import RunColumns, run_ids
 from .index_parts import IndexPart, index_part
+from .library_columns import finding_table
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .pages import PageLabelError, expand_page_labels, page_count
 from .strength import EMMIE, EMMIE_KEYS, MARYLAND_MAX, STRENGTH_KEYS, EvidenceStrength
@@ -880,22 +885,30 @@ def _read_findings_file(
         return findings, problems, retired
 
 
-# A findings file's findings, problems, retired findings' (id, line) and index part.
-FileRead = tuple[list[Finding], list[Problem], list[tuple[str, int]], IndexPart | None]
+class FileRead(NamedTuple):
+    """A findings file read: its findings, problems, retired findings' (id, line), and its
+    index part. A worker process asked for the part sends the part alone, with its findings
+    as columns (``findings`` None): building, pickling and unpickling every finding again in
+    the opening process would cost more than the rest of its work."""
+
+    findings: list[Finding] | None
+    problems: list[Problem]
+    retired: list[tuple[str, int]]
+    part: IndexPart | None
 
 
 def _read_in_worker(
     root: str, rel: str, sources: SourceRefs, themes: tuple[str, ...], index: tuple[str, ...] | None
 ) -> FileRead:
     """A worker process's work: one findings file read and, given the library's source ids in
-    ``index``, its findings indexed for the filter while they are at hand (the parent joins the
-    parts instead of indexing every finding itself)."""
+    ``index``, its findings indexed for the filter and made into the cache entry's columns
+    while they are at hand (the parent joins the parts instead of handling every finding)."""
     findings, problems, retired = _read_findings_file(root, rel, sources, frozenset(themes))
     if index is None:
-        return findings, problems, retired, None
+        return FileRead(findings, problems, retired, None)
     with gc_paused():
         part = index_part(findings, themes, index, packed=True)
-    return findings, problems, retired, part
+    return FileRead(None, problems, retired, part)
 
 
 def _read_all(
@@ -938,7 +951,9 @@ def _read_all(
             return
     folded: dict[str, FoldedText | str] = {}
     for rel in rels[done:]:
-        yield (*_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None)
+        yield FileRead(
+            *_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None
+        )
 
 
 Stamp = tuple[int, int, int, int, int]
@@ -1003,8 +1018,9 @@ def _load_findings(
     steps: _Steps,
     parts: list[IndexPart] | None = None,
 ) -> None:
-    """Read the findings files; with ``parts``, also the filter index of each file's findings
-    that load (one part each, in order)."""
+    """Read the findings files; with ``parts``, also the filter index and the columns of each
+    file's findings that load (one part each, in order), and no list of findings: the caller
+    makes the library's findings the table of the parts' columns."""
     folder = root / "findings"
     files, problem = findings_files(root)
     if problem is not None:
@@ -1030,18 +1046,27 @@ def _load_findings(
     total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     retired_ids: set[str] = set()
-    used_themes: set[str] = set()
+    used = _Used()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
     index = source_ids if parts is not None else None
     reading = contextlib.closing(_read_all(root, rels, sources, themes, total, texts, index))
     loaded: list[Finding] = []
-    lib.findings = loaded
+    if parts is None:
+        lib.findings = loaded
+    folded: dict[str, FoldedText | str] = {}  # for a file read again here
     with reading as results:
-        for i, (findings, problems, retired, part) in enumerate(results):
+        for i, read in enumerate(results):
             steps.step()
             name = _display(root, rels[i])
-            for rid, line in retired:
+            if read.findings is None and read.part is not None and _reuses_an_id(read, seen):
+                # Some of its findings are to be left out: read here, as findings, to do that.
+                again = _read_findings_file(
+                    str(root), rels[i], sources, frozenset(themes), texts, folded
+                )
+                read = FileRead(*again, None)
+            problems = read.problems
+            for rid, line in read.retired:
                 if rid in seen:
                     problems.append(
                         Problem(
@@ -1054,29 +1079,32 @@ def _load_findings(
                     continue
                 seen[rid] = f"{name}:{line} (retired)"
                 retired_ids.add(rid)
-            first = len(loaded)
-            for f in findings:
-                if f.id in seen:
-                    problems.append(
-                        Problem(
-                            f.file, f.line, f"finding id '{f.id}' is already used at {seen[f.id]}"
-                        )
-                    )
-                    continue
-                seen[f.id] = f"{f.file}:{f.line}"
-                used_themes.update(f.themes)
-                loaded.append(f)
-            if parts is not None:
-                if part is None or len(loaded) - first != len(findings):
-                    # Read here, or a finding left out (its id used before): indexed here.
-                    part = index_part(loaded[first:], themes, source_ids)
-                parts.append(part)
+            if read.findings is None and read.part is not None and read.part.columns is not None:
+                # Read by a worker process: the findings are in the part, as columns.
+                columns = read.part.columns
+                _admit(name, run_ids(columns), columns.lines.tolist(), seen, problems)
+                used.add_part(read.part, themes, source_ids)
+                if parts is not None:
+                    parts.append(read.part)
+            else:
+                findings = read.findings or []
+                keep = _admit(
+                    name, [f.id for f in findings], [f.line for f in findings], seen, problems
+                )
+                kept = [f for f, ok in zip(findings, keep, strict=True) if ok]
+                if parts is None:
+                    loaded.extend(kept)
+                    used.add_findings(kept)
+                else:
+                    part = index_part(kept, themes, source_ids, packed=True)
+                    used.add_part(part, themes, source_ids)
+                    parts.append(part)
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
     lib.retired_ids = frozenset(retired_ids)
-    if lib.themes and lib.findings:
+    if lib.themes and used.findings:
         for tid, line in theme_lines.items():
-            if tid not in used_themes:
+            if tid not in used.themes:
                 # A warning: a theme just added has no findings yet.
                 lib.problems.append(
                     Problem(
@@ -1086,20 +1114,76 @@ def _load_findings(
                         warning=True,
                     )
                 )
-    _warn_unchecked(root, lib, sources, source_lines)
+    _warn_unchecked(root, lib, sources, source_lines, used.sources)
     _warn_no_access_date(root, lib, source_lines)
 
 
+def _admit(
+    name: str, ids: list[str], lines: list[int], seen: dict[str, str], problems: list[Problem]
+) -> list[bool]:
+    """Which of a file's findings (``ids`` at ``lines``) load: an id already used (by an earlier
+    finding, retired or not) leaves the finding out, with a problem at its line."""
+    keep = []
+    for fid, line in zip(ids, lines, strict=True):
+        if fid in seen:
+            problems.append(
+                Problem(name, line, f"finding id '{fid}' is already used at {seen[fid]}")
+            )
+            keep.append(False)
+            continue
+        seen[fid] = f"{name}:{line}"
+        keep.append(True)
+    return keep
+
+
+def _reuses_an_id(read: FileRead, seen: dict[str, str]) -> bool:
+    """Whether :func:`_admit` would leave out any of the findings of a file read as a part."""
+    ids = run_ids(read.part.columns) if read.part and read.part.columns else []
+    return (
+        len(set(ids)) != len(ids)
+        or not seen.keys().isdisjoint(ids)
+        or not {rid for rid, _ in read.retired}.isdisjoint(ids)
+    )
+
+
+class _Used:
+    """The themes and sources the loaded findings use, for the checks made once all are in."""
+
+    def __init__(self) -> None:
+        self.findings = 0
+        self.themes: set[str] = set()
+        self.sources: dict[str, int] = {}  # how many findings each has, in order of first use
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        self.findings += len(findings)
+        for f in findings:
+            self.themes.update(f.themes)
+            self.sources[f.source] = self.sources.get(f.source, 0) + 1
+
+    def add_part(self, part: IndexPart, themes: tuple[str, ...], sources: tuple[str, ...]) -> None:
+        """The same from a part's codes (positions in the library's ``themes`` and ``sources``),
+        without the findings."""
+        self.findings += part.size
+        self.themes.update(themes[c] for c in np.unique(part.theme_val).tolist())
+        codes, first, counts = np.unique(part.source_code, return_index=True, return_counts=True)
+        for k in np.argsort(first, kind="stable").tolist():
+            sid = sources[int(codes[k])]
+            self.sources[sid] = self.sources.get(sid, 0) + int(counts[k])
+
+
 def _warn_unchecked(
-    root: Path, lib: Library, sources: SourceRefs, source_lines: dict[str, int]
+    root: Path,
+    lib: Library,
+    sources: SourceRefs,
+    source_lines: dict[str, int],
+    counts: dict[str, int],
 ) -> None:
-    """A source without a text (allowed) still says how many quotes that leaves unchecked."""
+    """A source without a text (allowed) still says how many quotes that leaves unchecked
+    (``counts``: how many findings each source has, in order of first use)."""
     without = {ref.sid for ref in sources if ref.path is None and ref.problem_at is None}
-    counts: dict[str, int] = {}
-    for f in lib.findings:
-        if f.source in without:
-            counts[f.source] = counts.get(f.source, 0) + 1
     for sid, n in counts.items():
+        if sid not in without:
+            continue
         lib.problems.append(
             Problem(
                 _display(root, "sources.yaml"),
@@ -1177,10 +1261,20 @@ def load_library_indexed(
 ) -> tuple[Library, list[IndexPart]]:
     """:func:`load_library`, and the filter index of its findings in parts, for
     ``FilterIndex(library, parts=...)``: a large library's files are indexed by the worker
-    processes that read them, on every core, while they read."""
+    processes that read them, on every core, while they read.
+
+    The findings are the table a cached open gives (:class:`.library_columns.FindingTable`),
+    joined from the columns each part holds: a worker process sends its file's findings only
+    as columns, never as objects, and the table builds a finding when one is asked for."""
     parts: list[IndexPart] = []
     with gc_paused():
         return _load_library(Path(root), _Steps(progress, cancelled), parts), parts
+
+
+def _run(part: IndexPart) -> tuple[RunColumns, Packed]:
+    if part.columns is None or part.texts is None:
+        raise ValueError("an index part without its findings' columns")
+    return part.columns, part.texts
 
 
 def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = None) -> Library:
@@ -1200,5 +1294,8 @@ def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = Non
     source_lines, sources = _load_sources(root, lib, texts)
     steps.step()
     _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps, parts)
+    if parts is not None:
+        # The findings as a cached open gives them: a table of the parts' columns.
+        lib.findings = finding_table([_run(p) for p in parts])
     lib.reindex()
     return lib
