@@ -288,12 +288,22 @@ def posting_arrays(
     # (a few passes over the postings, instead of sorting them), and each word's count in a
     # span is read off the running count of the mask at the word's bounds.
     bounds = np.asarray(offsets, dtype=np.int64)
-    pieces, counts = [], []
-    for s in range(spans):
-        inside = (docs >= s * POSTING_SPAN) & (docs < (s + 1) * POSTING_SPAN)
-        pieces.append(docs[inside] - s * POSTING_SPAN)
-        running = np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
-        counts.append(running[bounds[1:]] - running[bounds[:-1]])
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    if spans == 1:
+        pieces, counts = [docs], [lengths]
+    else:
+        span_of = docs >> (POSTING_SPAN.bit_length() - 1)  # each finding's span
+        # reduceat needs each word's start inside the array: a word with no postings (none has,
+        # in an index) is counted apart.
+        listed = lengths > 0
+        pieces, counts = [], []
+        for s in range(spans):
+            inside = span_of == s
+            pieces.append(docs[inside] - s * POSTING_SPAN)
+            count = np.zeros(lengths.size, dtype=np.int64)
+            if inside.size:
+                count[listed] = np.add.reduceat(inside, starts[listed], dtype=np.int64)
+            counts.append(count)
     return {
         name: np.concatenate(pieces).astype("<u2"),
         f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(np.concatenate(counts))))),
@@ -344,12 +354,17 @@ class StringColumn(Sequence[str]):
         return _decode(self._blob[a:b])
 
     def __iter__(self) -> Iterator[str]:
-        blob, starts, ends = self._blob, self._starts.tolist(), self._ends.tolist()
-        for a, b in zip(starts, ends, strict=True):
-            yield _decode(blob[a:b])
+        yield from self.tolist()
 
     def tolist(self) -> list[str]:
-        return list(self)
+        """Every string, decoded in one pass; sliced from the text decoded whole when it is all
+        ASCII (ids are: a library's 100,000 of them in a fraction of the time)."""
+        blob, starts, ends = self._blob, self._starts.tolist(), self._ends.tolist()
+        data = blob.tobytes()
+        if data.isascii():
+            text = data.decode("ascii")
+            return [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        return [_decode(blob[a:b]) for a, b in zip(starts, ends, strict=True)]
 
     def take(self, rows: Sequence[int]) -> list[str]:
         """The strings at ``rows``, decoded in one pass (quicker than one by one)."""

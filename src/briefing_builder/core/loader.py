@@ -1059,12 +1059,15 @@ def _load_findings(
         for i, read in enumerate(results):
             steps.step()
             name = _display(root, rels[i])
-            if read.findings is None and read.part is not None and _reuses_an_id(read, seen):
-                # Some of its findings are to be left out: read here, as findings, to do that.
-                again = _read_findings_file(
-                    str(root), rels[i], sources, frozenset(themes), texts, folded
-                )
-                read = FileRead(*again, None)
+            ids: list[str] = []
+            if read.findings is None and read.part is not None and read.part.columns is not None:
+                ids = run_ids(read.part.columns)
+                if _reuses_an_id(ids, read.retired, seen):
+                    # Some of its findings are to be left out: read here, as findings, to do that.
+                    again = _read_findings_file(
+                        str(root), rels[i], sources, frozenset(themes), texts, folded
+                    )
+                    read = FileRead(*again, None)
             problems = read.problems
             for rid, line in read.retired:
                 if rid in seen:
@@ -1082,7 +1085,7 @@ def _load_findings(
             if read.findings is None and read.part is not None and read.part.columns is not None:
                 # Read by a worker process: the findings are in the part, as columns.
                 columns = read.part.columns
-                _admit(name, run_ids(columns), columns.lines.tolist(), seen, problems)
+                _admit(name, ids, columns.lines.tolist(), seen, problems)
                 used.add_part(read.part, themes, source_ids)
                 if parts is not None:
                     parts.append(read.part)
@@ -1136,13 +1139,13 @@ def _admit(
     return keep
 
 
-def _reuses_an_id(read: FileRead, seen: dict[str, str]) -> bool:
-    """Whether :func:`_admit` would leave out any of the findings of a file read as a part."""
-    ids = run_ids(read.part.columns) if read.part and read.part.columns else []
+def _reuses_an_id(ids: list[str], retired: list[tuple[str, int]], seen: dict[str, str]) -> bool:
+    """Whether :func:`_admit` would leave out any of a file's findings (``ids``), after its
+    ``retired`` findings."""
     return (
         len(set(ids)) != len(ids)
         or not seen.keys().isdisjoint(ids)
-        or not {rid for rid, _ in read.retired}.isdisjoint(ids)
+        or not {rid for rid, _ in retired}.isdisjoint(ids)
     )
 
 
@@ -1164,11 +1167,11 @@ class _Used:
         """The same from a part's codes (positions in the library's ``themes`` and ``sources``),
         without the findings."""
         self.findings += part.size
-        self.themes.update(themes[c] for c in np.unique(part.theme_val).tolist())
-        codes, first, counts = np.unique(part.source_code, return_index=True, return_counts=True)
-        for k in np.argsort(first, kind="stable").tolist():
-            sid = sources[int(codes[k])]
-            self.sources[sid] = self.sources.get(sid, 0) + int(counts[k])
+        self.themes.update(themes[c] for c in set(part.theme_val.tolist()))
+        counts = np.bincount(part.source_code, minlength=len(sources)).tolist()
+        for code in dict.fromkeys(part.source_code.tolist()):  # in order of first use
+            sid = sources[code]
+            self.sources[sid] = self.sources.get(sid, 0) + counts[code]
 
 
 def _warn_unchecked(
