@@ -190,11 +190,17 @@ def _did_you_mean(key: str, allowed: frozenset[str]) -> str:
 
 
 def _text(report: _Report, data: LineDict, key: str, what: str, *, required: bool) -> str | None:
-    if key not in data or data[key] is None:
+    value = data.get(key)
+    if value.__class__ is str:  # the usual case, first: a million values in a large library
+        value = value.strip()
+        if value or not required:
+            return value
+        report.error(data.line_of(key), f"'{key}' of {what} is empty")
+        return None
+    if value is None:  # absent, or written empty
         if required:
             report.error(data.line, f"{what} has no '{key}'")
         return None
-    value = data[key]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         report.error(data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}")
         return None
@@ -219,6 +225,12 @@ def _string_list(report: _Report, data: LineDict, key: str, what: str) -> list[t
             data.line_of(key), f"'{key}' of {what} should be a list, not {type_name(value)}"
         )
         return []
+    if (
+        isinstance(value, LineList)
+        and len(value.item_lines) == len(value)
+        and all(item.__class__ is str for item in value)
+    ):  # the usual case: text items, each with its line
+        return [(item.strip(), line) for item, line in zip(value, value.item_lines, strict=True)]
     items: list[tuple[str, int]] = []
     for i, item in enumerate(value):
         line = value.line_of(i) if isinstance(value, LineList) else data.line_of(key)

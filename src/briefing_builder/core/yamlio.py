@@ -185,8 +185,12 @@ class _Direct:
         if kind is yaml.SequenceNode and tag == _SEQ:
             items = LineList()
             items.line = node.start_mark.line + 1
+            text_once = self.text_once
             for child in node.value:
-                items.append(self.value(child))
+                if not text_once and child.tag == _STR and type(child) is _SCALAR:
+                    items.append(child.value)  # text (a theme, a place): no call, as in mappings
+                else:
+                    items.append(self.value(child))
                 items.item_lines.append(child.start_mark.line + 1)
             return items
         raise _Unusual
