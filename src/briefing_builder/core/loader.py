@@ -661,6 +661,8 @@ class _FindingContext:
     theme_ids: frozenset[str]
     texts: dict[str, str]  # texts already read (in this process)
     folded: dict[str, FoldedText | str]  # folded text, or why it could not be read
+    # Where the last quote checked against each source's text starts (see find_quote).
+    near: dict[str, int] = field(default_factory=dict)
 
 
 def _folded_source(ctx: _FindingContext, ref: _TextRef) -> FoldedText | str:
@@ -803,7 +805,9 @@ def _check_quote(
             line, f"the text of {what} could not be checked against {source.shown}: it {folded}"
         )
         return False
-    if folded.contains_quote(text):
+    span = folded.find_quote(text, ctx.near.get(source.sid, 0))
+    if span is not None:
+        ctx.near[source.sid] = span[0]  # the next quote is most likely after this one
         return True
     report.error(
         line,
