@@ -242,6 +242,9 @@ class _FailingPool:
 
     def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
         future: Future[object] = Future()
+        if fn is loader._worker_started:  # started before the files are read: no file read
+            future.set_result(fn(*args))
+            return future
         self.submitted += 1
         if self.submitted <= 2:
             future.set_result(fn(*args))
@@ -260,7 +263,18 @@ def test_files_left_when_the_workers_fail_are_indexed_here(
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(loader, "ProcessPoolExecutor", _FailingPool)
+    reads: list[loader.FileRead] = []
+    read_all = loader._read_all
+
+    def recording(*args: object, **kwargs: object) -> Iterator[loader.FileRead]:
+        for read in read_all(*args, **kwargs):  # type: ignore[arg-type]
+            reads.append(read)
+            yield read
+
+    monkeypatch.setattr(loader, "_read_all", recording)
     library, parts = load_library_indexed(library_root)
+    # The first two files from the workers (as parts alone), the rest read here.
+    assert [r.findings is None for r in reads[:3]] == [True, True, False]
     assert library.findings == serial.findings
     assert len(parts) == len(serial_parts)
     assert _arrays(FilterIndex(library, parts=parts)) == _arrays(

@@ -18,7 +18,7 @@ import re
 import stat
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -927,29 +927,64 @@ def _read_in_worker(
     return FileRead(None, problems, retired, part)
 
 
+def _worker_started() -> None:
+    """A worker process's first task: by the time it runs, the process has started and imported
+    this module (unpickling the task does), ready for the findings files."""
+
+
+@contextlib.contextmanager
+def _worker_pool(files: list[Path]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes to read a large library's findings ``files``, on every core; None for a
+    small library (starting workers would cost more than it saves). They are started first, so
+    that each new interpreter starts and imports the loader (about half a second) while this
+    process reads library.yaml and sources.yaml, and are stopped when the load ends, also
+    when it is cancelled.
+
+    "spawn", never "fork": the caller may be the desktop app with Qt's threads running. If the
+    workers cannot be started, the files are read here."""
+    workers = min(os.cpu_count() or 1, len(files), 8)
+    if workers < 2 or sum(_size(p) for p in files) < PARALLEL_MIN_BYTES:
+        yield None
+        return
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        for _ in range(workers):  # each task submitted to a busy pool starts one more process
+            pool.submit(_worker_started)
+    except (OSError, BrokenProcessPool, RuntimeError):
+        log.warning("Worker processes cannot be started; reading the findings here", exc_info=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        pool = None
+    try:
+        yield pool
+    finally:
+        # Also when the load stops early (cancelled): files not started are dropped.
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _read_all(
     root: Path,
     rels: list[str],
     sources: SourceRefs,
     themes: tuple[str, ...],
-    total: int,
+    pool: ProcessPoolExecutor | None,
     texts: dict[str, str],
     index: tuple[str, ...] | None = None,
 ) -> Generator[FileRead, None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
-    can report progress and stop between files); given the library's source ids in ``index``,
-    the index part of the files read by worker processes (None for those read here)."""
+    can report progress and stop between files), read by the worker processes of ``pool`` if
+    there are any; given the library's source ids in ``index``, the index part of the files
+    read by worker processes (None for those read here)."""
     theme_ids = frozenset(themes)
     done = 0
-    workers = min(os.cpu_count() or 1, len(rels), 8)
-    if total >= PARALLEL_MIN_BYTES and workers > 1:
-        # A large library: parse files on every core. "spawn", never "fork": the caller may be
-        # the desktop app with Qt's threads running. Any trouble with the workers falls back to
-        # reading the files not yet read here.
-        pool: ProcessPoolExecutor | None = None
+    if pool is not None:
+        # Any trouble with the workers falls back to reading the files not yet read here.
+        futures: list[Future[FileRead]] = []
         try:
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             futures = [
                 pool.submit(_read_in_worker, str(root), rel, sources, themes, index) for rel in rels
             ]
@@ -960,9 +995,8 @@ def _read_all(
         except (OSError, BrokenProcessPool, RuntimeError):
             log.warning("Worker processes failed; reading the findings here", exc_info=True)
         finally:
-            # Also when the caller stops early (a cancelled load): files not started are dropped.
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            for future in futures:  # when the caller stops early (a cancelled load)
+                future.cancel()
         if done == len(rels):
             return
     folded: dict[str, FoldedText | str] = {}
@@ -1032,9 +1066,10 @@ def _load_findings(
     source_lines: dict[str, int],
     texts: dict[str, str],
     steps: _Steps,
+    pool: ProcessPoolExecutor | None,
     parts: list[IndexPart] | None = None,
 ) -> None:
-    """Read the findings files; with ``parts``, also the filter index and the columns of each
+    """Read the findings files (by the worker processes of ``pool``, if any); with ``parts``, also the filter index and the columns of each
     file's findings that load (one part each, in order), and no list of findings: the caller
     makes the library's findings the table of the parts' columns."""
     folder = root / "findings"
@@ -1059,14 +1094,13 @@ def _load_findings(
     themes = tuple(t.id for t in lib.themes)
     source_ids = tuple(s.id for s in lib.sources)
     rels = [p.relative_to(root).as_posix() for p in files]
-    total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     retired_ids: set[str] = set()
     used = _Used()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
     index = source_ids if parts is not None else None
-    reading = contextlib.closing(_read_all(root, rels, sources, themes, total, texts, index))
+    reading = contextlib.closing(_read_all(root, rels, sources, themes, pool, texts, index))
     loaded: list[Finding] = []
     if parts is None:
         lib.findings = loaded
@@ -1303,16 +1337,20 @@ def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = Non
     if problem is not None:
         lib.problems.append(Problem(str(root), None, problem))
         return lib
+    files = findings_files(root)[0]
     if steps.progress is not None:  # how many files, for the progress from the start
-        steps.total = 2 + len(findings_files(root)[0])
-    for path in library_files(root)[:2]:
-        lib.read_files[str(path)] = file_stamp(path)
-    theme_lines = _load_library_meta(root, lib)
-    steps.step()
-    texts: dict[str, str] = {}
-    source_lines, sources = _load_sources(root, lib, texts)
-    steps.step()
-    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps, parts)
+        steps.total = 2 + len(files)
+    with _worker_pool(files) as pool:
+        for path in library_files(root)[:2]:
+            lib.read_files[str(path)] = file_stamp(path)
+        theme_lines = _load_library_meta(root, lib)
+        steps.step()
+        texts: dict[str, str] = {}
+        source_lines, sources = _load_sources(root, lib, texts)
+        steps.step()
+        _load_findings(
+            root, lib, theme_lines, tuple(sources), source_lines, texts, steps, pool, parts
+        )
     if parts is not None:
         # The findings as a cached open gives them: a table of the parts' columns.
         lib.findings = finding_table([_run(p) for p in parts])
