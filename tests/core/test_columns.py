@@ -297,6 +297,7 @@ def test_posting_lists_in_spans_mark_the_same_findings(tmp_path: Path, size: int
     words = 40
     lists = [np.unique(rng.integers(0, size, int(rng.integers(0, 300)))) for _ in range(words)]
     lists[5] = np.array([0, size - 1])  # the first finding and the last
+    lists[7] = np.array([], dtype=np.int64)  # a word with none (counted apart when written)
     postings = np.concatenate(lists).astype(np.int32)
     offsets = np.concatenate(([0], np.cumsum([len(x) for x in lists]))).astype(np.int64)
     path = columns_file(tmp_path, {}, posting_arrays("p", postings, offsets, size))

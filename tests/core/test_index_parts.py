@@ -4,8 +4,9 @@ here, in slices of any size — is the same index, and answers every filter the 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from itertools import pairwise
@@ -16,11 +17,12 @@ import pytest
 import yaml
 
 from briefing_builder.core import filtering, loader
+from briefing_builder.core.cache import open_library
 from briefing_builder.core.columns import BLOCK_ROWS, Columns
 from briefing_builder.core.filtering import Filter, FilterIndex
 from briefing_builder.core.finding_columns import join_columns, run_columns
 from briefing_builder.core.index_parts import index_part, join_parts
-from briefing_builder.core.library_columns import read_library
+from briefing_builder.core.library_columns import FindingTable, read_library
 from briefing_builder.core.library_columns import write_library as write_library_columns
 from briefing_builder.core.loader import load_library, load_library_indexed
 from briefing_builder.core.model import Finding, Library, Locator
@@ -240,6 +242,9 @@ class _FailingPool:
 
     def submit(self, fn: Callable[..., object], *args: object) -> Future[object]:
         future: Future[object] = Future()
+        if fn is loader._worker_started:  # started before the files are read: no file read
+            future.set_result(fn(*args))
+            return future
         self.submitted += 1
         if self.submitted <= 2:
             future.set_result(fn(*args))
@@ -258,7 +263,18 @@ def test_files_left_when_the_workers_fail_are_indexed_here(
     monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(loader, "ProcessPoolExecutor", _FailingPool)
+    reads: list[loader.FileRead] = []
+    read_all = loader._read_all
+
+    def recording(*args: object, **kwargs: object) -> Iterator[loader.FileRead]:
+        for read in read_all(*args, **kwargs):  # type: ignore[arg-type]
+            reads.append(read)
+            yield read
+
+    monkeypatch.setattr(loader, "_read_all", recording)
     library, parts = load_library_indexed(library_root)
+    # The first two files from the workers (as parts alone), the rest read here.
+    assert [r.findings is None for r in reads[:3]] == [True, True, False]
     assert library.findings == serial.findings
     assert len(parts) == len(serial_parts)
     assert _arrays(FilterIndex(library, parts=parts)) == _arrays(
@@ -283,10 +299,13 @@ def test_the_cache_entry_is_the_same_however_the_index_is_built(
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     parallel, parallel_parts = load_library_indexed(library_root)
     monkeypatch.undo()
-    # Every file's part compressed by its worker but the one redone here (an id used before).
-    assert all(p.texts is None and p.words is None and p.columns is None for p in serial_parts)
-    unpacked = [p for p in parallel_parts if None in (p.texts, p.words, p.columns)]
-    assert len(unpacked) == 1 and len(parallel_parts) == len(serial_parts)
+    # Every file's part holds its findings' columns, made by its worker or here (the file
+    # with an id used before is read again here), and the findings are the table of them.
+    for parts in (serial_parts, parallel_parts):
+        assert all(None not in (p.texts, p.words, p.columns) for p in parts)
+    assert len(parallel_parts) == len(serial_parts)
+    assert isinstance(parallel.findings, FindingTable)
+    assert isinstance(serial.findings, FindingTable)
     by_parts = FilterIndex(parallel, parts=parallel_parts)
     by_files = FilterIndex(serial, parts=serial_parts)
     entry = _entry(tmp_path / "parts.columns", parallel, by_parts)
@@ -328,3 +347,90 @@ def test_finding_columns_are_the_same_however_the_findings_are_cut(library_root:
     )
     empty, _ = join_columns([])
     assert all(a.size == 0 for a in empty.values())
+
+
+def _varied(root: Path, to: Path) -> Path:
+    """``root`` copied with the library-wide checks given something to say: a source without a
+    text (its quotes unchecked, counted), a theme with no findings, a retired finding whose id
+    a later file uses again, a file with an id it repeats itself and a retired finding with
+    an earlier finding's id."""
+    shutil.copytree(root, to)
+    sources = to / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("    text: texts/p-nd.txt\n", "", 1), encoding="utf-8")
+    library = to / "library.yaml"
+    library.write_text(
+        library.read_text(encoding="utf-8")
+        + "\n  - id: unused-theme\n    label: A theme nothing is filed under\n",
+        encoding="utf-8",
+    )
+    files = sorted((to / "findings").glob("*.yaml"))
+    first = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    later = yaml.safe_load(files[3].read_text(encoding="utf-8"))
+    retired = {"id": later[2]["id"], "retired": "2025-03-03", "retired-reason": "withdrawn"}
+    files[0].write_text(
+        yaml.safe_dump([*first, retired], allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    files[5].write_text(
+        files[5].read_text(encoding="utf-8")
+        + yaml.safe_dump(
+            [
+                dict(later[0], id="twice"),
+                dict(later[1], id="twice"),
+                {"id": first[0]["id"], "retired": "2025-03-03"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return to
+
+
+def test_a_cold_open_a_cached_open_and_load_library_agree(
+    library_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The findings of a large library cross from the worker processes as columns only; the
+    library they make is the table a cached open gives, and it is the one load_library builds
+    finding by finding: the same findings, problems, retired ids and answers."""
+    root = _varied(library_root, tmp_path / "lib")
+    plain = load_library(root)
+    messages = " | ".join(p.message for p in plain.problems)
+    for said in ("(retired)", "retired finding keeps its id", "not checked word for word"):
+        assert said in messages
+    assert "theme 'unused-theme' has no findings" in messages
+
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    reads: list[loader.FileRead] = []
+    read_all = loader._read_all
+
+    def recording(*args: object, **kwargs: object) -> Iterator[loader.FileRead]:
+        for read in read_all(*args, **kwargs):  # type: ignore[arg-type]
+            reads.append(read)
+            yield read
+
+    monkeypatch.setattr(loader, "_read_all", recording)
+    from_workers = load_library(root)  # findings sent as objects: no index asked for
+    assert reads and all(r.findings is not None for r in reads)
+    reads.clear()
+    cold = open_library(root, cache_dir=tmp_path / "cache")
+    assert reads and all(r.findings is None and r.part is not None for r in reads)
+    monkeypatch.undo()
+    cached = open_library(root, cache_dir=tmp_path / "cache")
+    assert not cold.from_cache and cached.from_cache
+    assert isinstance(cold.library.findings, FindingTable)
+
+    expected = list(plain.findings)
+    index = FilterIndex(plain)
+    for library in (from_workers, cold.library, cached.library):
+        assert list(library.findings) == expected
+        assert library.problems == plain.problems
+        assert library.retired_ids == plain.retired_ids and plain.retired_ids
+        assert library.places == plain.places
+        assert library.verified_count == plain.verified_count
+        assert [library.position(f.id) for f in expected] == list(range(len(expected)))
+    for flt in _filters(plain):
+        answer = index.query(flt)
+        for other in (cold.index, cached.index):
+            again = other.query(flt)
+            assert again.indices.tolist() == answer.indices.tolist(), flt
+            assert again.facets == answer.facets, flt

@@ -48,3 +48,29 @@ def test_white_space_is_what_a_regular_expression_calls_white_space() -> None:
     assert quote_parts("one … two [...] three […] four") == ["one", "two", "three", "four"]
     assert quote_parts("  plain  quote ") == ["plain quote"]
     assert quote_parts(" … ") == []
+
+
+def test_a_quote_is_found_wherever_it_is_from_any_starting_point() -> None:
+    """The loader passes where the last quote it found starts: a quote after it, before it, or
+    that spans it is found all the same, and one that is not there is not."""
+    folded = FoldedText.of(SOURCE)
+    text = folded.folded
+    quotes = [
+        "The police and partners met weekly.",
+        "Budgets – as ever",
+        "The police … “trust” mattered.",
+        "partners met … were tight",
+        "mattered.",
+    ]
+    for quote in quotes:
+        first = folded.find_quote(quote)
+        assert first is not None, quote
+        for near in range(len(text) + 2):
+            span = folded.find_quote(quote, near)
+            assert span is not None, (quote, near)
+            # The one after ``near`` when there is one, else the first of all.
+            assert span == first or span[0] >= near, (quote, near)
+    for missing in ("met weekly. … The police", "Budgets - as ever", "mattered. … The"):
+        assert all(folded.find_quote(missing, near) is None for near in range(len(text) + 2))
+    twice = FoldedText.of("a cat, a dog, a cat")
+    assert twice.find_quote("a cat") == (0, 5) and twice.find_quote("a cat", 1) == (14, 19)

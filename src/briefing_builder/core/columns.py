@@ -125,6 +125,23 @@ class Columns:
                 raise ColumnsError(f"array {name!r} lies outside the file")
             self._arrays[name] = np.frombuffer(self._map, dtype=dtype, count=count, offset=offset)
 
+    @classmethod
+    def of(cls, meta: Any, arrays: dict[str, np.ndarray]) -> Columns:
+        """Columns held in memory, as :func:`write_columns` would write ``arrays`` (already in
+        the types it writes): what a library just read from its files is viewed through, read
+        exactly as one from the cache is, before (or without) its entry being written."""
+        self = cls.__new__(cls)
+        self.meta = meta
+        for name, a in arrays.items():
+            if a.ndim != 1 or a.dtype.str not in _DTYPES:
+                raise ValueError(f"column {name!r} is not a one-dimensional plain number array")
+        self._arrays = dict(arrays)
+        return self
+
+    def named(self, prefix: str) -> dict[str, np.ndarray]:
+        """Every array whose name starts with ``prefix``, in the order they were written."""
+        return {name: a for name, a in self._arrays.items() if name.startswith(prefix)}
+
     def array(self, name: str, dtype: str | None = None) -> np.ndarray:
         """The array called ``name`` (of ``dtype``, if given): :class:`ColumnsError` if absent."""
         a = self._arrays.get(name)
@@ -271,12 +288,22 @@ def posting_arrays(
     # (a few passes over the postings, instead of sorting them), and each word's count in a
     # span is read off the running count of the mask at the word's bounds.
     bounds = np.asarray(offsets, dtype=np.int64)
-    pieces, counts = [], []
-    for s in range(spans):
-        inside = (docs >= s * POSTING_SPAN) & (docs < (s + 1) * POSTING_SPAN)
-        pieces.append(docs[inside] - s * POSTING_SPAN)
-        running = np.concatenate(([0], np.cumsum(inside, dtype=np.int64)))
-        counts.append(running[bounds[1:]] - running[bounds[:-1]])
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    if spans == 1:
+        pieces, counts = [docs], [lengths]
+    else:
+        span_of = docs >> (POSTING_SPAN.bit_length() - 1)  # each finding's span
+        # reduceat needs each word's start inside the array: a word with no postings (none has,
+        # in an index) is counted apart.
+        listed = lengths > 0
+        pieces, counts = [], []
+        for s in range(spans):
+            inside = span_of == s
+            pieces.append(docs[inside] - s * POSTING_SPAN)
+            count = np.zeros(lengths.size, dtype=np.int64)
+            if inside.size:
+                count[listed] = np.add.reduceat(inside, starts[listed], dtype=np.int64)
+            counts.append(count)
     return {
         name: np.concatenate(pieces).astype("<u2"),
         f"{name}.offsets": narrowest(np.concatenate(([0], np.cumsum(np.concatenate(counts))))),
@@ -327,12 +354,17 @@ class StringColumn(Sequence[str]):
         return _decode(self._blob[a:b])
 
     def __iter__(self) -> Iterator[str]:
-        blob, starts, ends = self._blob, self._starts.tolist(), self._ends.tolist()
-        for a, b in zip(starts, ends, strict=True):
-            yield _decode(blob[a:b])
+        yield from self.tolist()
 
     def tolist(self) -> list[str]:
-        return list(self)
+        """Every string, decoded in one pass; sliced from the text decoded whole when it is all
+        ASCII (ids are: a library's 100,000 of them in a fraction of the time)."""
+        blob, starts, ends = self._blob, self._starts.tolist(), self._ends.tolist()
+        data = blob.tobytes()
+        if data.isascii():
+            text = data.decode("ascii")
+            return [text[a:b] for a, b in zip(starts, ends, strict=True)]
+        return [_decode(blob[a:b]) for a, b in zip(starts, ends, strict=True)]
 
     def take(self, rows: Sequence[int]) -> list[str]:
         """The strings at ``rows``, decoded in one pass (quicker than one by one)."""

@@ -101,6 +101,19 @@ def run_columns(findings: Sequence[Finding]) -> RunColumns:
     return RunColumns(n, strings, present, names, codes, counts, lines, verified)
 
 
+def run_ids(columns: RunColumns) -> list[str]:
+    """The ids of a run's findings, read back from its column."""
+    data, lengths = columns.strings["f.id"]
+    if data.isascii():  # every id is (the loader allows a-z, 0-9 and '-'): no bytes decoded apart
+        text = data.decode("ascii")
+        ends = np.cumsum(lengths).tolist()
+        return [text[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+    ends = np.cumsum(lengths).tolist()
+    return [
+        data[a:b].decode("utf-8", "surrogatepass") for a, b in zip([0, *ends], ends, strict=False)
+    ]
+
+
 def join_columns(runs: Sequence[RunColumns]) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """The findings' arrays of ``runs`` in order, and the header's lists of names."""
 

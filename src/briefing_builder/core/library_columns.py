@@ -16,9 +16,9 @@ from typing import IO, Any, overload
 
 import numpy as np
 
-from .columns import Columns, ColumnsError, packed_arrays, write_columns
+from .columns import Columns, ColumnsError, Packed, packed_arrays, write_columns
 from .filtering import FilterIndex
-from .finding_columns import join_columns
+from .finding_columns import NAMES, RunColumns, join_columns
 from .model import Finding, Library, Locator, Problem, Source, Theme
 from .strength import EvidenceStrength
 
@@ -69,12 +69,15 @@ def write_library(
     """Write ``library`` and ``index`` under ``key`` (which :func:`read_library` compares).
     :class:`Unkept` when a value could not be read back exactly; nothing useful is written then."""
     findings = library.findings
-    # Each run of findings' columns, made by the worker process that read it, or here.
-    columns, names = join_columns(index.finding_columns(findings))
-    packed = index.runs and all(r.texts is not None for r in index.runs)
-    texts = [] if packed else [f.text for f in findings]
-    arrays = dict(columns)
-    arrays.update(packed_arrays("f.text", index.packed(texts, "texts")))
+    if isinstance(findings, FindingTable):  # the columns are there already (see finding_table)
+        arrays, names = findings.arrays()
+    else:
+        # Each run of findings' columns, made by the worker process that read it, or here.
+        columns, names = join_columns(index.finding_columns(findings))
+        packed = index.runs and all(r.texts is not None for r in index.runs)
+        texts = [] if packed else [f.text for f in findings]
+        arrays = dict(columns)
+        arrays.update(packed_arrays("f.text", index.packed(texts, "texts")))
     if cancelled is not None and cancelled():
         return
     index_meta, index_arrays = index.to_columns()
@@ -144,6 +147,15 @@ def read_library(
     return library, FilterIndex.from_columns(library, meta["index"], cols)
 
 
+def finding_table(runs: Sequence[tuple[RunColumns, Packed]]) -> FindingTable:
+    """The findings of consecutive runs (each one's columns and compressed texts, made by the
+    worker process that read its file) as the table a cache entry gives: the runs' arrays are
+    joined once, viewed by the table and written as they are into the entry."""
+    arrays, names = join_columns([columns for columns, _ in runs])
+    arrays.update(packed_arrays("f.text", [texts for _, texts in runs]))
+    return FindingTable(Columns.of({}, arrays), names)
+
+
 def _string_list(value: object) -> list[str]:
     if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         raise ColumnsError("a list of names is not a list of strings")
@@ -178,6 +190,8 @@ class FindingTable(Sequence[Finding]):
     """The findings of a library from the cache: each built when first asked for, then kept."""
 
     def __init__(self, cols: Columns, names: dict[str, Any]) -> None:
+        self._cols = cols
+        self._names = {key: _string_list(names[key]) for key in NAMES.values()}
         self._sources = _string_list(names["sources"])
         self._kinds = _string_list(names["kinds"])
         self._labels = _string_list(names["labels"])
@@ -233,6 +247,10 @@ class FindingTable(Sequence[Finding]):
 
     def __len__(self) -> int:
         return len(self._made)
+
+    def arrays(self) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+        """The findings' arrays and their lists of names, as a cache entry keeps them."""
+        return self._cols.named("f."), self._names
 
     @overload
     def __getitem__(self, i: int) -> Finding: ...

@@ -18,12 +18,15 @@ import re
 import stat
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
+from .columns import Packed
 from .csl import (
     CSL_DATE_VARIABLES,
     CSL_NAME_VARIABLES,
@@ -32,7 +35,9 @@ from .csl import (
     NAME_KEYS,
 )
 from .files import UnreadableFile, _kind, _reason
+from .finding_columns import RunColumns, run_ids
 from .index_parts import IndexPart, index_part
+from .library_columns import finding_table
 from .model import KINDS, LOCATOR_LABELS, Finding, Library, Locator, Problem, Source, Theme
 from .pages import PageLabelError, expand_page_labels, page_count
 from .strength import EMMIE, EMMIE_KEYS, MARYLAND_MAX, STRENGTH_KEYS, EvidenceStrength
@@ -185,11 +190,17 @@ def _did_you_mean(key: str, allowed: frozenset[str]) -> str:
 
 
 def _text(report: _Report, data: LineDict, key: str, what: str, *, required: bool) -> str | None:
-    if key not in data or data[key] is None:
+    value = data.get(key)
+    if value.__class__ is str:  # the usual case, first: a million values in a large library
+        value = value.strip()
+        if value or not required:
+            return value
+        report.error(data.line_of(key), f"'{key}' of {what} is empty")
+        return None
+    if value is None:  # absent, or written empty
         if required:
             report.error(data.line, f"{what} has no '{key}'")
         return None
-    value = data[key]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         report.error(data.line_of(key), f"'{key}' of {what} should be text, not {type_name(value)}")
         return None
@@ -214,6 +225,12 @@ def _string_list(report: _Report, data: LineDict, key: str, what: str) -> list[t
             data.line_of(key), f"'{key}' of {what} should be a list, not {type_name(value)}"
         )
         return []
+    if (
+        isinstance(value, LineList)
+        and len(value.item_lines) == len(value)
+        and all(item.__class__ is str for item in value)
+    ):  # the usual case: text items, each with its line
+        return [(item.strip(), line) for item, line in zip(value, value.item_lines, strict=True)]
     items: list[tuple[str, int]] = []
     for i, item in enumerate(value):
         line = value.line_of(i) if isinstance(value, LineList) else data.line_of(key)
@@ -644,6 +661,8 @@ class _FindingContext:
     theme_ids: frozenset[str]
     texts: dict[str, str]  # texts already read (in this process)
     folded: dict[str, FoldedText | str]  # folded text, or why it could not be read
+    # Where the last quote checked against each source's text starts (see find_quote).
+    near: dict[str, int] = field(default_factory=dict)
 
 
 def _folded_source(ctx: _FindingContext, ref: _TextRef) -> FoldedText | str:
@@ -786,7 +805,9 @@ def _check_quote(
             line, f"the text of {what} could not be checked against {source.shown}: it {folded}"
         )
         return False
-    if folded.contains_quote(text):
+    span = folded.find_quote(text, ctx.near.get(source.sid, 0))
+    if span is not None:
+        ctx.near[source.sid] = span[0]  # the next quote is most likely after this one
         return True
     report.error(
         line,
@@ -880,22 +901,69 @@ def _read_findings_file(
         return findings, problems, retired
 
 
-# A findings file's findings, problems, retired findings' (id, line) and index part.
-FileRead = tuple[list[Finding], list[Problem], list[tuple[str, int]], IndexPart | None]
+class FileRead(NamedTuple):
+    """A findings file read: its findings, problems, retired findings' (id, line), and its
+    index part. A worker process asked for the part sends the part alone, with its findings
+    as columns (``findings`` None): building, pickling and unpickling every finding again in
+    the opening process would cost more than the rest of its work."""
+
+    findings: list[Finding] | None
+    problems: list[Problem]
+    retired: list[tuple[str, int]]
+    part: IndexPart | None
 
 
 def _read_in_worker(
     root: str, rel: str, sources: SourceRefs, themes: tuple[str, ...], index: tuple[str, ...] | None
 ) -> FileRead:
     """A worker process's work: one findings file read and, given the library's source ids in
-    ``index``, its findings indexed for the filter while they are at hand (the parent joins the
-    parts instead of indexing every finding itself)."""
+    ``index``, its findings indexed for the filter and made into the cache entry's columns
+    while they are at hand (the parent joins the parts instead of handling every finding)."""
     findings, problems, retired = _read_findings_file(root, rel, sources, frozenset(themes))
     if index is None:
-        return findings, problems, retired, None
+        return FileRead(findings, problems, retired, None)
     with gc_paused():
         part = index_part(findings, themes, index, packed=True)
-    return findings, problems, retired, part
+    return FileRead(None, problems, retired, part)
+
+
+def _worker_started() -> None:
+    """A worker process's first task: by the time it runs, the process has started and imported
+    this module (unpickling the task does), ready for the findings files."""
+
+
+@contextlib.contextmanager
+def _worker_pool(files: list[Path]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes to read a large library's findings ``files``, on every core; None for a
+    small library (starting workers would cost more than it saves). They are started first, so
+    that each new interpreter starts and imports the loader (about half a second) while this
+    process reads library.yaml and sources.yaml, and are stopped when the load ends, also
+    when it is cancelled.
+
+    "spawn", never "fork": the caller may be the desktop app with Qt's threads running. If the
+    workers cannot be started, the files are read here."""
+    workers = min(os.cpu_count() or 1, len(files), 8)
+    if workers < 2 or sum(_size(p) for p in files) < PARALLEL_MIN_BYTES:
+        yield None
+        return
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        for _ in range(workers):  # each task submitted to a busy pool starts one more process
+            pool.submit(_worker_started)
+    except (OSError, BrokenProcessPool, RuntimeError):
+        log.warning("Worker processes cannot be started; reading the findings here", exc_info=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        pool = None
+    try:
+        yield pool
+    finally:
+        # Also when the load stops early (cancelled): files not started are dropped.
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_all(
@@ -903,24 +971,20 @@ def _read_all(
     rels: list[str],
     sources: SourceRefs,
     themes: tuple[str, ...],
-    total: int,
+    pool: ProcessPoolExecutor | None,
     texts: dict[str, str],
     index: tuple[str, ...] | None = None,
 ) -> Generator[FileRead, None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
-    can report progress and stop between files); given the library's source ids in ``index``,
-    the index part of the files read by worker processes (None for those read here)."""
+    can report progress and stop between files), read by the worker processes of ``pool`` if
+    there are any; given the library's source ids in ``index``, the index part of the files
+    read by worker processes (None for those read here)."""
     theme_ids = frozenset(themes)
     done = 0
-    workers = min(os.cpu_count() or 1, len(rels), 8)
-    if total >= PARALLEL_MIN_BYTES and workers > 1:
-        # A large library: parse files on every core. "spawn", never "fork": the caller may be
-        # the desktop app with Qt's threads running. Any trouble with the workers falls back to
-        # reading the files not yet read here.
-        pool: ProcessPoolExecutor | None = None
+    if pool is not None:
+        # Any trouble with the workers falls back to reading the files not yet read here.
+        futures: list[Future[FileRead]] = []
         try:
-            context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
             futures = [
                 pool.submit(_read_in_worker, str(root), rel, sources, themes, index) for rel in rels
             ]
@@ -931,14 +995,15 @@ def _read_all(
         except (OSError, BrokenProcessPool, RuntimeError):
             log.warning("Worker processes failed; reading the findings here", exc_info=True)
         finally:
-            # Also when the caller stops early (a cancelled load): files not started are dropped.
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            for future in futures:  # when the caller stops early (a cancelled load)
+                future.cancel()
         if done == len(rels):
             return
     folded: dict[str, FoldedText | str] = {}
     for rel in rels[done:]:
-        yield (*_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None)
+        yield FileRead(
+            *_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None
+        )
 
 
 Stamp = tuple[int, int, int, int, int]
@@ -1001,10 +1066,12 @@ def _load_findings(
     source_lines: dict[str, int],
     texts: dict[str, str],
     steps: _Steps,
+    pool: ProcessPoolExecutor | None,
     parts: list[IndexPart] | None = None,
 ) -> None:
-    """Read the findings files; with ``parts``, also the filter index of each file's findings
-    that load (one part each, in order)."""
+    """Read the findings files (by the worker processes of ``pool``, if any); with ``parts``, also the filter index and the columns of each
+    file's findings that load (one part each, in order), and no list of findings: the caller
+    makes the library's findings the table of the parts' columns."""
     folder = root / "findings"
     files, problem = findings_files(root)
     if problem is not None:
@@ -1027,21 +1094,32 @@ def _load_findings(
     themes = tuple(t.id for t in lib.themes)
     source_ids = tuple(s.id for s in lib.sources)
     rels = [p.relative_to(root).as_posix() for p in files]
-    total = sum(_size(p) for p in files)
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     retired_ids: set[str] = set()
-    used_themes: set[str] = set()
+    used = _Used()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
     index = source_ids if parts is not None else None
-    reading = contextlib.closing(_read_all(root, rels, sources, themes, total, texts, index))
+    reading = contextlib.closing(_read_all(root, rels, sources, themes, pool, texts, index))
     loaded: list[Finding] = []
-    lib.findings = loaded
+    if parts is None:
+        lib.findings = loaded
+    folded: dict[str, FoldedText | str] = {}  # for a file read again here
     with reading as results:
-        for i, (findings, problems, retired, part) in enumerate(results):
+        for i, read in enumerate(results):
             steps.step()
             name = _display(root, rels[i])
-            for rid, line in retired:
+            ids: list[str] = []
+            if read.findings is None and read.part is not None and read.part.columns is not None:
+                ids = run_ids(read.part.columns)
+                if _reuses_an_id(ids, read.retired, seen):
+                    # Some of its findings are to be left out: read here, as findings, to do that.
+                    again = _read_findings_file(
+                        str(root), rels[i], sources, frozenset(themes), texts, folded
+                    )
+                    read = FileRead(*again, None)
+            problems = read.problems
+            for rid, line in read.retired:
                 if rid in seen:
                     problems.append(
                         Problem(
@@ -1054,29 +1132,32 @@ def _load_findings(
                     continue
                 seen[rid] = f"{name}:{line} (retired)"
                 retired_ids.add(rid)
-            first = len(loaded)
-            for f in findings:
-                if f.id in seen:
-                    problems.append(
-                        Problem(
-                            f.file, f.line, f"finding id '{f.id}' is already used at {seen[f.id]}"
-                        )
-                    )
-                    continue
-                seen[f.id] = f"{f.file}:{f.line}"
-                used_themes.update(f.themes)
-                loaded.append(f)
-            if parts is not None:
-                if part is None or len(loaded) - first != len(findings):
-                    # Read here, or a finding left out (its id used before): indexed here.
-                    part = index_part(loaded[first:], themes, source_ids)
-                parts.append(part)
+            if read.findings is None and read.part is not None and read.part.columns is not None:
+                # Read by a worker process: the findings are in the part, as columns.
+                columns = read.part.columns
+                _admit(name, ids, columns.lines.tolist(), seen, problems)
+                used.add_part(read.part, themes, source_ids)
+                if parts is not None:
+                    parts.append(read.part)
+            else:
+                findings = read.findings or []
+                keep = _admit(
+                    name, [f.id for f in findings], [f.line for f in findings], seen, problems
+                )
+                kept = [f for f, ok in zip(findings, keep, strict=True) if ok]
+                if parts is None:
+                    loaded.extend(kept)
+                    used.add_findings(kept)
+                else:
+                    part = index_part(kept, themes, source_ids, packed=True)
+                    used.add_part(part, themes, source_ids)
+                    parts.append(part)
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
     lib.retired_ids = frozenset(retired_ids)
-    if lib.themes and lib.findings:
+    if lib.themes and used.findings:
         for tid, line in theme_lines.items():
-            if tid not in used_themes:
+            if tid not in used.themes:
                 # A warning: a theme just added has no findings yet.
                 lib.problems.append(
                     Problem(
@@ -1086,20 +1167,76 @@ def _load_findings(
                         warning=True,
                     )
                 )
-    _warn_unchecked(root, lib, sources, source_lines)
+    _warn_unchecked(root, lib, sources, source_lines, used.sources)
     _warn_no_access_date(root, lib, source_lines)
 
 
+def _admit(
+    name: str, ids: list[str], lines: list[int], seen: dict[str, str], problems: list[Problem]
+) -> list[bool]:
+    """Which of a file's findings (``ids`` at ``lines``) load: an id already used (by an earlier
+    finding, retired or not) leaves the finding out, with a problem at its line."""
+    keep = []
+    for fid, line in zip(ids, lines, strict=True):
+        if fid in seen:
+            problems.append(
+                Problem(name, line, f"finding id '{fid}' is already used at {seen[fid]}")
+            )
+            keep.append(False)
+            continue
+        seen[fid] = f"{name}:{line}"
+        keep.append(True)
+    return keep
+
+
+def _reuses_an_id(ids: list[str], retired: list[tuple[str, int]], seen: dict[str, str]) -> bool:
+    """Whether :func:`_admit` would leave out any of a file's findings (``ids``), after its
+    ``retired`` findings."""
+    return (
+        len(set(ids)) != len(ids)
+        or not seen.keys().isdisjoint(ids)
+        or not {rid for rid, _ in retired}.isdisjoint(ids)
+    )
+
+
+class _Used:
+    """The themes and sources the loaded findings use, for the checks made once all are in."""
+
+    def __init__(self) -> None:
+        self.findings = 0
+        self.themes: set[str] = set()
+        self.sources: dict[str, int] = {}  # how many findings each has, in order of first use
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        self.findings += len(findings)
+        for f in findings:
+            self.themes.update(f.themes)
+            self.sources[f.source] = self.sources.get(f.source, 0) + 1
+
+    def add_part(self, part: IndexPart, themes: tuple[str, ...], sources: tuple[str, ...]) -> None:
+        """The same from a part's codes (positions in the library's ``themes`` and ``sources``),
+        without the findings."""
+        self.findings += part.size
+        self.themes.update(themes[c] for c in set(part.theme_val.tolist()))
+        counts = np.bincount(part.source_code, minlength=len(sources)).tolist()
+        for code in dict.fromkeys(part.source_code.tolist()):  # in order of first use
+            sid = sources[code]
+            self.sources[sid] = self.sources.get(sid, 0) + counts[code]
+
+
 def _warn_unchecked(
-    root: Path, lib: Library, sources: SourceRefs, source_lines: dict[str, int]
+    root: Path,
+    lib: Library,
+    sources: SourceRefs,
+    source_lines: dict[str, int],
+    counts: dict[str, int],
 ) -> None:
-    """A source without a text (allowed) still says how many quotes that leaves unchecked."""
+    """A source without a text (allowed) still says how many quotes that leaves unchecked
+    (``counts``: how many findings each source has, in order of first use)."""
     without = {ref.sid for ref in sources if ref.path is None and ref.problem_at is None}
-    counts: dict[str, int] = {}
-    for f in lib.findings:
-        if f.source in without:
-            counts[f.source] = counts.get(f.source, 0) + 1
     for sid, n in counts.items():
+        if sid not in without:
+            continue
         lib.problems.append(
             Problem(
                 _display(root, "sources.yaml"),
@@ -1177,10 +1314,20 @@ def load_library_indexed(
 ) -> tuple[Library, list[IndexPart]]:
     """:func:`load_library`, and the filter index of its findings in parts, for
     ``FilterIndex(library, parts=...)``: a large library's files are indexed by the worker
-    processes that read them, on every core, while they read."""
+    processes that read them, on every core, while they read.
+
+    The findings are the table a cached open gives (:class:`.library_columns.FindingTable`),
+    joined from the columns each part holds: a worker process sends its file's findings only
+    as columns, never as objects, and the table builds a finding when one is asked for."""
     parts: list[IndexPart] = []
     with gc_paused():
         return _load_library(Path(root), _Steps(progress, cancelled), parts), parts
+
+
+def _run(part: IndexPart) -> tuple[RunColumns, Packed]:
+    if part.columns is None or part.texts is None:
+        raise ValueError("an index part without its findings' columns")
+    return part.columns, part.texts
 
 
 def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = None) -> Library:
@@ -1190,15 +1337,22 @@ def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = Non
     if problem is not None:
         lib.problems.append(Problem(str(root), None, problem))
         return lib
+    files = findings_files(root)[0]
     if steps.progress is not None:  # how many files, for the progress from the start
-        steps.total = 2 + len(findings_files(root)[0])
-    for path in library_files(root)[:2]:
-        lib.read_files[str(path)] = file_stamp(path)
-    theme_lines = _load_library_meta(root, lib)
-    steps.step()
-    texts: dict[str, str] = {}
-    source_lines, sources = _load_sources(root, lib, texts)
-    steps.step()
-    _load_findings(root, lib, theme_lines, tuple(sources), source_lines, texts, steps, parts)
+        steps.total = 2 + len(files)
+    with _worker_pool(files) as pool:
+        for path in library_files(root)[:2]:
+            lib.read_files[str(path)] = file_stamp(path)
+        theme_lines = _load_library_meta(root, lib)
+        steps.step()
+        texts: dict[str, str] = {}
+        source_lines, sources = _load_sources(root, lib, texts)
+        steps.step()
+        _load_findings(
+            root, lib, theme_lines, tuple(sources), source_lines, texts, steps, pool, parts
+        )
+    if parts is not None:
+        # The findings as a cached open gives them: a table of the parts' columns.
+        lib.findings = finding_table([_run(p) for p in parts])
     lib.reindex()
     return lib

@@ -67,12 +67,24 @@ class FoldedText:
             offsets.pop()
         return cls("".join(out), tuple(offsets))
 
-    def find_quote(self, quote: str) -> tuple[int, int] | None:
-        """Folded span (start, end) covering the whole quote, or None if it is not there."""
+    def find_quote(self, quote: str, near: int = 0) -> tuple[int, int] | None:
+        """Folded span (start, end) covering the whole quote, or None if it is not there: the
+        first one starting at or after ``near`` if there is one, else the first of all.
+
+        A library's findings mostly follow their source's text, so a checker that passes the
+        start of the quote it found last looks at the text between the two quotes, not at all
+        the text before them again (at worst, a quote before that point, twice the text)."""
         parts = quote_parts(quote)
         if not parts:
             return None
-        pos = 0
+        if near > 0:
+            found = self._find_parts(parts, near)
+            if found is not None:
+                return found
+        return self._find_parts(parts, 0)
+
+    def _find_parts(self, parts: list[str], pos: int) -> tuple[int, int] | None:
+        """Each part in turn, the first after the one before, from ``pos``."""
         start = -1
         for part in parts:
             i = self.folded.find(part, pos)

@@ -60,6 +60,14 @@ class YamlProblem(Exception):
         self.message = message
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR = yaml.ScalarNode
+_nothing_with_two = slice  # called for its (absent) effect only: see _Loader.__init__
+_nothing = tuple
+
+
 class _Loader(_BaseLoader):
     """The safe loader, made to report every failure to construct a value at that value's line."""
 
@@ -68,16 +76,27 @@ class _Loader(_BaseLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._plain_tags: dict[str, str] = {}
+        if not self.yaml_path_resolvers:
+            # libyaml's composer calls these around every node (two million times in a large
+            # library); with no path resolvers PyYAML's do nothing. A built-in that takes the
+            # same arguments and does nothing either (no Python frame) stands in for each.
+            self.descend_resolver = _nothing_with_two
+            self.ascend_resolver = _nothing
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
         """PyYAML's tag for a value, each plain scalar's worked out once per document: the same
-        keys and values (``id``, ``text``, ``quote``) recur in every finding."""
-        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+        keys and values (``id``, ``text``, ``quote``) recur in every finding. Quoted text,
+        mappings and lists take PyYAML's default tags without a call (it would give them)."""
+        if self.yaml_path_resolvers:
             return str(super().resolve(kind, value, implicit))
-        tag = self._plain_tags.get(value)
-        if tag is None:
-            tag = self._plain_tags[value] = str(super().resolve(kind, value, implicit))
-        return tag
+        if kind is _SCALAR:
+            if not implicit[0]:
+                return _STR
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = str(super().resolve(kind, value, implicit))
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
     def construct_document(self, node: yaml.Node) -> Any:
         """The document's values: by the direct walk when the document is plain text in
@@ -107,12 +126,6 @@ class _Loader(_BaseLoader):
             Exception
         ) as exc:  # ValueError, KeyError, AttributeError... from PyYAML's constructors
             raise YamlProblem(node.start_mark.line + 1, _value_reason(node, exc)) from None
-
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_SCALAR = yaml.ScalarNode
 
 
 class _Unusual(Exception):
@@ -172,8 +185,12 @@ class _Direct:
         if kind is yaml.SequenceNode and tag == _SEQ:
             items = LineList()
             items.line = node.start_mark.line + 1
+            text_once = self.text_once
             for child in node.value:
-                items.append(self.value(child))
+                if not text_once and child.tag == _STR and type(child) is _SCALAR:
+                    items.append(child.value)  # text (a theme, a place): no call, as in mappings
+                else:
+                    items.append(self.value(child))
                 items.item_lines.append(child.start_mark.line + 1)
             return items
         raise _Unusual
