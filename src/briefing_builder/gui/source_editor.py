@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -83,17 +82,11 @@ class EditSourceDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.form.set_csl({k: v for k, v in self.shown.items() if k not in (SHORT, STRENGTH)})
         self.form.short.setText(str(self.shown.get(SHORT) or ""))
-        # The fields the form does not show (a note, contributors...): kept as they are.
-        self.form.kept_label.setText("Kept as it is:")
-        self.form.kept.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.form.kept.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.form.changed.connect(self._update)
         self.design.textChanged.connect(self._update)
         self.maryland.currentIndexChanged.connect(self._update)
         self._update()
         self.resize(660, self.sizeHint().height())
-        layout.activate()
-        self.resize(660, max(self.height(), layout.totalHeightForWidth(660)))
 
     def _build_strength(self) -> None:
         """The study design and its Maryland level; EMMIE notes are kept as they are."""
