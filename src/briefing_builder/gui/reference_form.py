@@ -223,6 +223,10 @@ class ReferenceForm(QWidget):
 
     # --- building ------------------------------------------------------------------------------
 
+    def add_row(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
+        """One more row of the form (a dialog's own field lined up with the form's)."""
+        return self._row(label, field, buddy)
+
     def _row(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         text = QLabel(label)
         text.setBuddy(buddy or field)
