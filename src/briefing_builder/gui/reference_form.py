@@ -90,7 +90,8 @@ class NamesTable(QTableWidget):
             "One author a row. For an organisation (e.g. Home Office) leave Given names empty."
         )
         self.setMinimumHeight(90)
-        self.setMaximumHeight(150)
+        # Three names in view: the reference dialogs fit a 768-high screen.
+        self.setMaximumHeight(120)
 
     def names(self) -> list[dict[str, str]]:
         out = []
