@@ -1,5 +1,5 @@
-"""The curation dialogs as a keyboard user meets them: Tab goes through the buttons in the order
-they are shown, the Add source dialog's id lines up with the reference's fields, and the Themes
+"""The curation dialogs as a keyboard user meets them: each opens within a 1366×768 screen, Tab
+goes through the buttons in the order they are shown, the Add source dialog's id lines up with the reference's fields, and the Themes
 dialog speaks of themes by name, not by the id the findings files use."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from briefing_builder.gui.themes_dialog import ThemesDialog
 
 from .curating import library_copy, read_source, window_on
 from .helpers import settle
+
+SCREEN = (1366, 768)  # a common laptop screen
 
 
 def focus_chain(dialog: QDialog) -> list[QWidget]:
@@ -109,6 +111,8 @@ def test_tab_reaches_the_buttons_in_the_order_they_are_shown(
     ]
     # And the buttons come after every field: Tab from the last field goes to them.
     assert chain[-len(reached) :] == reached
+    # It opens within a 1366×768 screen, less a title bar and a task bar.
+    assert dialog.width() <= SCREEN[0] and dialog.height() <= SCREEN[1] - 70, dialog.size()
     dialog.reject()
     QApplication.processEvents()
 
