@@ -86,3 +86,20 @@ def test_a_long_value_is_shortened_in_the_row_and_given_in_full_as_its_tip(
     # A reference with nothing the form does not show has no such row.
     form.set_csl({"type": "report", "title": "A title"})
     assert form.kept.isHidden() and form.kept_label.isHidden() and not form.kept.toolTip()
+
+
+def test_why_a_date_or_an_id_cannot_be_used_is_shown_in_full(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = AddSourceDialog(library_copy(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.form.fields["title"].setText("A title")
+    dialog.form.issued.setText("March 2024")
+    dialog.id_edit.setText("copacc-2015")
+    dialog.id_edit.textEdited.emit("copacc-2015")
+    for _ in range(3):
+        QApplication.processEvents()
+    for reason in (dialog.form.issued_reason, dialog.id_reason):
+        assert reason.isVisible() and reason.text()
+        assert reason.height() >= reason.heightForWidth(reason.width()), reason.text()
+    assert "already has a source" in dialog.id_reason.text()
