@@ -3,6 +3,7 @@ parses from the file, value for value, and a bad entry is never used."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
+from briefing_builder.core import cache
 from briefing_builder.core.paths import resources_dir
 from briefing_builder.export import pdf_fonts
 
@@ -121,3 +123,24 @@ def test_nothing_is_kept_when_reportlab_makes_fonts_otherwise(
     font = pdf_fonts.load_font("F", FACES[0], tmp_path)
     assert _entries(tmp_path) == []
     assert _face_state(font) == _face_state(TTFont("P", str(FACES[0])))
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no owners")
+def test_an_unsafe_folder_is_warned_of_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cache folder someone else owns is not used, and said once for the family's faces."""
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    uid = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+    monkeypatch.setattr(cache, "owned_privately", lambda _st: False)
+    caplog.set_level(logging.WARNING)
+    for _ in range(2):  # two exports
+        for path in FACES:
+            font = pdf_fonts.load_font("F", path, folder)
+            assert not isinstance(font.face, pdf_fonts._Face)
+    warned = [r for r in caplog.records if "cache folder" in r.getMessage()]
+    assert len(FACES) == 4 and len(warned) == 1
+    assert str(folder) in warned[0].getMessage()
+    assert _entries(folder) == []

@@ -8,16 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.loader import load_library
-from briefing_builder.curation.source_edit import edit_source
+from briefing_builder.curation.source_edit import edit_source, source_entry
 from briefing_builder.gui.main_window import MainWindow
 from briefing_builder.gui.source_editor import EditSourceDialog
 
+from .conftest import Dialogs
 from .curating import files_of, library_copy, read_source, window_on
 from .helpers import list_ids, settle, wait_for_writes
 
+Button = QMessageBox.StandardButton
 FID = "copacc-2015-006"
 SID = "copacc-2015"
 
@@ -130,22 +133,117 @@ def test_from_the_reader_and_the_findings_list_menu(qtbot: QtBot, tmp_path: Path
     assert "Edit source re&ference…" in [a.text() for a in menu.actions()]
 
 
-def test_a_colleagues_change_meanwhile_is_never_overwritten(qtbot: QtBot, tmp_path: Path) -> None:
+def colleague_meanwhile(root: Path) -> bytes:
+    """Another curator, on the shared drive, saves their own change to the same reference."""
+    edit_source(
+        root,
+        SID,
+        {
+            "title": "PCCs and Partnership (revised)",
+            "publisher": "CoPaCC Ltd",
+            "evidence-strength": {"design": "Case studies of 41 police force areas"},
+        },
+    )
+    return (root / "sources.yaml").read_bytes()
+
+
+def test_a_colleagues_change_is_caught_and_the_edit_reapplied(
+    qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    dialog = open_editor(window)
+    dialog.form.fields["title"].setText("PCCs and Partnerships")
+    dialog.maryland.setCurrentIndex(dialog.maryland.findData(2))
+    theirs = colleague_meanwhile(root)
+    dialogs.answer(Button.Yes)
+    dialog.try_save()
+    wait_for_writes(qtbot)
+    settle(qtbot)
+    assert dialogs.titles("question") == ["Changed by someone else"]
+    assert (root / "sources.yaml").read_bytes() == theirs  # nothing overwritten
+    assert window.opened.library.source(SID).csl["publisher"] == "CoPaCC Ltd"  # type: ignore[union-attr]
+    # The dialog stays open on their version, with the officer's changes applied over it.
+    assert dialog.isVisible()
+    assert dialog.form.fields["title"].text() == "PCCs and Partnerships"
+    assert dialog.form.fields["publisher"].text() == "CoPaCC Ltd"
+    assert dialog.design.text() == "Case studies of 41 police force areas"
+    assert dialog.maryland.currentData() == 2
+    assert "applied to the reference as the other curator saved it" in dialog.problem.text()
+    assert dialog.save_button.isEnabled()
+    dialog.try_save()
+    wait_for_writes(qtbot)
+    settle(qtbot)
+    assert window.curation.dialog is None  # written, and closed
+    entry = source_entry(root, SID)
+    assert entry["title"] == "PCCs and Partnerships"  # the officer's change
+    assert entry["publisher"] == "CoPaCC Ltd"  # and the colleague's
+    assert entry["evidence-strength"] == {
+        "design": "Case studies of 41 police force areas",
+        "maryland": 2,
+    }
+    assert window.opened.library.source(SID).title == "PCCs and Partnerships"  # type: ignore[union-attr]
+    # Library → Undo takes back the officer's change only: the colleague's stays.
+    window.curation.act_undo.trigger()
+    wait_for_writes(qtbot)
+    assert (root / "sources.yaml").read_bytes() == theirs
+    assert dialogs.unexpected == []
+
+
+def test_declining_to_reapply_writes_nothing_and_keeps_what_was_typed(
+    qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
     root = library_copy(tmp_path)
     window = window_on(qtbot, root)
     dialog = open_editor(window)
     dialog.form.fields["title"].setText("Mine")
-    edit_source(root, SID, {"title": "Theirs"})
-    theirs = (root / "sources.yaml").read_bytes()
+    dialog.maryland.setCurrentIndex(dialog.maryland.findData(2))
+    theirs = colleague_meanwhile(root)
+    dialogs.answer(Button.No)
     dialog.try_save()
     wait_for_writes(qtbot)
     settle(qtbot)
+    assert dialogs.titles("question") == ["Changed by someone else"]
     assert (root / "sources.yaml").read_bytes() == theirs
     assert dialog.isVisible()  # what the officer typed is kept
-    assert "changed by someone else" in dialog.problem.text()
+    assert dialog.form.fields["title"].text() == "Mine"
+    assert dialog.maryland.currentData() == 2
+    assert dialog.form.fields["publisher"].text() == "CoPaCC"  # as it was shown
+    assert "another curator has changed this reference" in dialog.problem.text()
     assert dialog.save_button.isEnabled()
-    assert window.opened.library.source(SID).title == "Theirs"  # type: ignore[union-attr]
+    src = window.opened.library.source(SID)
+    assert src is not None and src.title == "PCCs and Partnership (revised)"
     assert window.curation.stack.count() == 0
+    # Saving again asks again; declined again, still nothing is written.
+    dialogs.answer(Button.No)
+    dialog.try_save()
+    wait_for_writes(qtbot)
+    settle(qtbot)
+    assert dialogs.titles("question") == ["Changed by someone else"] * 2
+    assert (root / "sources.yaml").read_bytes() == theirs
+    assert dialogs.unexpected == []
+
+
+def test_a_source_removed_meanwhile_keeps_the_dialog_and_what_was_typed(
+    qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    root = library_copy(tmp_path)
+    window = window_on(qtbot, root)
+    dialog = open_editor(window)
+    dialog.form.fields["title"].setText("Mine")
+    path = root / "sources.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - id: copacc-2015\n", "  - id: copacc-2016\n"),
+        encoding="utf-8",
+    )
+    theirs = path.read_bytes()
+    dialog.try_save()
+    wait_for_writes(qtbot)
+    settle(qtbot)
+    assert path.read_bytes() == theirs
+    assert dialog.isVisible() and dialog.form.fields["title"].text() == "Mine"
+    assert "no source 'copacc-2015'" in dialog.problem.text()
+    assert dialogs.calls == []
 
 
 def test_a_read_only_library_greys_it_out_and_says_why(qtbot: QtBot, tmp_path: Path) -> None:

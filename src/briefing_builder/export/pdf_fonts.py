@@ -13,8 +13,9 @@ and strings only.
 
 An entry is read only when it and its folder are the user's own and no one else may write them
 (as for library cache entries); a missing, damaged or foreign entry is ignored and written
-afresh; a cache that cannot be written only costs the parse next time. A face holding a value
-this module cannot write and read back exactly as it was is not kept at all.
+afresh; a cache that cannot be written only costs the parse next time. A folder found unsafe is
+not tried again in the process, so its warning is logged once, not once a face. A face holding a
+value this module cannot write and read back exactly as it was is not kept at all.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ FORMAT = "briefing-builder font metrics 1"
 MAGIC = b"BBFM1\n"
 # Made afresh from the face's other values; the file's bytes and its name are not kept.
 _NOT_KEPT = frozenset({"_ttf_data", "filename", "_pdfScale"})
+# Folders found unsafe to keep metrics in: not asked again in this process, so an export's four
+# faces give one warning, not four.
+_unsafe_folders: set[Path] = set()
 
 
 class _Unkept(Exception):
@@ -297,7 +301,10 @@ def load_font(name: str, path: Path, cache_dir: Path | None = None) -> TTFont:
     file it cannot use, and OSError for one that cannot be read."""
     data = path.read_bytes()
     folder = cache_dir or default_cache_dir()
+    if folder in _unsafe_folders:
+        return TTFont(name, str(path))
     if not private_folder(folder):
+        _unsafe_folders.add(folder)
         return TTFont(name, str(path))
     key = _key(data)
     entry = _entry_path(folder, key)

@@ -50,6 +50,7 @@ from ..curation.reference import (
     read_reference,
 )
 from .background import Job
+from .dialog_buttons import tab_in_reading_order
 from .reference_form import ReferenceForm
 
 log = logging.getLogger(__name__)
@@ -208,19 +209,19 @@ class AddSourceDialog(QDialog):
         self.id_reason = QLabel()
         self.id_reason.setWordWrap(True)
         self.id_reason.setStyleSheet(ERROR_STYLE)
-        id_row = QHBoxLayout()
-        id_label = QLabel("Source &id:")
-        id_label.setBuddy(self.id_edit)
-        id_row.addWidget(id_label)
+        id_box = QWidget()
+        id_row = QHBoxLayout(id_box)
+        id_row.setContentsMargins(0, 0, 0, 0)
         id_row.addWidget(self.id_edit, 1)
-        id_row.addWidget(self.id_reason, 2)
+        id_row.addWidget(self.id_reason, 1)
+        # A row of the form, lined up with the fields above it.
+        self.form.add_row("Source &id:", id_box, buddy=self.id_edit)
 
         ref_box = QGroupBox("2. Its reference")
         ref_lay = QVBoxLayout(ref_box)
         ref_lay.addLayout(ref_buttons)
         ref_lay.addWidget(self.reference_message)
         ref_lay.addWidget(self.form)
-        ref_lay.addLayout(id_row)
         ref_lay.addStretch(1)
 
         # --- adding --------------------------------------------------------------------------
@@ -235,6 +236,7 @@ class AddSourceDialog(QDialog):
         self.add_button.setDefault(True)
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
+        tab_in_reading_order(self.buttons)
         self.add_progress = QProgressBar()
         self.add_progress.setAccessibleName("Adding the source")
         self.add_progress.setRange(0, 0)  # busy: the library's check cannot say how far it is

@@ -822,6 +822,9 @@ class Curation(QObject):
                 exc = outcome.refused or CurationError("The reference was not changed.")
                 if isinstance(exc, ConflictError):
                     self.show_library(outcome.opened, None)
+                    if still_open:
+                        self._source_conflict(dialog, changes, exc)
+                    return
                 if still_open:
                     dialog.show_error("\n".join([exc.message, *(f"  {p}" for p in exc.problems)]))
                     dialog.save_button.setEnabled(True)  # to try again once put right
@@ -848,6 +851,44 @@ class Curation(QObject):
             dialog.show_error(busy)
             dialog.save_button.setEnabled(False)
         return False
+
+    def _source_conflict(
+        self, dialog: EditSourceDialog, changes: dict[str, Any], exc: ConflictError
+    ) -> None:
+        """As for a finding (:meth:`_edit_conflict`): offer to apply the officer's changes to
+        the reference as it is now. Declined, or with the source no longer readable, the dialog
+        stays open with what was typed, to save again or cancel."""
+        sid = dialog.source_id
+        log.info("Change to the reference of %s not written: %s", sid, exc.message)
+        try:
+            entry = source_entry(self.root, sid)
+        except CurationError as err:  # removed, or sources.yaml cannot be read
+            dialog.show_error(f"Not saved: {err.message}")
+            dialog.save_button.setEnabled(True)
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Changed by someone else",
+            "Another curator has changed this source's reference since you opened it, so your "
+            "changes were not saved and theirs are kept.\n\nApply your changes to their "
+            "version? You can check the result before saving it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            dialog.rebase(entry, changes)
+            if dialog.save_button.isEnabled():
+                dialog.show_error(
+                    "Your changes are now applied to the reference as the other curator saved "
+                    "it. Check it, then save."
+                )
+        else:
+            dialog.show_error(
+                "Not saved: another curator has changed this reference since you opened it. "
+                "Your changes are still here: save again to apply them to their version, or "
+                "cancel to keep theirs."
+            )
+            dialog.save_button.setEnabled(True)
 
     # --- themes --------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import KIND_LABELS, KINDS, LOCATOR_LABELS, Finding, Library, Locator
+from .dialog_buttons import tab_in_reading_order
 
 MAX_THEMES = 3
 FIELDS = ("kind", "themes", "places", "speaker", "note", "locator")
@@ -403,6 +404,7 @@ class RetireDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        tab_in_reading_order(buttons)
         self.resize(520, self.sizeHint().height())
 
     def reason_text(self) -> str | None:

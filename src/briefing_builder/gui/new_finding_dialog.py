@@ -135,7 +135,7 @@ class NewFindingDialog(QDialog):
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         self._passage_changed()
-        self.resize(640, 720)
+        self.resize(640, 680)  # with its title bar, within a 768-high screen
 
     # --- the passage -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ..curation.new_library import (
     theme_problems,
 )
 from ..curation.reference import slug
+from .dialog_buttons import tab_in_reading_order
 
 ERROR_STYLE = "color: #b00020"
 ID, LABEL, DESCRIPTION = range(3)
@@ -132,6 +133,7 @@ class NewLibraryDialog(QDialog):
         self.create_button.setDefault(True)
         self.buttons.accepted.connect(self.create_library)
         self.buttons.rejected.connect(self.reject)
+        tab_in_reading_order(self.buttons)
 
         lay = QVBoxLayout(self)
         lay.addWidget(intro)

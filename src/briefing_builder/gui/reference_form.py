@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -48,6 +50,7 @@ TYPES: tuple[tuple[str, str], ...] = (
     ("pamphlet", "Leaflet or pamphlet"),
     ("document", "Other document"),
 )
+KEPT_LENGTH = 90  # characters of a kept field's value shown in its row; the tip has all of it
 DATE_HINT = "a year (2024), year and month (2024-03) or a full date (2024-03-05)"
 _DATE_TEXT = re.compile(r"^\s*\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?\s*$")
 
@@ -87,7 +90,8 @@ class NamesTable(QTableWidget):
             "One author a row. For an organisation (e.g. Home Office) leave Given names empty."
         )
         self.setMinimumHeight(90)
-        self.setMaximumHeight(150)
+        # Three names in view: the reference dialogs fit a 768-high screen.
+        self.setMaximumHeight(120)
 
     def names(self) -> list[dict[str, str]]:
         out = []
@@ -117,6 +121,33 @@ class NamesTable(QTableWidget):
         self.setItem(row, 0, QTableWidgetItem(family))
         self.setItem(row, 1, QTableWidgetItem(given))
         return row
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label as tall as its text needs at the width it is given.
+
+    A layout gives a wrapped label the height of its text at its preferred width, and a dialog
+    never grows for a label's height-for-width: at a narrower width the last lines were cut off.
+    So the label asks for that height as its minimum whenever its width changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width()) if self.text() else 0
+        if need != self.minimumHeight():
+            self.setMinimumHeight(max(need, 0))
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 class ReferenceForm(QWidget):
@@ -184,14 +215,18 @@ class ReferenceForm(QWidget):
         self.short.setAccessibleName("Short name")
         self.short.textChanged.connect(self.changed)
         self._row("S&hort name:", self.short)
-        # Fields of an imported reference the form does not show (a journal's name, a DOI...)
-        # are kept in what is added, and named here so nothing is carried unseen.
-        self.kept = QLabel()
-        self.kept.setWordWrap(True)
-        self.kept_label = self._row("Also kept:", self.kept)
+        # Fields of the reference the form does not show (a journal's name, a DOI, a note...)
+        # are kept as they are, and named here so nothing is carried unseen.
+        self.kept = WrappedLabel()
+        self.kept.setAccessibleName("Fields kept unchanged")
+        self.kept_label = self._row("Kept unchanged:", self.kept)
         self._show_kept()
 
     # --- building ------------------------------------------------------------------------------
+
+    def add_row(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
+        """One more row of the form (a dialog's own field lined up with the form's)."""
+        return self._row(label, field, buddy)
 
     def _row(self, label: str, field: QWidget, buddy: QWidget | None = None) -> QLabel:
         text = QLabel(label)
@@ -298,6 +333,7 @@ class ReferenceForm(QWidget):
             self.type.setCurrentIndex(at)
             for key, edit in self.fields.items():
                 edit.setText(str(csl.get(key) or ""))
+                edit.setCursorPosition(0)  # a long title or address shown from its start
             self.authors.set_names(list(csl.get("author") or []))
             self.issued.setText(date_text(csl.get("issued")))
             self.accessed.setText(date_text(csl.get("accessed")))
@@ -309,7 +345,7 @@ class ReferenceForm(QWidget):
         self.changed.emit()
 
     def _show_kept(self) -> None:
-        parts = []
+        parts, tips = [], []
         for key, value in self._extra.items():
             if isinstance(value, list):
                 shown = "; ".join(
@@ -318,11 +354,21 @@ class ReferenceForm(QWidget):
                     if isinstance(n, Mapping)
                 )
             elif isinstance(value, Mapping):
-                shown = date_text(value)
+                shown = date_text(value) or ", ".join(f"{k}: {v}" for k, v in value.items())
             else:
-                shown = str(value)
-            parts.append(f"{key.replace('-', ' ')}: {shown}")
+                shown = " ".join(str(value).split())
+            name = key.replace("-", " ")
+            tips.append(f"{name}: {shown}")
+            if len(shown) > KEPT_LENGTH:
+                shown = shown[:KEPT_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+            parts.append(f"{name}: {shown}")
         self.kept.setText("\n".join(parts))
+        self.kept.setToolTip(
+            "Fields of this reference the form does not show; they are kept as they are.\n\n"
+            + "\n".join(tips)
+            if tips
+            else ""
+        )
         self.kept.setVisible(bool(parts))
         self.kept_label.setVisible(bool(parts))
 

@@ -28,11 +28,26 @@ from PySide6.QtWidgets import (
 
 from ..core.strength import EMMIE, MARYLAND_LEVELS, MARYLAND_MAX, maryland_explained
 from ..curation.source_edit import EDITABLE, SHORT, STRENGTH, reference_changes
-from .reference_form import ReferenceForm, date_text
+from .reference_form import ReferenceForm, WrappedLabel, date_text
 
 #: What the form's date fields hold; a date written another way (a season, "circa") is kept
 #: while its field is left empty.
 FORM_DATES = ("issued", "accessed")
+
+
+def _strength_over(shown: Any, mine: Any, theirs: Any) -> dict[str, Any] | None:
+    """The evidence strength ``theirs`` with the parts that differ between ``shown`` and
+    ``mine`` set as in ``mine`` (None: no strength left)."""
+    old = dict(shown) if isinstance(shown, Mapping) else {}
+    new = dict(mine) if isinstance(mine, Mapping) else {}
+    out = dict(theirs) if isinstance(theirs, Mapping) else {}
+    for key in dict.fromkeys([*old, *new]):
+        if old.get(key) != new.get(key):
+            if new.get(key) is None:
+                out.pop(key, None)
+            else:
+                out[key] = new[key]
+    return out or None
 
 
 class EditSourceDialog(QDialog):
@@ -81,34 +96,42 @@ class EditSourceDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
-        self.form.set_csl({k: v for k, v in self.shown.items() if k not in (SHORT, STRENGTH)})
-        self.form.short.setText(str(self.shown.get(SHORT) or ""))
-        # The fields the form does not show (a note, contributors...): kept as they are.
-        self.form.kept_label.setText("Kept as it is:")
-        self.form.kept.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.form.kept.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._fill(self.shown)
         self.form.changed.connect(self._update)
         self.design.textChanged.connect(self._update)
         self.maryland.currentIndexChanged.connect(self._update)
         self._update()
         self.resize(660, self.sizeHint().height())
-        layout.activate()
-        self.resize(660, max(self.height(), layout.totalHeightForWidth(660)))
 
     def _build_strength(self) -> None:
         """The study design and its Maryland level; EMMIE notes are kept as they are."""
-        strength = self.shown.get(STRENGTH)
-        self._strength: dict[str, Any] = dict(strength) if isinstance(strength, Mapping) else {}
+        self._strength: dict[str, Any] = {}
         self.strength_box = QGroupBox("Evidence strength")
         form = QFormLayout(self.strength_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.design = QLineEdit(str(self._strength.get("design") or ""))
+        self.design = QLineEdit()
         self.design.setPlaceholderText("The study design, in words, as the source describes it")
         self.design.setAccessibleName("Study design")
         form.addRow("Study desi&gn:", self.design)
         self.maryland = QComboBox()
         self.maryland.setAccessibleName("Maryland Scientific Methods Scale level")
         self.maryland.setToolTip(maryland_explained())
+        self.maryland.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.maryland.setMinimumContentsLength(30)
+        # As wide as the row, so a level's meaning is read in full where there is room.
+        self.maryland.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        form.addRow("&Maryland level:", self.maryland)
+        self.emmie = WrappedLabel()
+        self.emmie_label = QLabel("EMMIE notes:")
+        form.addRow(self.emmie_label, self.emmie)
+
+    def _set_strength(self, strength: Any) -> None:
+        self._strength = dict(strength) if isinstance(strength, Mapping) else {}
+        self.design.setText(str(self._strength.get("design") or ""))
+        self.design.setCursorPosition(0)
+        self.maryland.clear()
         self.maryland.addItem("Not rated", None)
         for n, meaning in MARYLAND_LEVELS.items():
             self.maryland.addItem(f"Level {n} of {MARYLAND_MAX}: {meaning}", n)
@@ -118,18 +141,36 @@ class EditSourceDialog(QDialog):
             self.maryland.addItem(f"As written: {written}", written)
             at = self.maryland.count() - 1
         self.maryland.setCurrentIndex(at)
-        self.maryland.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.maryland.setMinimumContentsLength(30)
-        form.addRow("&Maryland level:", self.maryland)
         notes = self._strength.get("emmie")
-        if isinstance(notes, Mapping) and notes:
-            headings = dict(EMMIE)
-            shown = ", ".join(headings.get(str(k), str(k)) for k in notes)
-            kept = QLabel(f"{shown} (kept as they are)")
-            kept.setWordWrap(True)
-            form.addRow("EMMIE notes:", kept)
+        headings = dict(EMMIE)
+        kinds = notes if isinstance(notes, Mapping) else {}
+        named = ", ".join(headings.get(str(k), str(k)) for k in kinds)
+        self.emmie.setText(f"{named} (kept as they are)" if named else "")
+        self.emmie.setVisible(bool(named))
+        self.emmie_label.setVisible(bool(named))
+
+    def _fill(self, values: Mapping[str, Any]) -> None:
+        """Show ``values`` (a source's editable keys) in the form."""
+        self.form.set_csl({k: v for k, v in values.items() if k not in (SHORT, STRENGTH)})
+        self.form.short.setText(str(values.get(SHORT) or ""))
+        self._set_strength(values.get(STRENGTH))
+
+    def rebase(self, entry: Mapping[str, Any], changes: Mapping[str, Any]) -> None:
+        """Show ``entry`` (the source as another curator has since saved it) with the officer's
+        ``changes`` applied over it; the evidence strength's parts are applied one by one, so
+        a colleague's study design stays when only the level was changed here."""
+        before = self.shown
+        self.shown = {k: v for k, v in entry.items() if k in EDITABLE}
+        values = dict(self.shown)
+        for key, value in changes.items():
+            if key == STRENGTH:
+                value = _strength_over(before.get(STRENGTH), value, self.shown.get(STRENGTH))
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        self._fill(values)
+        self._update()
 
     def strength(self) -> dict[str, Any] | None:
         """The evidence strength as the fields now give it (None: none)."""

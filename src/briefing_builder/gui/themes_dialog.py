@@ -8,7 +8,6 @@ at once (an undoable step of the library's history) so that nothing typed waits 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -135,9 +134,7 @@ class ThemesDialog(QDialog):
         theme = self.library.themes[row]
         self.label.setText(theme.label)
         self.description.setPlainText(theme.description)
-        self.filed.setText(
-            f"Findings are filed under it as “{escape(theme.id)}”; renaming keeps that."
-        )
+        self.filed.setText("Renaming the theme keeps every finding filed under it.")
         self.save_button.setText("&Save theme")
         self._update()
 
