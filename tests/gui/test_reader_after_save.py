@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from briefing_builder.core.textmatch import fold_whitespace
@@ -60,6 +61,19 @@ def _layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return laid_out
 
 
+class _Hides(QObject):
+    """Counts the times a widget is hidden (shown again, a text view lays its text out anew)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Hide:
+            self.count += 1
+        return False
+
+
 def _save_new_finding(qtbot: QtBot, window: MainWindow, passage: str = PASSAGE) -> str:
     reader = window.reader
     select_words(reader, passage)
@@ -85,10 +99,13 @@ def test_a_save_keeps_the_readers_text_and_shows_the_new_passage(
     reader = read_source(qtbot, window, source)
     document = reader.view.document()
     laid_out = _layouts(monkeypatch)
+    hides = _Hides()
+    reader.view.installEventFilter(hides)
 
     new_id = _save_new_finding(qtbot, window, passage)
 
     assert laid_out == []  # neither the first row's source nor this one laid out again
+    assert hides.count == 0  # nor hidden and shown again meanwhile
     assert reader.view.document() is document
     assert reader.finding is not None and reader.finding.id == new_id
     assert [fold_whitespace(t) for t in reader.highlighted_text()] == [passage]

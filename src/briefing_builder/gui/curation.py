@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.cache import OpenedLibrary, open_library
+from ..core.loader import gc_paused
 from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..curation.findings import (
@@ -128,7 +129,11 @@ def _write_and_read(
         written, refused = None, None
         if write is not None:
             try:
-                written = write()
+                # The write parses its file two or three times: with the collector on, its
+                # collections of the window's objects held the interpreter, and so the window,
+                # for up to a tenth of a second at a time.
+                with gc_paused():
+                    written = write()
             except CurationError as exc:
                 refused = exc
             except Exception as exc:  # not a refusal: the disk, or a fault of the app's own

@@ -535,14 +535,19 @@ class SourceReader(QDockWidget):
         self._source_id = self._layout = self._utf16 = self._located = None
         self._text = ""
         self.passages = []
-        # Nothing of the old text may be painted or scrolled to as the view empties (it is
-        # hidden below, keeping its text in case the same text is shown again).
+        # Nothing of the old text may be painted or scrolled to as the view empties.
         self.spans, self.matches, self.match_index = [], [], -1
         self._anchored = False
         self.view.setExtraSelections([])
+        self.view.margin.set_marks([])
+        if self._holding and self._kept is not None:
+            return  # the text stays in view for what is shown next (see holding())
+        self._empty()
+
+    def _empty(self) -> None:
+        """No finding shown: the text goes (hidden, kept to be shown again if it is the same)."""
         if self._kept is None:
             self.view.clear()
-        self.view.margin.set_marks([])
         self.title.clear()
         self.where.clear()
         self._show_message("Select a finding to read it in its source.")
@@ -559,7 +564,8 @@ class SourceReader(QDockWidget):
     def holding(self) -> Iterator[None]:
         """While the window swaps in a new library, its list chooses the first row on the way to
         the finding that stays chosen: the reader follows neither (each could lay out another
-        text). It shows what it is asked to meanwhile, or else, after, the last one chosen."""
+        text). It shows what it is asked to meanwhile, or else, after, the last one chosen; its
+        text stays in view meanwhile (hiding it and showing it again would lay it out again)."""
         self._holding = True
         try:
             yield
@@ -567,6 +573,8 @@ class SourceReader(QDockWidget):
             self._holding = False
             if self._pending is not None and self.isVisible():
                 self.show_finding(self._pending)
+            if self._kept is not None and self._layout is None:  # nothing shown since
+                self._empty()
 
     def follow(self, finding: Finding | None) -> None:
         """The finding selected in the window: shown now if the reader is open, else when it
