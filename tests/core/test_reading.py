@@ -14,6 +14,7 @@ from briefing_builder.core.reading import (
     HEADING,
     ITEM,
     PARAGRAPH,
+    Located,
     TextUnavailable,
     findings_of,
     layout_text,
@@ -155,6 +156,27 @@ def test_every_bundled_finding_has_its_passage() -> None:
             for s, e in p.spans:
                 a, b = layout.span(s, e)
                 assert 0 <= a < b <= len(layout.text)
+
+
+def test_quotes_located_before_give_the_same_passages() -> None:
+    """The reader keeps the quotes it located in a text across a new library: locating only
+    the new ones gives what locating them all does, and a kept answer for another text is not
+    used."""
+    lib = load_library(bundled_library())
+    src = lib.sources[0]
+    text = text_for_reading(lib, src.id)
+    findings = findings_of(lib, src.id)
+    located = Located(text)
+    assert passages(text, findings[::2], located) == passages(text, findings[::2])
+    assert len(located.spans) == len(set(f.text for f in findings[::2]))
+    missing = Finding(
+        "made-up", src.id, "key-finding", "words nowhere in the text", Locator("page", "1"), ("t",)
+    )
+    every = [*findings, missing]
+    assert passages(text, every, located) == passages(text, every)
+    assert located.spans[missing.text] == ()
+    other = text.replace(findings[0].text[:20], "changed words here!!")
+    assert passages(other, every, located) == passages(other, every)
 
 
 def test_a_source_without_text_says_so(tmp_path: Path) -> None:

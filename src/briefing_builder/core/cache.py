@@ -42,6 +42,7 @@ from .loader import (
     Progress,
     file_stamp,
     findings_files,
+    forget_kept_reads,
     gc_paused,
     library_files,
     library_folder_problem,
@@ -284,8 +285,10 @@ class _Progress:
         self._report(total, total)
 
 
-def _build(root: Path, steps: _Progress) -> OpenedLibrary:
-    library, parts = load_library_indexed(root, progress=steps.read, cancelled=steps.cancelled)
+def _build(root: Path, steps: _Progress, reuse: bool = False) -> OpenedLibrary:
+    library, parts = load_library_indexed(
+        root, progress=steps.read, cancelled=steps.cancelled, reuse=reuse
+    )
     with gc_paused():
         index = FilterIndex(library, checkpoint=steps.indexed, parts=parts)
         opened = OpenedLibrary(library, index)
@@ -300,8 +303,14 @@ def open_library(
     use_cache: bool = True,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    reuse: bool = False,
 ) -> OpenedLibrary:
     """Load a library (from the cache when nothing has changed) with its filter index.
+
+    ``reuse``: read only the findings files that changed since the last time this process read
+    the library, and take the others' reads from then (the check after a curation write, which
+    changed one file). The library, its problems, index and cache entry are the same as a full
+    read gives; a file is reused only if it is in the state it was read in.
 
     ``progress(done, total)`` follows the files read and the index built; ``cancelled()`` is
     asked between files, during the index build and the cache write: once it is true the load
@@ -311,7 +320,7 @@ def open_library(
     root = _absolute(Path(root))
     cache_dir = cache_dir or default_cache_dir()
     if not use_cache or library_folder_problem(root) is not None or not private_folder(cache_dir):
-        opened = _build(root, steps)
+        opened = _build(root, steps, reuse)
         opened.index.runs = None  # the compressed text is for a cache entry: none is written
         steps.finished()
         return opened
@@ -323,11 +332,12 @@ def open_library(
         raise LoadCancelled
     cached = _read_entry(entry, prefix, cancelled)
     if cached is not None:
+        forget_kept_reads(but=root)  # another library's reads are of no more use
         if cancelled is not None and cancelled():
             raise LoadCancelled
         steps.finished()
         return cached
-    opened = _build(root, steps)
+    opened = _build(root, steps, reuse)
     library = opened.library
     # Keyed on the state each file had before it was read; written only if the loader read the
     # very files listed above (a findings file added or removed meanwhile: not cached this time).

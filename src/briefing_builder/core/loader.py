@@ -974,36 +974,52 @@ def _read_all(
     pool: ProcessPoolExecutor | None,
     texts: dict[str, str],
     index: tuple[str, ...] | None = None,
+    reuse: dict[str, FileRead] | None = None,
 ) -> Generator[FileRead, None, None]:
     """Each findings file's findings and problems, in order, as each is ready (so the caller
     can report progress and stop between files), read by the worker processes of ``pool`` if
     there are any; given the library's source ids in ``index``, the index part of the files
-    read by worker processes (None for those read here)."""
+    read by worker processes (None for those read here). The files in ``reuse`` are not read:
+    their reads from the last open are given again (see :class:`_KeptReads`)."""
+    reuse = reuse or {}
     theme_ids = frozenset(themes)
-    done = 0
+    futures: dict[str, Future[FileRead]] = {}
+    working = pool is not None
     if pool is not None:
-        # Any trouble with the workers falls back to reading the files not yet read here.
-        futures: list[Future[FileRead]] = []
         try:
-            futures = [
-                pool.submit(_read_in_worker, str(root), rel, sources, themes, index) for rel in rels
-            ]
-            for future in futures:
-                result = future.result()
-                done += 1
-                yield result
+            for rel in rels:
+                if rel not in reuse:
+                    futures[rel] = pool.submit(
+                        _read_in_worker, str(root), rel, sources, themes, index
+                    )
         except (OSError, BrokenProcessPool, RuntimeError):
             log.warning("Worker processes failed; reading the findings here", exc_info=True)
-        finally:
-            for future in futures:  # when the caller stops early (a cancelled load)
-                future.cancel()
-        if done == len(rels):
-            return
+            working = False
     folded: dict[str, FoldedText | str] = {}
-    for rel in rels[done:]:
-        yield FileRead(
-            *_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None
-        )
+    try:
+        for rel in rels:
+            kept = reuse.get(rel)
+            if kept is not None:
+                # A copy of its problems: the caller adds the library-wide ones to the list.
+                yield kept._replace(problems=list(kept.problems))
+                continue
+            future = futures.get(rel)
+            if working and future is not None:
+                # Any trouble with the workers falls back to reading the files not yet read here.
+                try:
+                    result = future.result()
+                except (OSError, BrokenProcessPool, RuntimeError):
+                    log.warning("Worker processes failed; reading the findings here", exc_info=True)
+                    working = False
+                else:
+                    yield result
+                    continue
+            yield FileRead(
+                *_read_findings_file(str(root), rel, sources, theme_ids, texts, folded), None
+            )
+    finally:
+        for future in futures.values():  # when the caller stops early (a cancelled load)
+            future.cancel()
 
 
 Stamp = tuple[int, int, int, int, int]
@@ -1058,6 +1074,46 @@ def findings_files(root: Path) -> tuple[list[Path], str | None]:
     return [folder / n for n in yaml + yml], None
 
 
+class _KeptReads(NamedTuple):
+    """The findings files as the last indexed open of a library read them, before the checks
+    that need the whole library: a curation write changes one file, and the check after it
+    reads that file again and takes the others' reads from here (their index parts and columns,
+    problems and retired ids), then joins them and runs the library-wide checks as any open
+    does. A file's read is reused only if its state (:func:`file_stamp`, taken before it was
+    read) is the same now, and only while what every file is read against is the same: the
+    library's theme ids, its sources' ids and texts, and the state of each text file."""
+
+    root: str
+    inputs: tuple[object, ...]
+    files: dict[str, tuple[tuple[int, ...], FileRead]]  # by path relative to the folder
+
+
+# One library's (the one being curated): its parts are held in memory as long as it is kept.
+_kept: _KeptReads | None = None
+_kept_lock = threading.Lock()
+
+
+def _kept_reads(root: Path) -> _KeptReads | None:
+    with _kept_lock:
+        kept = _kept
+    return kept if kept is not None and kept.root == str(root) else None
+
+
+def _keep_reads(kept: _KeptReads | None) -> None:
+    global _kept
+    with _kept_lock:
+        _kept = kept
+
+
+def forget_kept_reads(but: Path | None = None) -> None:
+    """Drop the reads kept from the last open (their memory goes with them), unless they are of
+    the library in ``but``: another library is open now."""
+    global _kept
+    with _kept_lock:
+        if _kept is not None and (but is None or _kept.root != str(but)):
+            _kept = None
+
+
 def _load_findings(
     root: Path,
     lib: Library,
@@ -1068,10 +1124,15 @@ def _load_findings(
     steps: _Steps,
     pool: ProcessPoolExecutor | None,
     parts: list[IndexPart] | None = None,
+    last: _KeptReads | None = None,
+    more_workers: Callable[[list[Path]], ProcessPoolExecutor | None] | None = None,
 ) -> None:
     """Read the findings files (by the worker processes of ``pool``, if any); with ``parts``, also the filter index and the columns of each
     file's findings that load (one part each, in order), and no list of findings: the caller
-    makes the library's findings the table of the parts' columns."""
+    makes the library's findings the table of the parts' columns, and the files' reads are
+    kept for the next open of the library that asks to reuse them (``last``: those of the last
+    open, reused where the files are as they were then). When they cannot be reused after all,
+    ``more_workers(files)`` starts worker processes to read every file."""
     folder = root / "findings"
     files, problem = findings_files(root)
     if problem is not None:
@@ -1094,13 +1155,24 @@ def _load_findings(
     themes = tuple(t.id for t in lib.themes)
     source_ids = tuple(s.id for s in lib.sources)
     rels = [p.relative_to(root).as_posix() for p in files]
+    stamps = [lib.read_files[str(p)] for p in files]
+    inputs = (themes, sources, tuple((r.path, lib.read_files.get(r.path or "")) for r in sources))
+    reuse: dict[str, FileRead] = {}
+    if last is not None and last.inputs == inputs:
+        for rel, stamp in zip(rels, stamps, strict=True):
+            was = last.files.get(rel)
+            if was is not None and was[0] == stamp and stamp[0] >= 0:
+                reuse[rel] = was[1]
+    elif last is not None and more_workers is not None:
+        pool = more_workers(files) if pool is None else pool
+    reads: dict[str, tuple[tuple[int, ...], FileRead]] = {}
     seen: dict[str, str] = {}  # finding id -> "file:line" where first defined
     retired_ids: set[str] = set()
     used = _Used()
     steps.total = 2 + len(files)
     # Closed at once when the load is cancelled, so the worker processes stop then, not later.
     index = source_ids if parts is not None else None
-    reading = contextlib.closing(_read_all(root, rels, sources, themes, pool, texts, index))
+    reading = contextlib.closing(_read_all(root, rels, sources, themes, pool, texts, index, reuse))
     loaded: list[Finding] = []
     if parts is None:
         lib.findings = loaded
@@ -1109,6 +1181,8 @@ def _load_findings(
         for i, read in enumerate(results):
             steps.step()
             name = _display(root, rels[i])
+            if parts is not None:  # as read, before the checks below add to its problems
+                reads[rels[i]] = (stamps[i], read._replace(problems=list(read.problems)))
             ids: list[str] = []
             if read.findings is None and read.part is not None and read.part.columns is not None:
                 ids = run_ids(read.part.columns)
@@ -1155,6 +1229,8 @@ def _load_findings(
             problems.sort(key=lambda p: p.line or 0)
             lib.problems.extend(problems)
     lib.retired_ids = frozenset(retired_ids)
+    if parts is not None:
+        _keep_reads(_KeptReads(str(root), inputs, reads))
     if lib.themes and used.findings:
         for tid, line in theme_lines.items():
             if tid not in used.themes:
@@ -1311,6 +1387,7 @@ def load_library_indexed(
     *,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    reuse: bool = False,
 ) -> tuple[Library, list[IndexPart]]:
     """:func:`load_library`, and the filter index of its findings in parts, for
     ``FilterIndex(library, parts=...)``: a large library's files are indexed by the worker
@@ -1321,7 +1398,7 @@ def load_library_indexed(
     as columns, never as objects, and the table builds a finding when one is asked for."""
     parts: list[IndexPart] = []
     with gc_paused():
-        return _load_library(Path(root), _Steps(progress, cancelled), parts), parts
+        return _load_library(Path(root), _Steps(progress, cancelled), parts, reuse), parts
 
 
 def _run(part: IndexPart) -> tuple[RunColumns, Packed]:
@@ -1330,7 +1407,9 @@ def _run(part: IndexPart) -> tuple[RunColumns, Packed]:
     return part.columns, part.texts
 
 
-def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = None) -> Library:
+def _load_library(
+    root: Path, steps: _Steps, parts: list[IndexPart] | None = None, reuse: bool = False
+) -> Library:
     steps.check()
     lib = Library(root=root)
     problem = library_folder_problem(root)
@@ -1340,7 +1419,13 @@ def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = Non
     files = findings_files(root)[0]
     if steps.progress is not None:  # how many files, for the progress from the start
         steps.total = 2 + len(files)
-    with _worker_pool(files) as pool:
+    kept = _kept_reads(root) if reuse and parts is not None else None
+    to_read = files
+    if kept is not None:  # worker processes only for the files changed since (as it looks now)
+        was = {rel: stamp for rel, (stamp, _) in kept.files.items()}
+        to_read = [p for p in files if was.get(p.relative_to(root).as_posix()) != file_stamp(p)]
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(_worker_pool(to_read))
         for path in library_files(root)[:2]:
             lib.read_files[str(path)] = file_stamp(path)
         theme_lines = _load_library_meta(root, lib)
@@ -1349,7 +1434,17 @@ def _load_library(root: Path, steps: _Steps, parts: list[IndexPart] | None = Non
         source_lines, sources = _load_sources(root, lib, texts)
         steps.step()
         _load_findings(
-            root, lib, theme_lines, tuple(sources), source_lines, texts, steps, pool, parts
+            root,
+            lib,
+            theme_lines,
+            tuple(sources),
+            source_lines,
+            texts,
+            steps,
+            pool,
+            parts,
+            kept,
+            lambda files: stack.enter_context(_worker_pool(files)),
         )
     if parts is not None:
         # The findings as a cached open gives them: a table of the parts' columns.

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import UnreadableFile
 from .model import Finding, Library
-from .textmatch import locate_quotes_parts, read_source_text
+from .textmatch import FoldedText, locate_quotes_parts, read_source_text
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -265,11 +265,35 @@ class Passage:
         return bool(self.spans)
 
 
-def passages(text: str, findings: list[Finding]) -> list[Passage]:
+@dataclass
+class Located:
+    """The quotes located in one source text so far, by quote: kept while the text is shown, so
+    that a new library (after a curation write) locates only the quotes it has not seen. Each
+    quote is located on its own, so a kept answer is the one locating it again gives."""
+
+    text: str
+    spans: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    folded: FoldedText | None = None
+
+    def of(self, quotes: list[str]) -> list[tuple[tuple[int, int], ...]]:
+        new = list(dict.fromkeys(q for q in quotes if q not in self.spans))
+        if new:
+            if self.folded is None:
+                self.folded = FoldedText.of(self.text, with_offsets=True)
+            for quote, spans in zip(
+                new, locate_quotes_parts(self.text, new, self.folded), strict=True
+            ):
+                self.spans[quote] = tuple(spans)
+        return [self.spans[q] for q in quotes]
+
+
+def passages(text: str, findings: list[Finding], located: Located | None = None) -> list[Passage]:
     """Every finding's passage, in the order they stand in the text; findings whose quote is not
-    in it come last, in the order given."""
-    located = locate_quotes_parts(text, [f.text for f in findings])
-    out = [Passage(f, tuple(spans)) for f, spans in zip(findings, located, strict=True)]
+    in it come last, in the order given. ``located``: the quotes of ``text`` located before."""
+    if located is None or located.text != text:
+        located = Located(text)
+    spans = located.of([f.text for f in findings])
+    out = [Passage(f, s) for f, s in zip(findings, spans, strict=True)]
     found = sorted((p for p in out if p.found), key=lambda p: (p.spans[0][0], p.spans[-1][1]))
     return found + [p for p in out if not p.found]
 

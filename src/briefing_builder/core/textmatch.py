@@ -114,9 +114,13 @@ def locate_quote_parts(source_text: str, quote: str) -> list[tuple[int, int]]:
     return locate_quotes_parts(source_text, [quote])[0]
 
 
-def locate_quotes_parts(source_text: str, quotes: list[str]) -> list[list[tuple[int, int]]]:
-    """:func:`locate_quote_parts` for many quotes of one text, folding the text once."""
-    folded = FoldedText.of(source_text, with_offsets=True)
+def locate_quotes_parts(
+    source_text: str, quotes: list[str], folded: FoldedText | None = None
+) -> list[list[tuple[int, int]]]:
+    """:func:`locate_quote_parts` for many quotes of one text, folding the text once (or given
+    it folded already, ``FoldedText.of(source_text, with_offsets=True)``)."""
+    if folded is None:
+        folded = FoldedText.of(source_text, with_offsets=True)
     return [_original_spans(folded, quote) for quote in quotes]
 
 

@@ -123,8 +123,9 @@ def encode(text: str, like: bytes | None) -> bytes:
 def current_library(root: Path) -> Library:
     """The library as its files are now, with every problem: from the cache when no file changed
     (the app has just opened it), else loaded afresh and cached, so that the app's reload after
-    a write finds it there instead of loading it again."""
-    return open_library(root).library
+    a write finds it there instead of loading it again. Loaded afresh, only the findings files
+    changed since the library was last read here are read again (a write changes one)."""
+    return open_library(root, reuse=True).library
 
 
 def error_counts(lib: Library) -> Counter[tuple[str, str]]:

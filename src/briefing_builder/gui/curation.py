@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.cache import OpenedLibrary, open_library
-from ..core.loader import load_library
+from ..core.loader import gc_paused
 from ..core.logs import one_sentence
 from ..core.model import Finding
 from ..curation.findings import (
@@ -62,6 +62,7 @@ from ..curation.library_edit import (
     remove_added_theme,
 )
 from ..curation.source_edit import edit_source, source_entry
+from ..curation.writes import current_library
 from .background import Job
 from .finding_editor import EditFindingDialog, RetireDialog, finding_values
 from .new_finding_dialog import NewFindingDialog
@@ -98,7 +99,7 @@ def theme_id_for(label: str, taken: set[str]) -> str:
 def _remove_if_unchanged(root: Path, finding_id: str, added: Finding | None) -> Written:
     """Undo of a new finding: refused if a colleague has changed the finding since it was added
     (taking it out would lose their change)."""
-    current = load_library(root).finding(finding_id)
+    current = current_library(root).finding(finding_id)  # from the cache the last write filled
     if added is not None and current is not None and _curated(current) != _curated(added):
         raise ConflictError(
             f"{root / current.file}: finding '{finding_id}' was changed since it was added, so "
@@ -128,7 +129,11 @@ def _write_and_read(
         written, refused = None, None
         if write is not None:
             try:
-                written = write()
+                # The write parses its file two or three times: with the collector on, its
+                # collections of the window's objects held the interpreter, and so the window,
+                # for up to a tenth of a second at a time.
+                with gc_paused():
+                    written = write()
             except CurationError as exc:
                 refused = exc
             except Exception as exc:  # not a refusal: the disk, or a fault of the app's own
@@ -411,45 +416,47 @@ class Curation(QObject):
         reader_scroll = reader.view.verticalScrollBar().value()
         reader_selection = reader.selected_range()
 
-        w.opened = opened
-        w.doc.set_library(opened.library)
-        w._show_library()
-        w.filters.set_filter(flt)
+        # The reader lays out its text once: for the finding that ends up chosen.
+        with reader.holding():
+            w.opened = opened
+            w.doc.set_library(opened.library)
+            w._show_library()
+            w.filters.set_filter(flt)
 
-        target = select if select is not None else current_id
-        in_place = target == current_id  # the finding chosen stays chosen: so does the list
-        row = w.model.row_of(target) if target else -1
-        if row >= 0:
-            w.list.setCurrentIndex(w.model.index(row))
+            target = select if select is not None else current_id
+            in_place = target == current_id  # the finding chosen stays chosen: so does the list
+            row = w.model.row_of(target) if target else -1
+            if row >= 0:
+                w.list.setCurrentIndex(w.model.index(row))
+                if in_place:
+                    selection = w.list.selectionModel()
+                    for fid in selected - {target}:
+                        r = w.model.row_of(fid)
+                        if r >= 0:
+                            selection.select(w.model.index(r), selection.SelectionFlag.Select)
             if in_place:
-                selection = w.list.selectionModel()
-                for fid in selected - {target}:
-                    r = w.model.row_of(fid)
-                    if r >= 0:
-                        selection.select(w.model.index(r), selection.SelectionFlag.Select)
-        if in_place:
-            w.list.verticalScrollBar().setValue(list_scroll)
-        elif row >= 0:
-            w.list.scrollTo(w.model.index(row))
-        elif select:
-            message += " It is hidden by the filters: clear them to see it in the list."
+                w.list.verticalScrollBar().setValue(list_scroll)
+            elif row >= 0:
+                w.list.scrollTo(w.model.index(row))
+            elif select:
+                message += " It is hidden by the filters: clear them to see it in the list."
 
-        # The reader stays where the officer was reading.
-        if reader.isVisible() and reader_source is not None:
-            made = opened.library.finding(select) if select is not None else None
-            if made is not None:
-                reader.show_finding(made)
-            else:
-                chosen = opened.library.finding(reader_finding) if reader_finding else None
-                if chosen is not None:
-                    reader.show_finding(chosen)
+            # The reader stays where the officer was reading.
+            if reader.isVisible() and reader_source is not None:
+                made = opened.library.finding(select) if select is not None else None
+                if made is not None:
+                    reader.show_finding(made)
                 else:
-                    reader.show_source(reader_source)
-                reader._anchored = False
-                reader.view.verticalScrollBar().setValue(reader_scroll)
-                if reader_selection is not None and select is None:
-                    reader.select_range(*reader_selection)
+                    chosen = opened.library.finding(reader_finding) if reader_finding else None
+                    if chosen is not None:
+                        reader.show_finding(chosen)
+                    else:
+                        reader.show_source(reader_source)
+                    reader._anchored = False
                     reader.view.verticalScrollBar().setValue(reader_scroll)
+                    if reader_selection is not None and select is None:
+                        reader.select_range(*reader_selection)
+                        reader.view.verticalScrollBar().setValue(reader_scroll)
         self.library_changed()
         if message:
             w.statusBar().showMessage(message.strip(), 10000)

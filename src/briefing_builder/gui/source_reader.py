@@ -9,8 +9,9 @@ curated from a document, and what has not, shows at a glance.
 
 from __future__ import annotations
 
+import contextlib
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
@@ -51,6 +52,7 @@ from ..core.reading import (
     HEADING,
     ITEM,
     Layout,
+    Located,
     Passage,
     TextUnavailable,
     findings_of,
@@ -90,6 +92,19 @@ class _Utf16:
         """The inverse: the code point at a Qt position (the start of a pair split in two)."""
         before = sum(1 for k, w in enumerate(self._wide) if w + k < position)
         return position - before
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A source's text as the view shows it, kept when a new library comes in (after every
+    curation write): shown again, it is laid out again only if its text changed."""
+
+    source_id: str
+    text: str
+    layout: Layout
+    utf16: _Utf16
+    document: QTextDocument
+    located: Located
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +305,9 @@ class SourceReader(QDockWidget):
         self._text = ""  # the source's original text, as read
         self._layout: Layout | None = None
         self._utf16: _Utf16 | None = None
+        self._located: Located | None = None  # the quotes located in the text shown
+        self._kept: _Shown | None = None  # the text shown before the library was replaced
+        self._holding = False  # see holding()
         self.passages: list[Passage] = []
         self.spans: list[tuple[int, int]] = []  # the finding's passage, document positions
         self.matches: list[tuple[int, int]] = []
@@ -502,16 +520,34 @@ class SourceReader(QDockWidget):
     # --- what it shows ---------------------------------------------------------------------
 
     def set_library(self, library: Library) -> None:
+        self._kept = None
+        if self._source_id is not None and self._layout is not None and self._utf16 is not None:
+            self._kept = _Shown(
+                self._source_id,
+                self._text,
+                self._layout,
+                self._utf16,
+                self.view.document(),
+                self._located or Located(self._text),
+            )
         self.library = library
         self.finding = self._pending = None
-        self._source_id = self._layout = None
+        self._source_id = self._layout = self._utf16 = self._located = None
         self._text = ""
         self.passages = []
         # Nothing of the old text may be painted or scrolled to as the view empties.
         self.spans, self.matches, self.match_index = [], [], -1
         self._anchored = False
-        self.view.clear()
+        self.view.setExtraSelections([])
         self.view.margin.set_marks([])
+        if self._holding and self._kept is not None:
+            return  # the text stays in view for what is shown next (see holding())
+        self._empty()
+
+    def _empty(self) -> None:
+        """No finding shown: the text goes (hidden, kept to be shown again if it is the same)."""
+        if self._kept is None:
+            self.view.clear()
         self.title.clear()
         self.where.clear()
         self._show_message("Select a finding to read it in its source.")
@@ -524,12 +560,28 @@ class SourceReader(QDockWidget):
             self.in_briefing = ids
             self._update_marks()
 
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """While the window swaps in a new library, its list chooses the first row on the way to
+        the finding that stays chosen: the reader follows neither (each could lay out another
+        text). It shows what it is asked to meanwhile, or else, after, the last one chosen; its
+        text stays in view meanwhile (hiding it and showing it again would lay it out again)."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._pending is not None and self.isVisible():
+                self.show_finding(self._pending)
+            if self._kept is not None and self._layout is None:  # nothing shown since
+                self._empty()
+
     def follow(self, finding: Finding | None) -> None:
         """The finding selected in the window: shown now if the reader is open, else when it
         opens."""
         if finding is None:
             return
-        if self.isVisible():
+        if self.isVisible() and not self._holding:
             self.show_finding(finding)
         else:
             self._pending = finding
@@ -590,8 +642,9 @@ class SourceReader(QDockWidget):
             self.show_finding(self._pending)
 
     def _load_source(self, source_id: str) -> None:
+        kept, self._kept = self._kept, None
         self._source_id = source_id
-        self._layout = self._utf16 = None
+        self._layout = self._utf16 = self._located = None
         self.passages = []
         self.spans = []
         self.matches, self.match_index = [], -1
@@ -602,15 +655,24 @@ class SourceReader(QDockWidget):
             self.view.clear()
             self._show_message(exc.message)
             return
-        layout = layout_text(text)
         self._text = text
-        self._layout = layout
-        self._utf16 = _Utf16(layout.text)
-        self.passages = passages(text, findings_of(self.library, source_id))
-        self.view.setDocument(build_document(layout, self.view.font(), self.view))
-        self.view.document().documentLayout().documentSizeChanged.connect(
-            lambda _s: self.view.margin.update()
-        )
+        if (
+            kept is not None
+            and kept.source_id == source_id
+            and kept.text == text
+            and self.view.document() is kept.document
+        ):  # the text shown before this library came in: as laid out then
+            self._layout, self._utf16, self._located = kept.layout, kept.utf16, kept.located
+        else:
+            layout = layout_text(text)
+            self._layout = layout
+            self._utf16 = _Utf16(layout.text)
+            self._located = Located(text)
+            self.view.setDocument(build_document(layout, self.view.font(), self.view))
+            self.view.document().documentLayout().documentSizeChanged.connect(
+                lambda _s: self.view.margin.update()
+            )
+        self.passages = passages(text, findings_of(self.library, source_id), self._located)
         if self.find_bar.isVisible():
             self._find_changed(self.find_field.text())
 
