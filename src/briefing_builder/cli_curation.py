@@ -138,6 +138,19 @@ def _fail(command: str, err: TextIO, message: str, details: Sequence[object] = (
     return 1
 
 
+def _library(args: argparse.Namespace, command: str, err: TextIO, *, to: str = "") -> Path | None:
+    """The library folder the command names with --library, or None once why not is printed
+    (``to``: what the command does to it, for the message)."""
+    library: Path | None = getattr(args, "library", None)
+    if library is None:
+        _fail(command, err, f"say which library{to} with --library DIR")
+    elif not library.is_dir():
+        _fail(command, err, f"the library folder {library} does not exist")
+    else:
+        return library
+    return None
+
+
 def _locator(text: str) -> dict[str, str] | None:
     label, sep, value = text.partition(":")
     if not sep or label.strip() not in LOCATOR_LABELS or not value.strip():
@@ -158,11 +171,9 @@ def _change_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .curation.findings import CurationError, edit_finding, restore_finding, retire_finding
 
     command = args.command
-    library: Path | None = getattr(args, "library", None)
+    library = _library(args, command, err)
     if library is None:
-        return _fail(command, err, "say which library with --library DIR")
-    if not library.is_dir():
-        return _fail(command, err, f"the library folder {library} does not exist")
+        return 1
     try:
         if command == "retire-finding":
             written = retire_finding(library, args.finding, args.reason)
@@ -210,11 +221,9 @@ def _change_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _add_finding(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .curation.findings import AmbiguousPassage, CurationError, add_finding
 
-    library: Path | None = getattr(args, "library", None)
+    library = _library(args, "add-finding", err, to=" to add to")
     if library is None:
-        return _fail("add-finding", err, "say which library to add to with --library DIR")
-    if not library.is_dir():
-        return _fail("add-finding", err, f"the library folder {library} does not exist")
+        return 1
     finding: dict[str, Any] = {
         "source": args.source,
         "text": args.text,
@@ -286,11 +295,9 @@ def _edit_source(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
 
     command = args.command
-    library: Path | None = getattr(args, "library", None)
+    library = _library(args, command, err)
     if library is None:
-        return _fail(command, err, "say which library with --library DIR")
-    if not library.is_dir():
-        return _fail(command, err, f"the library folder {library} does not exist")
+        return 1
     if args.id is not None:
         return _fail(command, err, f"{ID_FIXED} (nothing was written)")
     changes: dict[str, Any] = {}

@@ -221,3 +221,43 @@ def test_edit_refusals_are_one_message_and_nothing_written(
     assert says in proc.stderr
     assert proc.stderr.count("briefing-builder:") == 1
     assert snapshot(lib_root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("add-finding", "--source", "guide", "--text", "Schools", "--kind", "quote"),
+            "add-finding: say which library to add to with --library DIR",
+        ),
+        (
+            ("edit-finding", "guide-001", "--note", "n"),
+            "edit-finding: say which library with --library DIR",
+        ),
+        (("retire-finding", "guide-001"), "retire-finding: say which library with --library DIR"),
+        (
+            ("edit-source", "guide", "--title", "T"),
+            "edit-source: say which library with --library DIR",
+        ),
+    ],
+)
+def test_a_command_without_its_library_says_so(args: tuple[str, ...], message: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"briefing-builder: {message}"
+
+
+@pytest.mark.parametrize("command", ["add-finding", "edit-finding", "edit-source"])
+def test_a_library_folder_that_does_not_exist_is_named(tmp_path: Path, command: str) -> None:
+    missing = tmp_path / "nowhere"
+    args = {
+        "add-finding": ("--source", "guide", "--text", "Schools", "--kind", "quote"),
+        "edit-finding": ("guide-001", "--note", "n"),
+        "edit-source": ("guide", "--title", "T"),
+    }[command]
+    proc = run(command, *args, "--library", missing)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"briefing-builder: {command}: the library folder {missing} does not exist"
+    )
+    assert not missing.exists()
